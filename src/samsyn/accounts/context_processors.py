@@ -1,0 +1,5 @@
+def membership(request):
+    return {
+        "active_membership": getattr(request, "membership", None),
+        "memberships": getattr(request, "memberships", []),
+    }

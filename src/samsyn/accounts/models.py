@@ -1,0 +1,176 @@
+"""Users, organisations and memberships (a user's role in an organisation)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from samsyn.core.models import BaseModel
+
+
+class OrganisationType(models.TextChoices):
+    CARE_UNIT = "care_unit", _("Vårdenhet")
+    EMPLOYER = "employer", _("Arbetsgivare")
+    OCCUPATIONAL_HEALTH = "occupational_health", _("Företagshälsovård")
+    FK_OFFICE = "fk_office", _("Försäkringskassan")
+    AF_OFFICE = "af_office", _("Arbetsförmedlingen")
+    SOCIAL_SERVICES = "social_services", _("Kommunens socialtjänst")
+    SAMORDNINGSFORBUND = "samordningsforbund", _("Samordningsförbund")
+
+
+class Role(models.TextChoices):
+    COORDINATOR = "coordinator", _("Rehabkoordinator")
+    PHYSICIAN = "physician", _("Läkare")
+    UNIT_MANAGER = "unit_manager", _("Verksamhetschef")
+    EMPLOYER = "employer", _("Arbetsgivare")
+    FK_OFFICER = "fk_officer", _("Handläggare Försäkringskassan")
+    AF_OFFICER = "af_officer", _("Handläggare Arbetsförmedlingen")
+    SOCIAL_SERVICES = "social_services", _("Socialsekreterare")
+    PATIENT = "patient", _("Patient")
+    ADMIN = "admin", _("Systemadministratör")
+
+
+CARE_ROLES = frozenset({Role.COORDINATOR, Role.PHYSICIAN, Role.UNIT_MANAGER})
+EXTERNAL_ROLES = frozenset({Role.EMPLOYER, Role.FK_OFFICER, Role.AF_OFFICER, Role.SOCIAL_SERVICES})
+
+# Which roles make sense in which kind of organisation.
+ROLES_BY_ORGANISATION_TYPE: dict[str, frozenset[str]] = {
+    OrganisationType.CARE_UNIT: frozenset(
+        {Role.COORDINATOR, Role.PHYSICIAN, Role.UNIT_MANAGER, Role.PATIENT, Role.ADMIN}
+    ),
+    OrganisationType.EMPLOYER: frozenset({Role.EMPLOYER}),
+    OrganisationType.OCCUPATIONAL_HEALTH: frozenset({Role.EMPLOYER}),
+    OrganisationType.FK_OFFICE: frozenset({Role.FK_OFFICER}),
+    OrganisationType.AF_OFFICE: frozenset({Role.AF_OFFICER}),
+    OrganisationType.SOCIAL_SERVICES: frozenset({Role.SOCIAL_SERVICES}),
+    OrganisationType.SAMORDNINGSFORBUND: frozenset({Role.COORDINATOR, Role.ADMIN}),
+}
+
+
+class Organisation(BaseModel):
+    name = models.CharField(_("namn"), max_length=200)
+    type = models.CharField(_("typ"), max_length=32, choices=OrganisationType.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("överordnad enhet"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sub_units",
+    )
+    code = models.CharField(
+        _("kod"), max_length=64, unique=True, help_text=_("HSA-id, organisationsnummer e.d.")
+    )
+    # Sick-leave settings of a care unit (Rehabstöd's "dagar mellan intyg" etc.).
+    gap_days = models.PositiveSmallIntegerField(_("dagar mellan intyg"), default=5)
+    ending_soon_days = models.PositiveSmallIntegerField(_("slutar snart inom dagar"), default=14)
+    recent_days = models.PositiveSmallIntegerField(_("nyligen avslutade, dagar"), default=0)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisationer")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_care_unit(self) -> bool:
+        return self.type == OrganisationType.CARE_UNIT
+
+    def unit_ids_with_sub_units(self) -> list:
+        """This unit and its sub-units (two levels are enough for a region's units)."""
+        ids = [self.pk]
+        children = list(Organisation.objects.filter(parent=self).values_list("pk", flat=True))
+        ids += children
+        if children:
+            ids += list(
+                Organisation.objects.filter(parent__in=children).values_list("pk", flat=True)
+            )
+        return ids
+
+
+class User(AbstractUser):
+    """A login. `person` links a patient login to their own person record."""
+
+    person = models.OneToOneField(
+        "people.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="user",
+    )
+    title = models.CharField(_("titel"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("användare")
+        verbose_name_plural = _("användare")
+
+    def __str__(self) -> str:
+        return self.username
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+    def requires_second_factor(self) -> bool:
+        """Every role but patient logs in with a second factor."""
+        roles = {m.role for m in self.memberships.all()}
+        if self.is_superuser or self.is_staff:
+            return True
+        return bool(roles - {Role.PATIENT}) or not roles
+
+
+class Membership(BaseModel):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField(_("roll"), max_length=32, choices=Role.choices)
+    is_active = models.BooleanField(_("aktiv"), default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"], name="membership_unique_role"
+            )
+        ]
+        ordering = ["organisation__name", "role"]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} – {self.organisation.name}"
+
+    @property
+    def is_care_staff(self) -> bool:
+        return self.role in CARE_ROLES and self.organisation.is_care_unit
+
+
+class LoginThrottle(models.Model):
+    """Failed login attempts per user name; locks the name out for a while."""
+
+    username = models.CharField(max_length=150, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"throttle {self.pk}"
+
+    def is_locked(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.locked_until is not None and self.locked_until > now
+
+    def register_failure(self, *, max_attempts: int, lock_minutes: int) -> None:
+        now = timezone.now()
+        if self.locked_until and self.locked_until <= now:
+            self.failures = 0
+            self.locked_until = None
+        self.failures += 1
+        self.last_failure_at = now
+        if self.failures >= max_attempts:
+            self.locked_until = now + timedelta(minutes=lock_minutes)
+        self.save(update_fields=["failures", "last_failure_at", "locked_until"])

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from samsyn.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("logga-in/", views.login_view, name="login"),
+    path("logga-in/kod/", views.second_factor_view, name="second_factor"),
+    path("logga-ut/", views.logout_view, name="logout"),
+    path("byt-roll/", views.switch_membership_view, name="switch"),
+]

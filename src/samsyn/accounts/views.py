@@ -1,0 +1,110 @@
+"""Login in two steps (password, then second factor), logout and role switching."""
+
+import time
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+
+from samsyn.accounts import services
+from samsyn.accounts.actor import Actor
+from samsyn.accounts.forms import LoginForm, MembershipSwitchForm, SecondFactorForm
+from samsyn.accounts.middleware import SESSION_MEMBERSHIP_KEY
+from samsyn.accounts.models import User
+
+PENDING_USER = "samsyn_pending_user"
+PENDING_AT = "samsyn_pending_at"
+PENDING_NEXT = "samsyn_pending_next"
+PENDING_MAX_SECONDS = 300
+BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def _safe_next(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return ""
+
+
+def _complete_login(request, user: User, device=None):
+    target = request.session.get(PENDING_NEXT, "")
+    login(request, user, backend=BACKEND)
+    if device is not None:
+        otp_login(request, device)
+    services.record_login(actor=Actor(user=user, request_id=request.request_id))
+    return redirect(target or "core:home")
+
+
+@login_not_required
+@sensitive_post_parameters("password")
+def login_view(request):
+    if request.user.is_authenticated:
+        return redirect("core:home")
+    form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.check_password(request=request, **form.cleaned_data)
+        except services.LoginError as exc:
+            form.add_error(None, _(str(exc)))
+        else:
+            request.session.cycle_key()
+            request.session[PENDING_NEXT] = _safe_next(request)
+            if not result.needs_second_factor:
+                return _complete_login(request, result.user)
+            request.session[PENDING_USER] = result.user.pk
+            request.session[PENDING_AT] = time.time()
+            return redirect("accounts:second_factor")
+    context = {"form": form, "next": _safe_next(request)}
+    return TemplateResponse(request, "accounts/login.html", context)
+
+
+@login_not_required
+@sensitive_post_parameters("token")
+def second_factor_view(request):
+    started = request.session.get(PENDING_AT, 0)
+    user = services.pending_user(request.session.get(PENDING_USER))
+    if user is None or time.time() - started > PENDING_MAX_SECONDS:
+        messages.info(request, _("Logga in med lösenord först."))
+        return redirect("accounts:login")
+    form = SecondFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            device = services.check_second_factor(user=user, token=form.cleaned_data["token"])
+        except services.LoginError as exc:
+            form.add_error("token", _(str(exc)))
+        else:
+            for key in (PENDING_USER, PENDING_AT):
+                request.session.pop(key, None)
+            return _complete_login(request, user, device)
+    return TemplateResponse(request, "accounts/second_factor.html", {"form": form})
+
+
+@require_POST
+def logout_view(request):
+    services.record_logout(actor=Actor.from_request(request))
+    logout(request)
+    messages.success(request, _("Du är utloggad."))
+    return redirect("accounts:login")
+
+
+@require_POST
+def switch_membership_view(request):
+    form = MembershipSwitchForm(request.POST)
+    membership = None
+    if form.is_valid():
+        membership = services.membership_for_switch(
+            user=request.user, membership_id=form.cleaned_data["membership"]
+        )
+    if membership is None:
+        messages.error(request, _("Du har ingen sådan roll."))
+    else:
+        request.session[SESSION_MEMBERSHIP_KEY] = str(membership.pk)
+        messages.success(request, _("Du arbetar nu som %(m)s.") % {"m": membership})
+    return redirect("core:home")

@@ -1,0 +1,106 @@
+"""The access log: one append-only, hash-chained table (DESIGN §6, STYLE 8)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Action(models.TextChoices):
+    READ = "read", _("Läsning")
+    CREATE = "create", _("Skapande")
+    UPDATE = "update", _("Ändring")
+    DELETE = "delete", _("Borttagning")
+    PRINT = "print", _("Utskrift")
+    EXPORT = "export", _("Export")
+    LOGIN = "login", _("Inloggning")
+    LOGOUT = "logout", _("Utloggning")
+    LOGIN_FAILED = "login_failed", _("Misslyckad inloggning")
+
+
+class Ground(models.TextChoices):
+    """Why access was granted: a closed set (DESIGN §5)."""
+
+    UNIT_MEMBERSHIP = "unit_membership", _("Medarbetare vid vårdenheten")
+    CONSENT = "consent", _("Samtycke")
+    OWN_RECORD = "own_record", _("Egen uppgift")
+    EMERGENCY = "emergency", _("Nödåtkomst")
+    LEGAL_DUTY = "legal_duty", _("Lagstadgad skyldighet")
+    ADMINISTRATION = "administration", _("Systemadministration")
+    AUTHENTICATION = "authentication", _("Inloggning")
+    SYSTEM = "system", _("Systemjobb")
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("Åtkomstloggen kan inte ändras.")
+
+    def delete(self):
+        raise PermissionError("Åtkomstloggen kan inte raderas.")
+
+
+class AccessEvent(models.Model):
+    """One read or change of personal data (or a login), chained to the previous event.
+
+    `hash` = SHA-256 of the event's canonical content, which includes `prev_hash`.
+    Rows are written only by `samsyn.audit.auditor`; the application never updates or
+    deletes them (save of an existing row and delete raise).
+    """
+
+    seq = models.PositiveBigIntegerField(unique=True)
+    created_at = models.DateTimeField()
+    actor = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    system_job = models.CharField(max_length=100, blank=True)
+    organisation = models.ForeignKey(
+        "accounts.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    role = models.CharField(max_length=32, blank=True)
+    action = models.CharField(max_length=16, choices=Action.choices)
+    object_type = models.CharField(max_length=64, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    person = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    ground = models.CharField(max_length=32, choices=Ground.choices)
+    ground_ref = models.CharField(max_length=64, blank=True, help_text="e.g. the consent id")
+    request_id = models.CharField(max_length=64, blank=True)
+    extra = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["seq"]
+        indexes = [
+            models.Index(fields=["person", "created_at"], name="audit_person_time"),
+            models.Index(fields=["actor", "created_at"], name="audit_actor_time"),
+            models.Index(fields=["organisation", "created_at"], name="audit_org_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"AccessEvent {self.seq}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("Åtkomstloggen kan inte ändras.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Åtkomstloggen kan inte raderas.")
+
+
+class ChainHead(models.Model):
+    """The single row that holds the chain's last sequence number and hash.
+
+    Writers lock it (SELECT ... FOR UPDATE), so events are chained in one order even
+    with several app processes.
+    """
+
+    last_seq = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return f"ChainHead {self.last_seq}"

@@ -1,0 +1,1 @@
+"""Demo data: a small region a newcomer can log into with any role."""

@@ -1,0 +1,32 @@
+from django.core.management.base import BaseCommand
+
+from samsyn.core.demo.region import DEMO_PASSWORD, build_region
+
+
+class Command(BaseCommand):
+    help = "Create (or top up) the demo region and print the demo logins."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--persons", type=int, default=50)
+        parser.add_argument("--quiet", action="store_true", help="Do not print the logins.")
+
+    def handle(self, *args, **options):
+        logins = build_region(persons=options["persons"])
+        if options["quiet"]:
+            return
+        out = self.stdout
+        out.write("")
+        out.write(f"Samsyn demo – logins (password for all: {DEMO_PASSWORD})")
+        out.write("Every role except patient needs a second factor: a TOTP code from an")
+        out.write("authenticator app (add the secret below) or one of the backup codes.")
+        out.write("Each backup code works once; `samsyn demo` tops them up again.")
+        out.write("")
+        for login in logins:
+            out.write(f"  {login.username:<14} {login.name} – {', '.join(login.roles)}")
+            if login.totp_secret:
+                out.write(f"      TOTP secret: {login.totp_secret}")
+                out.write(f"      backup codes: {' '.join(login.backup_codes)}")
+            else:
+                out.write("      (no second factor for patients)")
+        out.write("")
+        out.write("Open http://127.0.0.1:8000/ and log in, e.g. as 'koordinator'.")

@@ -1,0 +1,29 @@
+from django.contrib.auth.decorators import login_not_required
+from django.http import JsonResponse
+from django.template.response import TemplateResponse
+
+from samsyn.accounts.actor import Actor
+from samsyn.people import selectors as people_selectors
+
+START_TEMPLATES = {
+    "coordinator": "core/start_coordinator.html",
+    "physician": "core/start_care.html",
+    "unit_manager": "core/start_care.html",
+    "patient": "core/start_patient.html",
+    "admin": "core/start_admin.html",
+}
+
+
+def home(request):
+    actor = Actor.from_request(request)
+    role = actor.role
+    template = START_TEMPLATES.get(
+        role, "core/start_external.html" if role else "core/start_none.html"
+    )
+    context = {"persons_at_unit": people_selectors.count_persons_at_unit(actor=actor)}
+    return TemplateResponse(request, template, context)
+
+
+@login_not_required
+def healthz(request):
+    return JsonResponse({"status": "ok"})
