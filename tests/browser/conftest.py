@@ -28,7 +28,7 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
-        pytest.fail("Debian's chromium is missing: `make test` installs it (apt-get install chromium)")
+        pytest.fail("Debian chromium is missing: `make test` installs it with apt-get")
     if not AXE.exists():
         pytest.fail("axe-core is missing: `make test` installs it from the npm registry")
     from playwright.sync_api import sync_playwright
