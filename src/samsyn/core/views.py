@@ -1,8 +1,10 @@
 from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
+from django.utils import timezone
 
 from samsyn.accounts.actor import Actor
+from samsyn.cases import selectors as case_selectors
 from samsyn.people import selectors as people_selectors
 
 START_TEMPLATES = {
@@ -21,6 +23,8 @@ def home(request):
         role, "core/start_external.html" if role else "core/start_none.html"
     )
     context = {"persons_at_unit": people_selectors.count_persons_at_unit(actor=actor)}
+    if role == "coordinator":
+        context["my_cases"] = case_selectors.my_cases(actor=actor, on=timezone.localdate())
     return TemplateResponse(request, template, context)
 
 

@@ -12,11 +12,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from samsyn.accounts.models import Membership, Organisation, OrganisationType, Role, User
 from samsyn.core.demo.names import FAMILY_NAMES, FEMALE_NAMES, MALE_NAMES, STREETS
+from samsyn.core.demo.sickleave import build_sick_leave
 from samsyn.people import personnummer
 from samsyn.people.models import Person
 
@@ -194,7 +196,7 @@ def build_region(*, persons: int = 50) -> list[DemoLogin]:
     orgs = _organisations()
     unit = orgs["SE2321000016-DEMO1"]
     patient_person = _patient_person(unit)
-    _persons(unit, orgs["SE2321000016-DEMO2"], persons)
+    everyone = _persons(unit, orgs["SE2321000016-DEMO2"], persons)
     logins = []
     for username, first, last, title, memberships in USERS:
         user = User.objects.filter(username=username).first()
@@ -216,4 +218,8 @@ def build_region(*, persons: int = 50) -> list[DemoLogin]:
         if username != "patient":
             _ensure_factors(user, login)
         logins.append(login)
+    ordered = [patient_person] + sorted(
+        (p for p in everyone if p.pk != patient_person.pk), key=lambda p: p.personnummer
+    )
+    build_sick_leave(today=timezone.localdate(), persons=ordered)
     return logins

@@ -1,0 +1,131 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from samsyn.accounts.models import User
+from samsyn.cases import worklist as wl
+from samsyn.cases.models import OPEN_STATUSES, CaseStatus, Outcome
+from samsyn.people.models import Sex
+from samsyn.sickleave import diagnoses
+from samsyn.sickleave.models import Occupation
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class WorklistFilterForm(forms.Form):
+    text = forms.CharField(label=_("Fritext"), required=False, max_length=100)
+    diagnosis_chapter = forms.TypedChoiceField(
+        label=_("Diagnoskapitel"), required=False, coerce=int, empty_value=None
+    )
+    length = forms.ChoiceField(label=_("Sjukskrivningslängd"), required=False)
+    physician = forms.ChoiceField(label=_("Läkare"), required=False)
+    responsible = forms.ChoiceField(label=_("Ansvarig koordinator"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    occupation = forms.ChoiceField(label=_("Sysselsättning"), required=False)
+    sex = forms.ChoiceField(label=_("Kön"), required=False)
+    age_min = forms.IntegerField(label=_("Ålder från"), required=False, min_value=0, max_value=150)
+    age_max = forms.IntegerField(label=_("Ålder till"), required=False, min_value=0, max_value=150)
+    end_from = forms.DateField(label=_("Slutdatum från"), required=False, widget=DATE_WIDGET)
+    end_to = forms.DateField(label=_("Slutdatum till"), required=False, widget=DATE_WIDGET)
+    ending_soon = forms.BooleanField(label=_("Slutar snart"), required=False)
+    overdue = forms.BooleanField(label=_("Har försenade uppgifter"), required=False)
+
+    def __init__(self, *args, physicians=(), coordinators=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        anything = [("", _("Alla"))]
+        self.fields["diagnosis_chapter"].choices = anything + [
+            (c.number, c.label) for c in diagnoses.chapters()
+        ]
+        self.fields["length"].choices = anything + [
+            (k, label) for k, (_lo, _hi, label) in wl.LENGTH_BUCKETS.items()
+        ]
+        self.fields["physician"].choices = anything + [
+            (str(u.pk), u.display_name) for u in physicians
+        ]
+        self.fields["responsible"].choices = anything + [
+            (str(u.pk), u.display_name) for u in coordinators
+        ]
+        self.fields["status"].choices = anything + list(CaseStatus.choices)
+        self.fields["occupation"].choices = anything + list(Occupation.choices)
+        self.fields["sex"].choices = anything + list(Sex.choices)
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("age_min"), data.get("age_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("age_max", _("Åldern till måste vara minst lika hög som åldern från."))
+        start, end = data.get("end_from"), data.get("end_to")
+        if start and end and start > end:
+            self.add_error("end_to", _("Slutdatum till kan inte vara före slutdatum från."))
+        return data
+
+    def to_filters(self) -> wl.Filters:
+        d = self.cleaned_data
+        return wl.Filters(**{k: d.get(k) for k in wl.Filters.__dataclass_fields__ if k in d})
+
+    def to_session(self) -> dict:
+        return {
+            k: (v.isoformat() if hasattr(v, "isoformat") else v)
+            for k, v in self.cleaned_data.items()
+            if v not in (None, "", False)
+        }
+
+
+class ColumnsForm(forms.Form):
+    columns = forms.MultipleChoiceField(
+        label=_("Kolumner"),
+        required=False,
+        choices=[(k, label) for k, label, _shown in wl.COLUMNS],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    order = forms.CharField(
+        label=_("Ordning"),
+        required=False,
+        help_text=_("Kolumnernas ordning, kommaseparerad (t.ex. name,start,days)."),
+    )
+    show_personal_data = forms.BooleanField(label=_("Visa personuppgifter"), required=False)
+
+    def ordered_columns(self) -> list[str]:
+        chosen = self.cleaned_data["columns"]
+        order = [c.strip() for c in self.cleaned_data["order"].split(",") if c.strip()]
+        ranked = [c for c in order if c in chosen] + [c for c in chosen if c not in order]
+        return wl.clean_columns(ranked)
+
+
+class CaseOpenForm(forms.Form):
+    preventive = forms.BooleanField(
+        label=_("Förebyggande ärende (personen är inte sjukskriven men riskerar att bli det)"),
+        required=False,
+    )
+
+
+class CaseStatusForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Ny status"), choices=[(s, CaseStatus(s).label) for s in OPEN_STATUSES]
+    )
+    note = forms.CharField(label=_("Kommentar"), required=False, max_length=500)
+
+
+class CaseHandOverForm(forms.Form):
+    responsible = forms.ModelChoiceField(label=_("Ny ansvarig"), queryset=User.objects.none())
+
+    def __init__(self, *args, coordinators=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if coordinators is not None:
+            self.fields["responsible"].queryset = coordinators
+
+
+class CaseCloseForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Utfall"), choices=Outcome.choices)
+    outcome_date = forms.DateField(label=_("Datum"), widget=DATE_WIDGET)
+    note = forms.CharField(label=_("Kommentar"), required=False, max_length=500)
+
+
+class ExpectedDaysForm(forms.Form):
+    expected_days = forms.IntegerField(
+        label=_("Bedömd sjukskrivningslängd i dagar"), required=False, min_value=1, max_value=3650
+    )
+
+
+class TaskAddForm(forms.Form):
+    title = forms.CharField(label=_("Uppgift"), max_length=200)
+    due_date = forms.DateField(label=_("Senast"), widget=DATE_WIDGET)

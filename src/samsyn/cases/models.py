@@ -1,0 +1,164 @@
+"""The coordinator's case (ärende): responsible coordinator, status history, tasks."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from samsyn.core.models import BaseModel
+
+
+class CaseStatus(models.TextChoices):
+    """Rehabstöd's eight coordinator statuses."""
+
+    NONE = "none", _("–")
+    CONTACTED = "contacted", _("Kontaktad")
+    ACTIVE = "active", _("Aktiv")
+    FOLLOW_UP = "follow_up", _("Uppföljning")
+    CLOSED = "closed", _("Avslutad")
+    DECLINED = "declined", _("Avböjt")
+    NO_ACTION = "no_action", _("Lämnas utan åtgärd")
+    MEDICAL_REHAB = "medical_rehab", _("Medicinsk rehab")
+
+
+class Outcome(models.TextChoices):
+    RETURN_FULL_TIME = "return_full_time", _("Åter i arbete, heltid")
+    RETURN_PART_TIME = "return_part_time", _("Åter i arbete, deltid")
+    OTHER_OCCUPATION = "other_occupation", _("Annan sysselsättning")
+    STUDIES = "studies", _("Studier")
+    JOB_SEEKER = "job_seeker", _("Arbetssökande")
+    DISABILITY_BENEFIT = "disability_benefit", _("Sjukersättning/aktivitetsersättning")
+    DECEASED = "deceased", _("Avliden")
+    MOVED = "moved", _("Flyttat")
+    OTHER = "other", _("Annat")
+
+
+OPEN_STATUSES = [s for s in CaseStatus.values if s != CaseStatus.CLOSED]
+# The allowed transitions, in one table: any open status to any status except that
+# closing goes through `close_case` (it needs an outcome); a closed case is reopened
+# only through `reopen_case`.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    status: frozenset(s for s in OPEN_STATUSES if s != status) for status in OPEN_STATUSES
+}
+TRANSITIONS[CaseStatus.CLOSED] = frozenset()
+
+
+class CaseQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(closed_at__isnull=True)
+
+    def at_units(self, unit_ids):
+        return self.filter(unit_id__in=unit_ids)
+
+
+class Case(BaseModel):
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="cases")
+    unit = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    responsible = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.PROTECT, related_name="responsible_cases"
+    )
+    status = models.CharField(max_length=20, choices=CaseStatus.choices, default=CaseStatus.NONE)
+    preventive = models.BooleanField(
+        _("förebyggande"),
+        default=False,
+        help_text=_("Personen är inte sjukskriven men riskerar att bli det."),
+    )
+    expected_days = models.PositiveIntegerField(
+        _("bedömd sjukskrivningslängd (dagar)"), null=True, blank=True
+    )
+    opened_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    closed_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=32, choices=Outcome.choices, blank=True)
+    outcome_date = models.DateField(null=True, blank=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "unit"],
+                condition=Q(closed_at__isnull=True),
+                name="case_one_open_per_person_and_unit",
+            )
+        ]
+        indexes = [models.Index(fields=["unit", "closed_at"], name="case_unit_open")]
+
+    def __str__(self) -> str:
+        return f"Case {self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class CaseStatusChange(models.Model):
+    """Immutable history row: who set which status when."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="status_history")
+    status = models.CharField(max_length=20, choices=CaseStatus.choices)
+    note = models.TextField(blank=True)
+    created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"CaseStatusChange {self.pk}"
+
+
+class ResponsibleChange(models.Model):
+    """Immutable history row: hand-over of a case to another coordinator."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="responsible_history")
+    responsible = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"ResponsibleChange {self.pk}"
+
+
+class TaskQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(done_at__isnull=True)
+
+    def overdue(self, on):
+        return self.open().filter(due_date__lt=on)
+
+
+class Task(BaseModel):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks")
+    title = models.CharField(_("uppgift"), max_length=200)
+    due_date = models.DateField(_("senast"))
+    assigned_to = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["done_at", "due_date"]
+
+    def __str__(self) -> str:
+        return f"Task {self.pk}"
+
+
+class WorklistPreference(models.Model):
+    """A user's saved column choice and order for the worklist."""
+
+    user = models.OneToOneField("accounts.User", on_delete=models.CASCADE, related_name="+")
+    columns = models.JSONField(default=list)
+    show_personal_data = models.BooleanField(default=True)
+
+    def __str__(self) -> str:
+        return f"WorklistPreference {self.pk}"

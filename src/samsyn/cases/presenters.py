@@ -1,0 +1,65 @@
+"""Turn a sick-leave case into what the page draws: the degree-over-time chart."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+WIDTH = 800
+HEIGHT = 160
+TOP = 20
+BAR_AREA = 100
+
+
+@dataclass
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    degree: int
+    start: date
+    end: date
+
+
+@dataclass
+class Chart:
+    bars: list[Bar]
+    ticks: list[tuple[float, str]]
+    today_x: float | None
+    width: int = WIDTH
+    height: int = HEIGHT
+    label: str = ""
+
+
+def degree_chart(segments: list[dict], *, today: date) -> Chart | None:
+    """One bar per segment: width = days, height = degree (100 % = full height)."""
+    if not segments:
+        return None
+    first = date.fromisoformat(segments[0]["start"])
+    last = date.fromisoformat(segments[-1]["end"])
+    span = max((last - first).days + 1, 1)
+    scale = (WIDTH - 40) / span
+
+    def x_of(day: date) -> float:
+        return round(20 + (day - first).days * scale, 1)
+
+    bars = []
+    for s in segments:
+        start, end = date.fromisoformat(s["start"]), date.fromisoformat(s["end"])
+        height = BAR_AREA * s["degree"] / 100
+        bars.append(
+            Bar(
+                x=x_of(start),
+                y=round(TOP + BAR_AREA - height, 1),
+                width=max(round(((end - start).days + 1) * scale, 1), 1.5),
+                height=round(height, 1),
+                degree=s["degree"],
+                start=start,
+                end=end,
+            )
+        )
+    ticks = [(x_of(first), first.isoformat()), (x_of(last), last.isoformat())]
+    today_x = x_of(today) if first <= today <= last else None
+    label = ", ".join(f"{b.start}–{b.end}: {b.degree} %" for b in bars)
+    return Chart(bars=bars, ticks=ticks, today_x=today_x, label=label)

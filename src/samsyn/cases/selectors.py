@@ -1,0 +1,325 @@
+"""Reads of persons, cases and the worklist. Every read of personal data is logged."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count, Q
+from django.http import Http404
+
+from samsyn.accounts.actor import Actor
+from samsyn.accounts.models import Role
+from samsyn.audit import auditor
+from samsyn.audit.models import Action, Ground
+from samsyn.cases import worklist as wl
+from samsyn.cases.models import Case, CaseStatus, Task
+from samsyn.people.models import Person, Sex
+from samsyn.sickleave import diagnoses, rules
+from samsyn.sickleave.models import Certificate, Occupation, SickLeaveCase
+
+CARE_ROLES = {Role.COORDINATOR, Role.PHYSICIAN, Role.UNIT_MANAGER}
+
+
+def care_unit_ids(actor: Actor) -> list:
+    """The units whose persons the actor may see as care staff (empty for anyone else)."""
+    membership = actor.membership
+    if membership is None:
+        return []
+    if membership.role not in CARE_ROLES:
+        return []
+    if not membership.organisation.is_care_unit:
+        return []
+    return membership.organisation.unit_ids_with_sub_units()
+
+
+def get_person_for(*, actor: Actor, person_id) -> Person:
+    """The person, if the actor is care staff at the person's unit; else 404. Logged."""
+    units = care_unit_ids(actor)
+    person = Person.objects.filter(pk=person_id, care_unit_id__in=units).first()
+    if person is None:
+        raise Http404
+    auditor.record(
+        actor=actor,
+        action=Action.READ,
+        ground=Ground.UNIT_MEMBERSHIP,
+        object_type="person",
+        object_id=person.pk,
+        person_id=person.pk,
+    )
+    return person
+
+
+def get_case_for(*, actor: Actor, case_id) -> Case:
+    """A case of the actor's units (for writes; the page read is logged by the person)."""
+    case = Case.objects.filter(pk=case_id, unit_id__in=care_unit_ids(actor)).first()
+    if case is None:
+        raise Http404
+    return case
+
+
+def get_task_for(*, actor: Actor, task_id) -> Task:
+    task = (
+        Task.objects.select_related("case")
+        .filter(pk=task_id, case__unit_id__in=care_unit_ids(actor))
+        .first()
+    )
+    if task is None:
+        raise Http404
+    return task
+
+
+def coordinators_of(*, actor: Actor):
+    from samsyn.accounts.models import User
+
+    return (
+        User.objects.filter(
+            memberships__role=Role.COORDINATOR,
+            memberships__organisation_id__in=care_unit_ids(actor),
+            memberships__is_active=True,
+        )
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+def physicians_of(*, actor: Actor):
+    from samsyn.accounts.models import User
+
+    return (
+        User.objects.filter(
+            memberships__role=Role.PHYSICIAN,
+            memberships__organisation_id__in=care_unit_ids(actor),
+        )
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+# ---- the worklist ------------------------------------------------------------------
+
+
+@dataclass
+class WorklistResult:
+    rows: list[wl.Row]
+    total: int
+    matching: int
+    page: int
+    pages: int
+    on: date
+
+
+def _milestones_for(sick_leave: SickLeaveCase, case: Case | None, on: date):
+    occupation = sick_leave.occupation or Occupation.CURRENT_WORK
+    return rules.compute_milestones(
+        start=sick_leave.start,
+        occupation=occupation,
+        expected_days=case.expected_days if case else None,
+        at=on,
+        covered=sick_leave.covered_intervals(),
+    )
+
+
+def _row(person, sick_leave, case, on, ending_soon_days) -> wl.Row:
+    row = wl.Row(
+        person_id=person.pk,
+        personnummer=person.personnummer,
+        name=person.full_name,
+        age=person.age(on),
+        sex=person.sex,
+        sex_label=str(Sex(person.sex).label),
+        sick_leave=sick_leave,
+        case=case,
+        consent_label="Inget samtycke registrerat",
+    )
+    if sick_leave is not None:
+        diagnosis = (
+            diagnoses.lookup(sick_leave.diagnosis_code) if sick_leave.diagnosis_code else None
+        )
+        row.diagnosis_code = sick_leave.diagnosis_code
+        row.diagnosis_title = diagnosis.title if diagnosis else ""
+        row.diagnosis_chapter = sick_leave.diagnosis_chapter
+        row.occupation = sick_leave.occupation
+        row.occupation_label = (
+            str(Occupation(sick_leave.occupation).label) if sick_leave.occupation else ""
+        )
+        row.start, row.end = sick_leave.start, sick_leave.end
+        row.days, row.net_days = sick_leave.days, sick_leave.net_days
+        row.certificates = sick_leave.certificate_count
+        row.degrees = sick_leave.degrees
+        row.degree_today = sick_leave.degree_on(on)
+        row.physician_id = sick_leave.physician_id
+        row.physician_name = sick_leave.physician_name
+        row.days_left = (sick_leave.end - on).days
+        row.ended = row.days_left < 0
+        row.ending_soon = 0 <= row.days_left <= ending_soon_days
+        row.next_milestone = rules.next_milestone(_milestones_for(sick_leave, case, on), on)
+    if case is not None:
+        row.status = case.status
+        row.status_label = str(CaseStatus(case.status).label)
+        row.responsible_id = case.responsible_id
+        row.responsible_name = case.responsible.display_name if case.responsible else ""
+        row.overdue_tasks = case.overdue_count
+    return row
+
+
+def worklist_rows(*, actor: Actor, on: date) -> list[wl.Row]:
+    """All rows of the actor's worklist, unfiltered, in a fixed number of queries.
+
+    Coordinators and unit managers see the unit's current sick-leave cases and open
+    cases; physicians see the sick-leave cases whose current certificate they signed.
+    """
+    units = care_unit_ids(actor)
+    if not units:
+        return []
+    unit = actor.organisation
+    recent = unit.recent_days
+    sick_leaves = (
+        SickLeaveCase.objects.at_units(units)
+        .current(on, recent)
+        .select_related("person")
+        .defer("certificate_ids", "person__address", "person__phone", "person__email")
+    )
+    if actor.role == Role.PHYSICIAN:
+        sick_leaves = sick_leaves.filter(physician=actor.user)
+    cases = (
+        Case.objects.open()
+        .at_units(units)
+        .select_related("responsible", "person")
+        .annotate(
+            overdue_count=Count(
+                "tasks", filter=Q(tasks__done_at__isnull=True, tasks__due_date__lt=on)
+            )
+        )
+    )
+    cases_by_person = {c.person_id: c for c in cases}
+    rows = []
+    seen = set()
+    for sick_leave in sick_leaves:
+        if sick_leave.person_id in seen:
+            continue
+        seen.add(sick_leave.person_id)
+        case = cases_by_person.get(sick_leave.person_id)
+        rows.append(_row(sick_leave.person, sick_leave, case, on, unit.ending_soon_days))
+    if actor.role != Role.PHYSICIAN:
+        for person_id, case in cases_by_person.items():
+            if person_id not in seen:
+                rows.append(_row(case.person, None, case, on, unit.ending_soon_days))
+    return rows
+
+
+def worklist(
+    *,
+    actor: Actor,
+    filters: wl.Filters,
+    sort: str,
+    on: date,
+    page: int = 1,
+    per_page: int = 50,
+    purpose: str = "read",
+) -> WorklistResult:
+    """The filtered, sorted page of the worklist; one access event per person shown."""
+    rows = worklist_rows(actor=actor, on=on)
+    matching = wl.sort_rows([r for r in rows if wl.matches(r, filters)], sort)
+    pages = max(1, -(-len(matching) // per_page)) if per_page else 1
+    page = min(max(1, page), pages)
+    shown = matching[(page - 1) * per_page : page * per_page] if per_page else matching
+    if purpose == "print":
+        _record_print(actor, shown)
+    else:
+        auditor.record_reads(
+            actor=actor,
+            object_type="worklist",
+            rows=[(r.person_id, r.person_id, Ground.UNIT_MEMBERSHIP, "") for r in shown],
+        )
+    return WorklistResult(shown, len(rows), len(matching), page, pages, on)
+
+
+def _record_print(actor: Actor, rows: list[wl.Row]) -> None:
+    accesses = [
+        auditor.Access(
+            action=Action.PRINT,
+            ground=Ground.UNIT_MEMBERSHIP,
+            object_type="worklist",
+            object_id=str(r.person_id),
+            person_id=r.person_id,
+        )
+        for r in rows
+    ]
+    auditor.record_many(actor=actor, accesses=accesses)
+
+
+# ---- the person / case page -------------------------------------------------------
+
+
+@dataclass
+class PersonOverview:
+    person: Person
+    current: SickLeaveCase | None
+    earlier: list[SickLeaveCase]
+    certificates: list[Certificate]
+    open_case: Case | None
+    closed_cases: list[Case]
+    milestones: list[rules.Milestone] = field(default_factory=list)
+    show_diagnosis: bool = True
+    degree_today: int | None = None
+
+
+def person_overview(*, actor: Actor, person: Person, on: date) -> PersonOverview:
+    """Everything on the person's page; `person` comes from `get_person_for` (logged)."""
+    sick_leaves = list(person.sick_leave_cases.order_by("-start"))
+    current = next((s for s in sick_leaves if s.end >= on - timedelta(days=30)), None)
+    earlier = [s for s in sick_leaves if s is not current]
+    certificates = list(person.certificates.prefetch_related("periods").select_related("physician"))
+    cases = list(
+        Case.objects.filter(person=person, unit_id__in=care_unit_ids(actor))
+        .select_related("responsible")
+        .prefetch_related("status_history__created_by", "responsible_history__responsible", "tasks")
+        .order_by("-created_at")
+    )
+    open_case = next((c for c in cases if c.is_open), None)
+    overview = PersonOverview(
+        person=person,
+        current=current,
+        earlier=earlier,
+        certificates=certificates,
+        open_case=open_case,
+        closed_cases=[c for c in cases if not c.is_open],
+        show_diagnosis=actor.role in CARE_ROLES,
+    )
+    if current is not None:
+        overview.milestones = _milestones_for(current, open_case, on)
+        overview.degree_today = current.degree_on(on)
+    return overview
+
+
+@dataclass
+class WorklistPreferenceView:
+    columns: list[str]
+    show_personal_data: bool
+
+    def context(self) -> dict:
+        shown = [c for c in self.columns if self.show_personal_data or c not in wl.PERSONAL_COLUMNS]
+        labels = dict((k, label) for k, label, _s in wl.COLUMNS)
+        return {
+            "columns": [(c, labels[c]) for c in shown],
+            "column_keys": shown,
+            "all_columns": wl.COLUMNS,
+            "chosen_columns": self.columns,
+            "show_personal_data": self.show_personal_data,
+        }
+
+
+def worklist_preference(*, actor: Actor) -> WorklistPreferenceView:
+    from samsyn.cases.models import WorklistPreference
+
+    pref = WorklistPreference.objects.filter(user=actor.user).first()
+    if pref is None:
+        return WorklistPreferenceView(list(wl.DEFAULT_COLUMNS), True)
+    return WorklistPreferenceView(wl.clean_columns(pref.columns), pref.show_personal_data)
+
+
+def my_cases(*, actor: Actor, on: date) -> WorklistResult:
+    """The coordinator's own open cases, next deadline first (the start page)."""
+    filters = wl.Filters(responsible=str(actor.user.pk))
+    return worklist(actor=actor, filters=filters, sort="milestone", on=on, per_page=100)

@@ -1,0 +1,191 @@
+"""Writes of cases: permission check, one transaction, audit event in it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from samsyn.accounts.actor import Actor
+from samsyn.accounts.models import Role, User
+from samsyn.audit import auditor
+from samsyn.audit.models import Action, Ground
+from samsyn.cases.models import (
+    TRANSITIONS,
+    Case,
+    CaseStatus,
+    CaseStatusChange,
+    Outcome,
+    ResponsibleChange,
+    Task,
+    WorklistPreference,
+)
+from samsyn.people.models import Person
+
+
+class CaseError(Exception):
+    """A refused change; the message is Swedish and safe to show."""
+
+
+def _unit_ids(actor: Actor) -> list:
+    membership = actor.membership
+    if membership is None or not membership.is_care_staff:
+        return []
+    return membership.organisation.unit_ids_with_sub_units()
+
+
+def _require_coordinator(actor: Actor, unit_id) -> None:
+    if actor.role != Role.COORDINATOR or unit_id not in _unit_ids(actor):
+        raise CaseError("Bara rehabkoordinatorer vid enheten kan ändra ärendet.")
+
+
+def _audit(actor: Actor, case: Case, action: str, **extra) -> None:
+    auditor.record(
+        actor=actor,
+        action=action,
+        ground=Ground.UNIT_MEMBERSHIP,
+        object_type="case",
+        object_id=case.pk,
+        person_id=case.person_id,
+        extra=extra,
+    )
+
+
+def _coordinator_at(user: User, unit_ids) -> bool:
+    return user.memberships.filter(
+        role=Role.COORDINATOR, organisation_id__in=unit_ids, is_active=True
+    ).exists()
+
+
+def open_case(
+    *,
+    actor: Actor,
+    person: Person,
+    preventive: bool = False,
+    responsible: User | None = None,
+    expected_days: int | None = None,
+) -> Case:
+    """Open the coordinator's case for a person at the actor's unit."""
+    _require_coordinator(actor, person.care_unit_id)
+    responsible = responsible or actor.user
+    if not _coordinator_at(responsible, _unit_ids(actor)):
+        raise CaseError("Den ansvariga måste vara rehabkoordinator vid enheten.")
+    try:
+        with transaction.atomic():
+            case = Case.objects.create(
+                person=person,
+                unit=actor.organisation,
+                responsible=responsible,
+                preventive=preventive,
+                expected_days=expected_days,
+                opened_by=actor.user,
+            )
+            CaseStatusChange.objects.create(
+                case=case, status=CaseStatus.NONE, created_by=actor.user, note="Ärendet öppnat"
+            )
+            ResponsibleChange.objects.create(
+                case=case, responsible=responsible, created_by=actor.user
+            )
+            _audit(actor, case, Action.CREATE, preventive=preventive)
+    except IntegrityError:
+        raise CaseError("Personen har redan ett öppet ärende vid enheten.") from None
+    return case
+
+
+def set_case_status(*, actor: Actor, case: Case, status: str, note: str = "") -> Case:
+    _require_coordinator(actor, case.unit_id)
+    if status == CaseStatus.CLOSED:
+        raise CaseError("Avsluta ärendet med ett utfall.")
+    if status not in TRANSITIONS.get(case.status, frozenset()):
+        raise CaseError("Statusen kan inte ändras så.")
+    with transaction.atomic():
+        case.status = status
+        case.save(update_fields=["status", "updated_at"])
+        CaseStatusChange.objects.create(case=case, status=status, note=note, created_by=actor.user)
+        _audit(actor, case, Action.UPDATE, status=status)
+    return case
+
+
+def hand_over_case(*, actor: Actor, case: Case, responsible: User) -> Case:
+    _require_coordinator(actor, case.unit_id)
+    if not _coordinator_at(responsible, [case.unit_id, *(_unit_ids(actor))]):
+        raise CaseError("Ärendet kan bara lämnas över till en rehabkoordinator vid enheten.")
+    if responsible.pk == case.responsible_id:
+        raise CaseError("Personen är redan ansvarig.")
+    with transaction.atomic():
+        case.responsible = responsible
+        case.save(update_fields=["responsible", "updated_at"])
+        ResponsibleChange.objects.create(case=case, responsible=responsible, created_by=actor.user)
+        _audit(actor, case, Action.UPDATE, responsible=responsible.pk)
+    return case
+
+
+def close_case(
+    *, actor: Actor, case: Case, outcome: str, outcome_date: date, note: str = ""
+) -> Case:
+    _require_coordinator(actor, case.unit_id)
+    if not case.is_open:
+        raise CaseError("Ärendet är redan avslutat.")
+    if outcome not in Outcome.values:
+        raise CaseError("Välj ett utfall.")
+    with transaction.atomic():
+        case.status = CaseStatus.CLOSED
+        case.outcome = outcome
+        case.outcome_date = outcome_date
+        case.closed_at = timezone.now()
+        case.save(update_fields=["status", "outcome", "outcome_date", "closed_at", "updated_at"])
+        CaseStatusChange.objects.create(
+            case=case, status=CaseStatus.CLOSED, note=note, created_by=actor.user
+        )
+        _audit(actor, case, Action.UPDATE, status="closed", outcome=outcome)
+    return case
+
+
+def set_expected_days(*, actor: Actor, case: Case, expected_days: int | None) -> Case:
+    _require_coordinator(actor, case.unit_id)
+    with transaction.atomic():
+        case.expected_days = expected_days
+        case.save(update_fields=["expected_days", "updated_at"])
+        _audit(actor, case, Action.UPDATE, expected_days=expected_days)
+    return case
+
+
+def add_task(
+    *, actor: Actor, case: Case, title: str, due_date: date, assigned_to: User | None = None
+) -> Task:
+    _require_coordinator(actor, case.unit_id)
+    if not case.is_open:
+        raise CaseError("Ärendet är avslutat.")
+    with transaction.atomic():
+        task = Task.objects.create(
+            case=case,
+            title=title,
+            due_date=due_date,
+            assigned_to=assigned_to or actor.user,
+            created_by=actor.user,
+        )
+        _audit(actor, case, Action.UPDATE, task=str(task.pk), task_action="add")
+    return task
+
+
+def complete_task(*, actor: Actor, task: Task) -> Task:
+    _require_coordinator(actor, task.case.unit_id)
+    if task.done_at is not None:
+        return task
+    with transaction.atomic():
+        task.done_at = timezone.now()
+        task.done_by = actor.user
+        task.save(update_fields=["done_at", "done_by", "updated_at"])
+        _audit(actor, task.case, Action.UPDATE, task=str(task.pk), task_action="done")
+    return task
+
+
+def save_worklist_preference(
+    *, actor: Actor, columns: list[str], show_personal_data: bool
+) -> WorklistPreference:
+    pref, _ = WorklistPreference.objects.get_or_create(user=actor.user)
+    pref.columns = columns
+    pref.show_personal_data = show_personal_data
+    pref.save(update_fields=["columns", "show_personal_data"])
+    return pref

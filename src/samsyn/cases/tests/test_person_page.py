@@ -1,0 +1,92 @@
+from datetime import date, timedelta
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from samsyn.audit.models import AccessEvent
+from samsyn.cases.models import CaseStatus
+from samsyn.cases.tests.helpers import certify
+from samsyn.people.tests.factories import PersonFactory
+
+TODAY = date(2026, 11, 22)
+
+
+@pytest.fixture(autouse=True)
+def frozen_today():
+    with time_machine.travel("2026-11-22 10:00 +01:00", tick=False):
+        yield
+
+
+@pytest.fixture
+def person(unit, physician):
+    p = PersonFactory(care_unit=unit, given_name="Maja", family_name="Ek")
+    start = TODAY - timedelta(days=40)
+    certify(physician, p, start, start + timedelta(days=29), 100, "F43.8A")
+    certify(physician, p, start + timedelta(days=30), start + timedelta(days=89), 50, "F43.8A")
+    return p
+
+
+@pytest.mark.django_db
+def test_coordinator_sees_person_with_milestones_chart_and_diagnosis(coordinator_client, person):
+    response = coordinator_client.get(reverse("cases:person", args=[person.pk]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Maja Ek" in page
+    assert "F43.8A" in page
+    assert "<svg" in page
+    assert "Rehabiliteringskedjan" in page
+    # Day 90 of a case starting 2026-10-13 is 2027-01-10 (13 Oct + 89 days).
+    assert "2027-01-10" in page
+    assert AccessEvent.objects.filter(object_type="person", person_id=person.pk).exists()
+
+
+@pytest.mark.django_db
+def test_other_unit_gets_404_without_personal_data(outsider_client, employer_client, person):
+    for client in (outsider_client,):
+        response = client.get(reverse("cases:person", args=[person.pk]))
+        assert response.status_code == 404
+        assert "Maja" not in response.content.decode()
+    assert employer_client.get(reverse("cases:person", args=[person.pk])).status_code == 403
+
+
+@pytest.mark.django_db
+def test_coordinator_opens_case_sets_status_and_adds_task(coordinator_client, person):
+    url = reverse("cases:person", args=[person.pk])
+    coordinator_client.post(reverse("cases:case_open", args=[person.pk]))
+    case = person.cases.get()
+    coordinator_client.post(reverse("cases:case_status", args=[case.pk]), {"status": "active"})
+    coordinator_client.post(
+        reverse("cases:task_add", args=[case.pk]),
+        {"title": "Kontakta arbetsgivaren", "due_date": "2026-11-30"},
+    )
+    case.refresh_from_db()
+    assert case.status == CaseStatus.ACTIVE
+    page = coordinator_client.get(url).content.decode()
+    assert "Kontakta arbetsgivaren" in page
+    assert "Aktiv" in page
+
+
+@pytest.mark.django_db
+def test_invalid_task_is_redisplayed_with_input(coordinator_client, person):
+    coordinator_client.post(reverse("cases:case_open", args=[person.pk]))
+    case = person.cases.get()
+    response = coordinator_client.post(
+        reverse("cases:task_add", args=[case.pk]), {"title": "Boka möte", "due_date": "igår"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert 'value="Boka möte"' in page
+    assert "Fyll i ett giltigt datum" in page
+
+
+@pytest.mark.django_db
+def test_physician_cannot_change_case(physician_client, coordinator_client, person):
+    coordinator_client.post(reverse("cases:case_open", args=[person.pk]))
+    case = person.cases.get()
+    response = physician_client.post(
+        reverse("cases:case_status", args=[case.pk]), {"status": "active"}
+    )
+    assert response.status_code == 403
+    case.refresh_from_db()
+    assert case.status == CaseStatus.NONE

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from samsyn.cases import views
+
+app_name = "cases"
+urlpatterns = [
+    path("arbetslista/", views.worklist_view, name="worklist"),
+    path("arbetslista/utskrift/", views.worklist_print_view, name="worklist_print"),
+    path("arbetslista/kolumner/", views.worklist_columns_view, name="worklist_columns"),
+    path("personer/<uuid:person_id>/", views.person_view, name="person"),
+    path("personer/<uuid:person_id>/oppna-arende/", views.case_open_view, name="case_open"),
+    path("arenden/<uuid:case_id>/status/", views.case_status_view, name="case_status"),
+    path("arenden/<uuid:case_id>/overlamna/", views.case_handover_view, name="case_handover"),
+    path("arenden/<uuid:case_id>/avsluta/", views.case_close_view, name="case_close"),
+    path("arenden/<uuid:case_id>/langd/", views.case_expected_days_view, name="case_expected"),
+    path("arenden/<uuid:case_id>/uppgifter/", views.task_add_view, name="task_add"),
+    path("uppgifter/<uuid:task_id>/klar/", views.task_done_view, name="task_done"),
+]

@@ -1,0 +1,242 @@
+"""Worklist, person/case page and the coordinator's case actions."""
+
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from samsyn.accounts.actor import Actor
+from samsyn.accounts.models import Role
+from samsyn.cases import presenters, selectors, services
+from samsyn.cases import worklist as wl
+from samsyn.cases.forms import (
+    CaseCloseForm,
+    CaseHandOverForm,
+    CaseOpenForm,
+    CaseStatusForm,
+    ColumnsForm,
+    ExpectedDaysForm,
+    TaskAddForm,
+    WorklistFilterForm,
+)
+from samsyn.core.decorators import role_required
+
+CARE = (Role.COORDINATOR, Role.PHYSICIAN, Role.UNIT_MANAGER)
+FILTERS = "samsyn_worklist_filters"
+PER_PAGE = 50
+
+
+def _filter_form(request, actor, data=None):
+    return WorklistFilterForm(
+        data if data is not None else (request.session.get(FILTERS) or None),
+        physicians=selectors.physicians_of(actor=actor),
+        coordinators=selectors.coordinators_of(actor=actor),
+    )
+
+
+def _page_number(request) -> int:
+    value = request.GET.get("page", "1")
+    return int(value) if value.isdigit() else 1
+
+
+@role_required(*CARE)
+def worklist_view(request):
+    actor = Actor.from_request(request)
+    if request.method == "POST" and "reset" in request.POST:
+        request.session.pop(FILTERS, None)
+        return redirect("cases:worklist")
+    form = _filter_form(request, actor, request.POST if request.method == "POST" else None)
+    valid = form.is_valid()
+    if request.method == "POST" and valid:
+        request.session[FILTERS] = form.to_session()
+        return redirect("cases:worklist")
+    filters = form.to_filters() if valid else wl.Filters()
+    pref = selectors.worklist_preference(actor=actor)
+    sort = request.GET.get("sort", wl.DEFAULT_SORT)
+    result = selectors.worklist(
+        actor=actor,
+        filters=filters,
+        sort=sort,
+        on=timezone.localdate(),
+        page=_page_number(request),
+        per_page=PER_PAGE,
+    )
+    context = {"form": form, "result": result, "sort": sort, "pref": pref, **pref.context()}
+    return TemplateResponse(request, "cases/worklist.html", context)
+
+
+@role_required(*CARE)
+def worklist_print_view(request):
+    actor = Actor.from_request(request)
+    form = _filter_form(request, actor)
+    filters = form.to_filters() if form.is_valid() else wl.Filters()
+    pref = selectors.worklist_preference(actor=actor)
+    result = selectors.worklist(
+        actor=actor,
+        filters=filters,
+        sort=request.GET.get("sort", wl.DEFAULT_SORT),
+        on=timezone.localdate(),
+        per_page=0,
+        purpose="print",
+    )
+    context = {"result": result, "filters": filters, **pref.context()}
+    return TemplateResponse(request, "cases/worklist_print.html", context)
+
+
+@require_POST
+@role_required(*CARE)
+def worklist_columns_view(request):
+    form = ColumnsForm(request.POST)
+    if form.is_valid():
+        services.save_worklist_preference(
+            actor=Actor.from_request(request),
+            columns=form.ordered_columns(),
+            show_personal_data=form.cleaned_data["show_personal_data"],
+        )
+        messages.success(request, _("Dina kolumnval är sparade."))
+    return redirect("cases:worklist")
+
+
+def _person_page(request, person, status=200, **forms):
+    actor = Actor.from_request(request)
+    overview = selectors.person_overview(actor=actor, person=person, on=timezone.localdate())
+    coordinators = selectors.coordinators_of(actor=actor)
+    context = {
+        "o": overview,
+        "today": timezone.localdate(),
+        "is_coordinator": actor.role == Role.COORDINATOR,
+        "chart": presenters.degree_chart(
+            overview.current.segments if overview.current else [], today=timezone.localdate()
+        ),
+        "open_form": forms.get("open_form") or CaseOpenForm(),
+        "status_form": forms.get("status_form") or CaseStatusForm(),
+        "handover_form": forms.get("handover_form") or CaseHandOverForm(coordinators=coordinators),
+        "close_form": forms.get("close_form")
+        or CaseCloseForm(initial={"outcome_date": timezone.localdate()}),
+        "task_form": forms.get("task_form") or TaskAddForm(),
+        "expected_form": forms.get("expected_form")
+        or ExpectedDaysForm(
+            initial={
+                "expected_days": overview.open_case.expected_days if overview.open_case else None
+            }
+        ),
+    }
+    return TemplateResponse(request, "cases/person.html", context, status=status)
+
+
+@role_required(*CARE)
+def person_view(request, person_id):
+    person = selectors.get_person_for(actor=Actor.from_request(request), person_id=person_id)
+    return _person_page(request, person)
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def case_open_view(request, person_id):
+    actor = Actor.from_request(request)
+    person = selectors.get_person_for(actor=actor, person_id=person_id)
+    form = CaseOpenForm(request.POST)
+    if not form.is_valid():
+        return _person_page(request, person, status=400, open_form=form)
+    try:
+        services.open_case(actor=actor, person=person, preventive=form.cleaned_data["preventive"])
+    except services.CaseError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Ärendet är öppnat och du är ansvarig."))
+    return redirect("cases:person", person_id=person.pk)
+
+
+def _case_action(request, case_id, form_class, form_name, call, success, **form_kwargs):
+    """Shared flow of the case forms: parse → find case → call service → redirect."""
+    actor = Actor.from_request(request)
+    case = selectors.get_case_for(actor=actor, case_id=case_id)
+    form = form_class(request.POST, **form_kwargs)
+    if not form.is_valid():
+        person = selectors.get_person_for(actor=actor, person_id=case.person_id)
+        return _person_page(request, person, status=400, **{form_name: form})
+    try:
+        call(actor, case, form.cleaned_data)
+    except services.CaseError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, success)
+    return redirect("cases:person", person_id=case.person_id)
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def case_status_view(request, case_id):
+    def call(actor, case, d):
+        services.set_case_status(actor=actor, case=case, status=d["status"], note=d["note"])
+
+    return _case_action(request, case_id, CaseStatusForm, "status_form", call, _("Status ändrad."))
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def case_handover_view(request, case_id):
+    def call(actor, case, d):
+        services.hand_over_case(actor=actor, case=case, responsible=d["responsible"])
+
+    coordinators = selectors.coordinators_of(actor=Actor.from_request(request))
+    return _case_action(
+        request,
+        case_id,
+        CaseHandOverForm,
+        "handover_form",
+        call,
+        _("Ärendet är överlämnat."),
+        coordinators=coordinators,
+    )
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def case_close_view(request, case_id):
+    def call(actor, case, d):
+        services.close_case(
+            actor=actor,
+            case=case,
+            outcome=d["outcome"],
+            outcome_date=d["outcome_date"],
+            note=d["note"],
+        )
+
+    return _case_action(
+        request, case_id, CaseCloseForm, "close_form", call, _("Ärendet är avslutat.")
+    )
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def case_expected_days_view(request, case_id):
+    def call(actor, case, d):
+        services.set_expected_days(actor=actor, case=case, expected_days=d["expected_days"])
+
+    return _case_action(
+        request, case_id, ExpectedDaysForm, "expected_form", call, _("Bedömningen är sparad.")
+    )
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def task_add_view(request, case_id):
+    def call(actor, case, d):
+        services.add_task(actor=actor, case=case, title=d["title"], due_date=d["due_date"])
+
+    return _case_action(
+        request, case_id, TaskAddForm, "task_form", call, _("Uppgiften är tillagd.")
+    )
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def task_done_view(request, task_id):
+    actor = Actor.from_request(request)
+    task = selectors.get_task_for(actor=actor, task_id=task_id)
+    services.complete_task(actor=actor, task=task)
+    messages.success(request, _("Uppgiften är klarmarkerad."))
+    return redirect("cases:person", person_id=task.case.person_id)

@@ -1,0 +1,218 @@
+"""The worklist's rows, filters, sorting and columns — plain Python, no ORM.
+
+The selector (`cases.selectors.worklist`) fetches the unit's rows in a fixed number of
+queries; this module filters and sorts them. 5 000 rows take a few milliseconds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from samsyn.sickleave import rules
+
+LENGTH_BUCKETS: dict[str, tuple[int, int | None, Any]] = {
+    "0-14": (0, 14, _("0–14 dagar")),
+    "15-30": (15, 30, _("15–30 dagar")),
+    "31-60": (31, 60, _("31–60 dagar")),
+    "61-90": (61, 90, _("61–90 dagar")),
+    "91-180": (91, 180, _("91–180 dagar")),
+    "181-365": (181, 365, _("181–365 dagar")),
+    "1-2y": (366, 730, _("1–2 år")),
+    "2y+": (731, None, _("Över 2 år")),
+}
+
+# key, label, default shown
+COLUMNS: list[tuple[str, Any, bool]] = [
+    ("personnummer", _("Personnummer"), True),
+    ("name", _("Namn"), True),
+    ("age", _("Ålder"), True),
+    ("sex", _("Kön"), True),
+    ("diagnosis", _("Diagnos"), True),
+    ("occupation", _("Sysselsättning"), False),
+    ("start", _("Start"), True),
+    ("end", _("Slut"), True),
+    ("days", _("Längd"), True),
+    ("net_days", _("Nettodagar"), False),
+    ("certificates", _("Intyg"), False),
+    ("degrees", _("Grad"), True),
+    ("status", _("Status"), True),
+    ("physician", _("Läkare"), False),
+    ("milestone", _("Nästa steg"), True),
+    ("tasks", _("Försenade uppgifter"), True),
+    ("responsible", _("Ansvarig"), False),
+    ("consent", _("Samtycke"), False),
+]
+COLUMN_KEYS = [key for key, _label, _shown in COLUMNS]
+DEFAULT_COLUMNS = [key for key, _label, shown in COLUMNS if shown]
+PERSONAL_COLUMNS = {"personnummer", "name"}
+
+
+@dataclass
+class Row:
+    """One person in the worklist: their current sick-leave case and/or open case."""
+
+    person_id: Any
+    personnummer: str
+    name: str
+    age: int
+    sex: str
+    sex_label: str
+    sick_leave: Any = None  # SickLeaveCase or None (preventive case)
+    case: Any = None  # Case or None (not yet opened)
+    diagnosis_code: str = ""
+    diagnosis_title: str = ""
+    diagnosis_chapter: int | None = None
+    occupation: str = ""
+    occupation_label: str = ""
+    start: date | None = None
+    end: date | None = None
+    days: int = 0
+    net_days: float = 0.0
+    certificates: int = 0
+    degrees: list[int] = field(default_factory=list)
+    degree_today: int | None = None
+    status: str = "none"
+    status_label: str = "–"
+    physician_id: Any = None
+    physician_name: str = ""
+    responsible_id: Any = None
+    responsible_name: str = ""
+    overdue_tasks: int = 0
+    next_milestone: rules.Milestone | None = None
+    days_left: int | None = None
+    ending_soon: bool = False
+    ended: bool = False
+    consent_label: str = ""
+
+    @property
+    def formatted_personnummer(self) -> str:
+        return f"{self.personnummer[:8]}-{self.personnummer[8:]}"
+
+
+@dataclass
+class Filters:
+    diagnosis_chapter: int | None = None
+    physician: str = ""
+    responsible: str = ""
+    age_min: int | None = None
+    age_max: int | None = None
+    sex: str = ""
+    length: str = ""
+    status: str = ""
+    occupation: str = ""
+    end_from: date | None = None
+    end_to: date | None = None
+    ending_soon: bool = False
+    overdue: bool = False
+    text: str = ""
+
+    def active(self) -> bool:
+        return any(v not in (None, "", False) for v in self.__dict__.values())
+
+
+def matches(row: Row, f: Filters) -> bool:  # noqa: C901 - one condition per line, on purpose
+    if f.diagnosis_chapter is not None and row.diagnosis_chapter != f.diagnosis_chapter:
+        return False
+    if f.physician and str(row.physician_id) != f.physician:
+        return False
+    if f.responsible and str(row.responsible_id) != f.responsible:
+        return False
+    if f.age_min is not None and row.age < f.age_min:
+        return False
+    if f.age_max is not None and row.age > f.age_max:
+        return False
+    if f.sex and row.sex != f.sex:
+        return False
+    if f.length and not in_bucket(row.days, f.length):
+        return False
+    if f.status and row.status != f.status:
+        return False
+    if f.occupation and row.occupation != f.occupation:
+        return False
+    if f.end_from and (row.end is None or row.end < f.end_from):
+        return False
+    if f.end_to and (row.end is None or row.end > f.end_to):
+        return False
+    if f.ending_soon and not row.ending_soon:
+        return False
+    if f.overdue and not row.overdue_tasks:
+        return False
+    return not (f.text and not text_matches(row, f.text))
+
+
+def in_bucket(days: int, bucket: str) -> bool:
+    low, high, _label = LENGTH_BUCKETS[bucket]
+    return days >= low and (high is None or days <= high)
+
+
+def text_matches(row: Row, text: str) -> bool:
+    """Rehabstöd's free text: name, personnummer, age ("45 år"), diagnosis, dates, length
+    ("30 dagar"), degree ("50%"), physician, occupation and status."""
+    needle = text.strip().lower()
+    digits = needle.replace("-", "").replace("+", "")
+    haystack = [
+        row.name,
+        row.diagnosis_code,
+        row.diagnosis_title,
+        row.physician_name,
+        row.occupation_label,
+        row.status_label,
+        row.responsible_name,
+        f"{row.age} år",
+        f"{row.days} dagar",
+        f"{row.certificates} intyg",
+        row.start.isoformat() if row.start else "",
+        row.end.isoformat() if row.end else "",
+        *(f"{d}%" for d in row.degrees),
+        *(f"{d} %" for d in row.degrees),
+    ]
+    if digits.isdigit() and len(digits) >= 6 and digits in row.personnummer:
+        return True
+    return any(needle in str(value).lower() for value in haystack)
+
+
+SORT_KEYS = {
+    "personnummer": lambda r: r.personnummer,
+    "name": lambda r: (r.name.split(" ")[-1].lower(), r.name.lower()),
+    "age": lambda r: r.age,
+    "sex": lambda r: r.sex_label,
+    "diagnosis": lambda r: r.diagnosis_code,
+    "occupation": lambda r: r.occupation_label,
+    "start": lambda r: r.start or date.max,
+    "end": lambda r: r.end or date.max,
+    "days": lambda r: r.days,
+    "net_days": lambda r: r.net_days,
+    "certificates": lambda r: r.certificates,
+    "degrees": lambda r: r.degree_today or 0,
+    "status": lambda r: r.status_label,
+    "physician": lambda r: r.physician_name.lower(),
+    "milestone": lambda r: r.next_milestone.date if r.next_milestone else date.max,
+    "tasks": lambda r: r.overdue_tasks,
+    "responsible": lambda r: r.responsible_name.lower(),
+    "consent": lambda r: r.consent_label,
+}
+DEFAULT_SORT = "-start"
+
+
+def parse_sort(value: str) -> tuple[str, bool]:
+    key = value.lstrip("-")
+    if key not in SORT_KEYS:
+        return DEFAULT_SORT.lstrip("-"), True
+    return key, value.startswith("-")
+
+
+def sort_rows(rows: list[Row], sort: str) -> list[Row]:
+    key, descending = parse_sort(sort)
+    return sorted(rows, key=SORT_KEYS[key], reverse=descending)
+
+
+def clean_columns(columns: list[str]) -> list[str]:
+    seen = []
+    for key in columns:
+        if key in COLUMN_KEYS and key not in seen:
+            seen.append(key)
+    return seen or list(DEFAULT_COLUMNS)

@@ -1,0 +1,255 @@
+"""Writes of certificates; every write refreshes the person's materialised cases."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from samsyn.accounts.actor import Actor
+from samsyn.accounts.models import Role, User
+from samsyn.audit import auditor
+from samsyn.audit.models import Action, Ground
+from samsyn.people.models import Person
+from samsyn.sickleave import diagnoses, engine
+from samsyn.sickleave.models import Certificate, CertificatePeriod, SickLeaveCase
+
+REGISTER_ROLES = frozenset({Role.COORDINATOR, Role.PHYSICIAN})
+
+
+class CertificatePermissionError(PermissionError):
+    pass
+
+
+def _check_may_register(actor: Actor, person: Person) -> None:
+    membership = actor.membership
+    if membership is None or membership.role not in REGISTER_ROLES:
+        raise CertificatePermissionError("Bara läkare och rehabkoordinatorer registrerar intyg.")
+    if person.care_unit_id not in membership.organisation.unit_ids_with_sub_units():
+        raise CertificatePermissionError("Personen hör inte till din enhet.")
+
+
+def to_engine_input(certificate: Certificate, person_number: str) -> engine.CertificateInput:
+    periods = tuple(
+        engine.Period(p.start, p.end, p.degree)
+        for p in sorted(certificate.periods.all(), key=lambda p: p.start)
+    )
+    return engine.CertificateInput(
+        id=str(certificate.pk),
+        person=person_number,
+        type=certificate.type,
+        signed=certificate.signed_at,
+        status=certificate.status,
+        periods=periods,
+        occupation=certificate.occupation or None,
+        diagnoses=tuple(certificate.diagnosis_codes),
+    )
+
+
+def refresh_sick_leave_cases(*, person: Person, on: date | None = None) -> list[SickLeaveCase]:
+    """Recompute and store a person's sick-leave cases (call inside the writer's transaction).
+
+    The unit's gap setting decides the merge; dates are stored, the state is derived from
+    the date when read, so the rows stay right as days pass.
+    """
+    on = on or timezone.localdate()
+    unit = person.care_unit
+    settings = engine.EngineSettings(gap_days=unit.gap_days)
+    certificates = list(Certificate.objects.filter(person=person).prefetch_related("periods"))
+    by_id = {str(c.pk): c for c in certificates}
+    inputs = [to_engine_input(c, person.personnummer) for c in certificates]
+    cases = engine.compute_person_cases(inputs, settings, on)
+    SickLeaveCase.objects.filter(person=person).delete()
+    rows = []
+    for case in cases:
+        current = by_id[case.current_certificate]
+        chapter = diagnoses.chapter_for(current.diagnosis_code) if current.diagnosis_code else None
+        rows.append(
+            SickLeaveCase(
+                person=person,
+                care_unit_id=current.care_unit_id,
+                start=case.start,
+                end=case.end,
+                days=case.days,
+                net_days=case.net_days,
+                uncovered_days=case.uncovered_days,
+                certificate_count=len(case.certificates),
+                certificate_ids=list(case.certificates),
+                current_certificate=current,
+                physician_id=current.physician_id,
+                physician_name=current.physician_display,
+                diagnosis_code=current.diagnosis_code,
+                diagnosis_chapter=chapter.number if chapter else None,
+                occupation=current.occupation,
+                segments=[s.as_json() for s in case.segments],
+                degrees=list(case.degrees),
+                gap_days=settings.gap_days,
+            )
+        )
+    SickLeaveCase.objects.bulk_create(rows)
+    return rows
+
+
+@dataclass(frozen=True)
+class PeriodInput:
+    start: date
+    end: date
+    degree: int
+
+
+@dataclass
+class CertificateData:
+    type: str
+    signed_at: datetime
+    periods: Sequence[PeriodInput]
+    diagnosis_code: str = ""
+    secondary_codes: Sequence[str] = ()
+    occupation: str = ""
+    status: str = "valid"
+    physician: User | None = None
+    physician_name: str = ""
+    activity_limitation: str = ""
+    work_capacity: str = ""
+    prognosis: str = ""
+    expected_days: int | None = None
+    external_id: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def _create_certificate(*, actor: Actor, person: Person, data: CertificateData) -> Certificate:
+    unit = actor.organisation if actor.organisation and actor.organisation.is_care_unit else None
+    certificate = Certificate.objects.create(
+        person=person,
+        external_id=data.external_id or f"samsyn-{uuid.uuid4()}",
+        type=data.type,
+        status=data.status,
+        signed_at=data.signed_at,
+        care_unit=unit or person.care_unit,
+        physician=data.physician,
+        physician_name=data.physician_name
+        or (data.physician.display_name if data.physician else ""),
+        occupation=data.occupation,
+        diagnosis_code=diagnoses.normalize_code(data.diagnosis_code) if data.diagnosis_code else "",
+        secondary_codes=[diagnoses.normalize_code(c) for c in data.secondary_codes if c],
+        activity_limitation=data.activity_limitation,
+        work_capacity=data.work_capacity,
+        prognosis=data.prognosis,
+        expected_days=data.expected_days,
+        created_by=actor.user,
+    )
+    CertificatePeriod.objects.bulk_create(
+        CertificatePeriod(certificate=certificate, start=p.start, end=p.end, degree=p.degree)
+        for p in data.periods
+    )
+    auditor.record(
+        actor=actor,
+        action=Action.CREATE,
+        ground=Ground.UNIT_MEMBERSHIP if actor.user else Ground.SYSTEM,
+        object_type="certificate",
+        object_id=certificate.pk,
+        person_id=person.pk,
+        extra={"type": data.type},
+    )
+    return certificate
+
+
+def register_certificate(*, actor: Actor, person: Person, data: CertificateData) -> Certificate:
+    """Register one certificate (form or import) and refresh the person's cases."""
+    _check_may_register(actor, person)
+    with transaction.atomic():
+        certificate = _create_certificate(actor=actor, person=person, data=data)
+        refresh_sick_leave_cases(person=person)
+    return certificate
+
+
+@dataclass
+class ImportReport:
+    imported: int = 0
+    rejected: list[tuple[int, str, str]] = field(default_factory=list)  # line, id, reason
+    persons: int = 0
+
+
+def import_certificates(
+    *,
+    actor: Actor,
+    certificates: Sequence[engine.CertificateInput],
+    lines: dict[str, int] | None = None,
+    progress=None,
+) -> ImportReport:
+    """Import parsed certificates: one transaction per person; bad rows are reported.
+
+    A certificate is rejected (with its line and reason) when its person is unknown or
+    outside the actor's units, its id already exists, or a diagnosis code is unknown.
+    """
+    report = ImportReport()
+    lines = lines or {}
+    by_person: dict[str, list[engine.CertificateInput]] = {}
+    for certificate in certificates:
+        by_person.setdefault(certificate.person, []).append(certificate)
+    persons = {p.personnummer: p for p in Person.objects.filter(personnummer__in=by_person)}
+    existing = set(
+        Certificate.objects.filter(external_id__in=[c.id for c in certificates]).values_list(
+            "external_id", flat=True
+        )
+    )
+    unit_ids = set(actor.organisation.unit_ids_with_sub_units()) if actor.organisation else set()
+    physicians = {u.username: u for u in User.objects.filter(memberships__role=Role.PHYSICIAN)}
+    for number, group in by_person.items():
+        person = persons.get(number)
+        accepted = []
+        for c in group:
+            reason = _reject_reason(c, person, unit_ids, existing)
+            if reason:
+                report.rejected.append((lines.get(c.id, 0), c.id, reason))
+            else:
+                accepted.append(c)
+        if accepted:
+            with transaction.atomic():
+                for c in accepted:
+                    _create_certificate(
+                        actor=actor, person=person, data=_data_from_input(c, physicians)
+                    )
+                refresh_sick_leave_cases(person=person)
+            report.imported += len(accepted)
+            report.persons += 1
+        if progress:
+            progress(len(group))
+    report.rejected.sort()
+    return report
+
+
+def _reject_reason(c, person, unit_ids, existing) -> str:
+    if person is None:
+        return "Personen finns inte i Samsyn."
+    if unit_ids and person.care_unit_id not in unit_ids:
+        return "Personen hör inte till din enhet."
+    if c.id in existing:
+        return f"Intyget {c.id} finns redan."
+    for code in c.diagnoses:
+        if not diagnoses.is_known(code):
+            return f"Okänd diagnoskod {code}."
+    return ""
+
+
+def _data_from_input(c: engine.CertificateInput, physicians: dict[str, User]) -> CertificateData:
+    codes = list(c.diagnoses)
+    physician = physicians.get(c.physician or "")
+    return CertificateData(
+        type=c.type,
+        signed_at=c.signed,
+        periods=[PeriodInput(p.start, p.end, p.degree) for p in c.periods],
+        diagnosis_code=codes[0] if codes else "",
+        secondary_codes=codes[1:3],
+        occupation=c.occupation or "",
+        status=c.status,
+        physician=physician,
+        physician_name="" if physician else (c.physician or ""),
+        activity_limitation=c.activity_limitation or "",
+        work_capacity=c.work_capacity or "",
+        prognosis=c.prognosis or "",
+        external_id=c.id,
+    )
