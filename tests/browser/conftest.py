@@ -43,6 +43,7 @@ def browser():
 def page(browser, live_server):
     # bypass_csp lets axe be injected; the app's own pages run under the real CSP otherwise.
     context = browser.new_context(base_url=live_server.url, bypass_csp=True, locale="sv-SE")
+    context._samsyn_base_url = live_server.url
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
@@ -63,3 +64,14 @@ def assert_accessible(page, *, context: str = "") -> None:
     )
     assert not bad, f"axe violations on {context or page.url}: {details}"
     assert result["passes"], "axe ran no checks"
+
+
+def login_as(page, user) -> None:
+    """Session-cookie login with a verified second factor (the login form has its own story)."""
+    from conftest import verified_client
+
+    client = verified_client(user)
+    cookie = client.cookies["sessionid"]
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": cookie.value, "url": page.context._samsyn_base_url}]
+    )

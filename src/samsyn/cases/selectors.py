@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import partial
 
 from django.db.models import Count, Q
 from django.http import Http404
@@ -153,7 +154,8 @@ def _row(person, sick_leave, case, on, ending_soon_days) -> wl.Row:
         row.days_left = (sick_leave.end - on).days
         row.ended = row.days_left < 0
         row.ending_soon = 0 <= row.days_left <= ending_soon_days
-        row.next_milestone = rules.next_milestone(_milestones_for(sick_leave, case, on), on)
+        row.milestones = partial(_milestones_for, sick_leave, case, on)
+        row.on = on
     if case is not None:
         row.status = case.status
         row.status_label = str(CaseStatus(case.status).label)

@@ -6,8 +6,10 @@ queries; this module filters and sorts them. 5 000 rows take a few milliseconds.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -82,11 +84,19 @@ class Row:
     responsible_id: Any = None
     responsible_name: str = ""
     overdue_tasks: int = 0
-    next_milestone: rules.Milestone | None = None
+    milestones: Callable[[], list[rules.Milestone]] | None = field(default=None, repr=False)
+    on: date | None = None
     days_left: int | None = None
     ending_soon: bool = False
     ended: bool = False
     consent_label: str = ""
+
+    @cached_property
+    def next_milestone(self) -> rules.Milestone | None:
+        """Computed when first needed: only for the rows shown, or when sorting on it."""
+        if self.milestones is None or self.on is None:
+            return None
+        return rules.next_milestone(self.milestones(), self.on)
 
     @property
     def formatted_personnummer(self) -> str:

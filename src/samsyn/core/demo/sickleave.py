@@ -120,7 +120,7 @@ def build_sick_leave(*, today: date, persons: list[Person]) -> None:
         .select_related("user", "organisation")
         .order_by("user__username")
     ]
-    sick = persons[: len(PATTERNS)]
+    sick = persons[: min(len(PATTERNS), len(persons) - 2)]
     for index, (person, (elapsed, total, degrees, gap)) in enumerate(
         zip(sick, PATTERNS, strict=False)
     ):
@@ -204,7 +204,7 @@ def _build_cases(*, today, persons, coordinators, rng) -> None:
         CaseStatus.DECLINED,
         CaseStatus.NO_ACTION,
     ]
-    for index, person in enumerate(persons[4:26:1]):
+    for index, person in enumerate(persons[4 : min(26, len(persons) - 2)]):
         actor = coordinators[index % len(coordinators)]
         case = case_services.open_case(
             actor=actor, person=person, expected_days=90 if index % 3 == 0 else None
@@ -220,10 +220,10 @@ def _build_cases(*, today, persons, coordinators, rng) -> None:
         if index == 4 and len(coordinators) > 1:
             case_services.hand_over_case(actor=actor, case=case, responsible=coordinators[1].user)
     # A preventive case: at risk, no certificate.
-    preventive = persons[len(PATTERNS) + 2]
+    preventive = persons[-2]
     case_services.open_case(actor=coordinators[0], person=preventive, preventive=True)
     # A closed case with an outcome.
-    done = persons[len(PATTERNS) + 3]
+    done = persons[-1]
     closed = case_services.open_case(actor=coordinators[0], person=done)
     case_services.close_case(
         actor=coordinators[0],

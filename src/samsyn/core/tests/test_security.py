@@ -37,6 +37,7 @@ def test_check_deploy_reports_nothing_under_production_settings(tmp_path):
         "SAMSYN_ALLOWED_HOSTS": "samsyn.example.se",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
     }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests in this process
     result = subprocess.run(  # noqa: S603
         [sys.executable, "-m", "samsyn", "check", "--deploy", "--fail-level", "WARNING"],
         env=env,

@@ -1,0 +1,137 @@
+"""`samsyn import certificates FILE [--as USERNAME]`: import a JSON or CSV file of certificates.
+
+The file type is decided by the extension (.json or .csv). Rows are parsed leniently and
+imported one person per transaction through `services.import_certificates`, as the system
+job "import" or, with --as, as that user in their first membership as physician or
+rehabilitation coordinator at a care unit.
+
+Prints "Importerade N intyg för M personer." and one line per rejected row to stdout, a
+progress bar to stderr for files of more than 1 000 certificates. Exit status: 0 when
+something was imported or there was nothing to import, 1 when every row was rejected,
+2 when the file (or the --as user) cannot be used.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+
+from samsyn.accounts.actor import Actor
+from samsyn.accounts.models import Membership, OrganisationType, Role
+from samsyn.sickleave import services
+from samsyn.sickleave.forms import CSV, JSON, ImportResult, ParsedFile, parse_certificate_file
+
+EXIT_ALL_REJECTED = 1
+EXIT_UNUSABLE = 2
+PROGRESS_THRESHOLD = 1000
+BAR_WIDTH = 30
+KINDS = {".json": JSON, ".csv": CSV}
+
+
+class Progress:
+    """A one-line progress bar, redrawn when the whole percentage changes."""
+
+    def __init__(self, total: int, stream) -> None:
+        self.total = total
+        self.stream = stream
+        self.done = 0
+        self.shown = -1
+
+    def __call__(self, count: int) -> None:
+        self.done += count
+        percent = self.done * 100 // self.total if self.total else 100
+        if percent == self.shown:
+            return
+        self.shown = percent
+        filled = BAR_WIDTH * percent // 100
+        bar = "#" * filled + " " * (BAR_WIDTH - filled)
+        self.stream.write(f"\r[{bar}] {percent:3d} %", ending="")
+        self.stream.flush()
+
+    def finish(self) -> None:
+        if self.shown >= 0:
+            self.stream.write("")
+
+
+class Command(BaseCommand):
+    help = "Import data files. `samsyn import certificates FILE [--as USERNAME]`."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="subcommand", required=True)
+        certificates = sub.add_parser(
+            "certificates", help="Import certificates from a .json or .csv file."
+        )
+        certificates.add_argument("file", help="A .json document or .csv file of certificates.")
+        certificates.add_argument(
+            "--as",
+            dest="username",
+            default=None,
+            metavar="USERNAME",
+            help="Import as this physician or coordinator (default: the system job 'import').",
+        )
+
+    def handle(self, *args, **options):
+        actor = self._actor(options.get("username"))
+        path = Path(options["file"])
+        kind = KINDS.get(path.suffix.lower())
+        if kind is None:
+            self._fail(f"{path.name}: filen måste sluta på .json eller .csv.")
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            self._fail(f"Kan inte läsa {path}: {exc}")
+        parsed = parse_certificate_file(kind, text) if text.strip() else ParsedFile()
+        if parsed.document_error:
+            self._fail(f"Kan inte läsa {path}: {parsed.document_error}")
+        if not (parsed.certificates or parsed.errors):
+            self.stdout.write(_summary(0, 0))
+            return
+        total = len(parsed.certificates)
+        progress = Progress(total, self.stderr) if total > PROGRESS_THRESHOLD else None
+        report = services.import_certificates(
+            actor=actor, certificates=parsed.certificates, lines=parsed.lines, progress=progress
+        )
+        if progress:
+            progress.finish()
+        result = ImportResult.combine(parsed, report)
+        self.stdout.write(_summary(result.imported, result.persons))
+        for row in result.rejected:
+            line = row.line or "–"
+            self.stdout.write(f"rad {line}, intyg {row.certificate or '–'}: {row.reason}")
+        self.stdout.flush()
+        if result.imported == 0 and result.rejected:
+            sys.exit(EXIT_ALL_REJECTED)
+
+    def _actor(self, username: str | None) -> Actor:
+        if not username:
+            return Actor.system("import")
+        membership = (
+            Membership.objects.filter(
+                user__username=username,
+                user__is_active=True,
+                is_active=True,
+                role__in=[Role.COORDINATOR, Role.PHYSICIAN],
+                organisation__type=OrganisationType.CARE_UNIT,
+            )
+            .select_related("user", "organisation")
+            .order_by("created_at")
+            .first()
+        )
+        if membership is None:
+            self._fail(
+                f"Användaren {username} finns inte eller är inte läkare eller "
+                "rehabkoordinator vid en vårdenhet."
+            )
+        return Actor(user=membership.user, membership=membership, request_id="import")
+
+    def _fail(self, message: str):
+        self.stderr.write(message)
+        self.stderr.flush()
+        sys.exit(EXIT_UNUSABLE)
+
+
+def _summary(imported: int, persons: int) -> str:
+    noun = "person" if persons == 1 else "personer"
+    return f"Importerade {imported} intyg för {persons} {noun}."

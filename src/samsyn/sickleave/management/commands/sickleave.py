@@ -1,0 +1,177 @@
+"""`samsyn sickleave`: the sick-leave case engine and the rehabilitation chain, JSON in/out.
+
+    samsyn sickleave cases --at DATE [--gap N] [--recent N] [--ending-soon N]
+                           [--format json|csv] [--input FILE] < certificates.json
+    samsyn sickleave chain --start DATE --occupation OCC [--expected-days N] [--at DATE]
+                           [--prior-days N]
+
+`cases` reads certificates (docs/formats.md) from stdin or --input and prints
+{"cases": [...]}; `chain` prints {"milestones": [...]} from `rules.compute_milestones`.
+Both exit 0 on success and 2 on bad input or arguments, with a JSON error on stdout
+({"error", "certificate", "field"} for bad certificates, {"error"} otherwise) and a
+human-readable line on stderr. No database is needed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from datetime import date
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from samsyn.sickleave import engine, jsonformat
+
+EXIT_BAD_INPUT = 2
+_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+
+
+class _JsonErrorParser(CommandParser):
+    """Argument errors of the subcommands as {"error": ...} on stdout, exit 2."""
+
+    def error(self, message):
+        if self.called_from_command_line:
+            sys.stdout.write(json.dumps({"error": message}, ensure_ascii=False) + "\n")
+            sys.stdout.flush()
+            self.print_usage(sys.stderr)
+            sys.exit(EXIT_BAD_INPUT)
+        raise CommandError(f"Error: {message}", returncode=EXIT_BAD_INPUT)
+
+
+class _BadArgument(Exception):
+    def __init__(self, payload: dict[str, object]) -> None:
+        super().__init__(payload.get("error"))
+        self.payload = payload
+
+
+def _date(value: object, option: str) -> date:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and _DATE_RE.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise _BadArgument({"error": f"Ogiltigt datum för {option}: {value!r}. Ange ÅÅÅÅ-MM-DD."})
+
+
+def _int(value: object, option: str) -> int | None:
+    if value is None or isinstance(value, int):
+        return value
+    try:
+        return int(str(value), 10)
+    except ValueError:
+        raise _BadArgument(
+            {"error": f"Ogiltigt värde för {option}: {value!r}. Ange ett heltal."}
+        ) from None
+
+
+class Command(BaseCommand):
+    help = "Sick-leave cases from certificates (JSON in, JSON out) and the rehabilitation chain."
+
+    requires_system_checks = []
+    requires_migrations_checks = False
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(
+            dest="action", required=True, metavar="{cases,chain}", parser_class=_JsonErrorParser
+        )
+        cases = sub.add_parser(
+            "cases",
+            help="compute every case of every person from certificates on stdin",
+            description="Read certificates (JSON or CSV, docs/formats.md) and print "
+            '{"cases": [...]} as of --at.',
+        )
+        cases.add_argument("--at", required=True, help="the date, YYYY-MM-DD")
+        cases.add_argument(
+            "--gap", default=5, help="max uncovered days between certificates of a case (0-90)"
+        )
+        cases.add_argument(
+            "--recent", default=0, help="days after its end a case is recently_ended (0-14)"
+        )
+        cases.add_argument(
+            "--ending-soon",
+            dest="ending_soon",
+            default=14,
+            help="a case in force with at most this many days left is ending_soon (0-90)",
+        )
+        cases.add_argument("--format", choices=("json", "csv"), default="json")
+        cases.add_argument(
+            "--input", default="-", help="file to read instead of stdin ('-' is stdin)"
+        )
+
+        chain = sub.add_parser(
+            "chain",
+            help="the rehabilitation-chain milestones of a sick period",
+            description='Print {"milestones": [...]} from rules.compute_milestones.',
+        )
+        chain.add_argument("--start", required=True, help="first day of the sick period")
+        chain.add_argument("--occupation", required=True, help="occupation code")
+        chain.add_argument("--expected-days", dest="expected_days", default=None)
+        chain.add_argument("--at", default=None, help="the date statuses refer to (default today)")
+        chain.add_argument("--prior-days", dest="prior_days", default=0)
+
+    def handle(self, *args, **options):
+        action = {"cases": self._cases, "chain": self._chain}[options["action"]]
+        try:
+            result = action(options)
+        except _BadArgument as bad:
+            self.stdout.write(json.dumps(bad.payload, ensure_ascii=False))
+            self.stdout.flush()
+            raise CommandError(str(bad), returncode=EXIT_BAD_INPUT) from None
+        self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
+
+    def _cases(self, options) -> dict[str, object]:
+        at = _date(options["at"], "--at")
+        try:
+            settings = engine.EngineSettings(
+                gap_days=_int(options["gap"], "--gap"),
+                ending_soon_days=_int(options["ending_soon"], "--ending-soon"),
+                recent_days=_int(options["recent"], "--recent"),
+            )
+        except ValueError as error:
+            raise _BadArgument({"error": str(error)}) from None
+        data = self._read(options["input"])
+        if options["format"] == "csv":
+            certificates, errors = jsonformat.parse_csv_lenient(data)
+            if errors:
+                raise _BadArgument(errors[0].as_json())
+        else:
+            try:
+                certificates = jsonformat.parse_document(data)
+            except jsonformat.CertificateFormatError as error:
+                raise _BadArgument(error.as_json()) from None
+        cases = engine.compute_cases(certificates, settings, at)
+        return {"cases": [case.as_json() for case in cases]}
+
+    def _read(self, name: str) -> bytes:
+        if name == "-":
+            stream = sys.stdin
+            return stream.buffer.read() if hasattr(stream, "buffer") else stream.read().encode()
+        try:
+            return Path(name).read_bytes()
+        except OSError as error:
+            raise _BadArgument(
+                {"error": f"Kan inte läsa {name}: {error.strerror or error}."}
+            ) from None
+
+    def _chain(self, options) -> dict[str, object]:
+        from samsyn.sickleave import rules
+
+        start = _date(options["start"], "--start")
+        at = None if options["at"] is None else _date(options["at"], "--at")
+        expected_days = _int(options["expected_days"], "--expected-days")
+        prior_days = _int(options["prior_days"], "--prior-days")
+        try:
+            milestones = rules.compute_milestones(
+                start=start,
+                occupation=options["occupation"],
+                expected_days=expected_days,
+                at=at,
+                prior_days=prior_days,
+            )
+        except ValueError as error:
+            raise _BadArgument({"error": str(error)}) from None
+        return {"milestones": [m.as_json() for m in milestones]}

@@ -1,0 +1,53 @@
+"""Register a certificate by hand and import a file of certificates."""
+
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from samsyn.accounts.actor import Actor
+from samsyn.accounts.models import Role
+from samsyn.core.decorators import role_required
+from samsyn.sickleave import selectors, services
+from samsyn.sickleave.forms import CertificateImportForm, CertificateRegisterForm, ImportResult
+
+REGISTRARS = (Role.COORDINATOR, Role.PHYSICIAN)
+
+
+@role_required(*REGISTRARS)
+def certificate_new(request):
+    actor = Actor.from_request(request)
+    form = CertificateRegisterForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        number = form.cleaned_data["personnummer"]
+        person = selectors.find_person_for(actor=actor, personnummer=number)
+        if person is None:
+            form.add_error("personnummer", _("Personen finns inte vid din enhet."))
+        else:
+            signer = request.user if actor.role == Role.PHYSICIAN else None
+            try:
+                services.register_certificate(
+                    actor=actor, person=person, data=form.certificate_data(physician=signer)
+                )
+            except services.CertificatePermissionError as exc:
+                form.add_error(None, _(str(exc)))
+            else:
+                messages.success(request, _("Intyget är registrerat."))
+                return redirect(reverse("cases:person", args=[person.pk]))
+    return TemplateResponse(request, "sickleave/certificate_form.html", {"form": form})
+
+
+@role_required(*REGISTRARS)
+def certificate_import(request):
+    actor = Actor.from_request(request)
+    posted = request.method == "POST"
+    form = CertificateImportForm(request.POST, request.FILES) if posted else CertificateImportForm()
+    context = {"form": form, "result": None}
+    if posted and form.is_valid():
+        parsed = form.cleaned_data["parsed"]
+        report = services.import_certificates(
+            actor=actor, certificates=parsed.certificates, lines=parsed.lines
+        )
+        context["result"] = ImportResult.combine(parsed, report)
+    return TemplateResponse(request, "sickleave/certificate_import.html", context)
