@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db import transaction
+from django.utils.translation import gettext_noop
 from django_otp import match_token
 
 from samsyn.accounts.actor import Actor
@@ -19,9 +20,11 @@ class LoginError(Exception):
     """Login refused; the message is safe to show (it never says whether a user exists)."""
 
 
-LOCKED_MESSAGE = "För många misslyckade försök. Kontot är låst en stund; försök igen senare."
-BAD_CREDENTIALS = "Fel användarnamn eller lösenord."
-BAD_TOKEN = "Koden stämmer inte. Försök igen."  # noqa: S105 - a message
+LOCKED_MESSAGE = gettext_noop(
+    "För många misslyckade försök. Kontot är låst en stund; försök igen senare."
+)
+BAD_CREDENTIALS = gettext_noop("Fel användarnamn eller lösenord.")
+BAD_TOKEN = gettext_noop("Koden stämmer inte. Försök igen.")  # noqa: S105 - a message
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from datetime import date
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from samsyn.accounts.actor import Actor
 from samsyn.accounts.models import Role, User
@@ -37,7 +38,7 @@ def _unit_ids(actor: Actor) -> list:
 
 def _require_coordinator(actor: Actor, unit_id) -> None:
     if actor.role != Role.COORDINATOR or unit_id not in _unit_ids(actor):
-        raise CaseError("Bara rehabkoordinatorer vid enheten kan ändra ärendet.")
+        raise CaseError(gettext_noop("Bara rehabkoordinatorer vid enheten kan ändra ärendet."))
 
 
 def _audit(actor: Actor, case: Case, action: str, **extra) -> None:
@@ -70,7 +71,7 @@ def open_case(
     _require_coordinator(actor, person.care_unit_id)
     responsible = responsible or actor.user
     if not _coordinator_at(responsible, _unit_ids(actor)):
-        raise CaseError("Den ansvariga måste vara rehabkoordinator vid enheten.")
+        raise CaseError(gettext_noop("Den ansvariga måste vara rehabkoordinator vid enheten."))
     try:
         with transaction.atomic():
             case = Case.objects.create(
@@ -89,16 +90,16 @@ def open_case(
             )
             _audit(actor, case, Action.CREATE, preventive=preventive)
     except IntegrityError:
-        raise CaseError("Personen har redan ett öppet ärende vid enheten.") from None
+        raise CaseError(gettext_noop("Personen har redan ett öppet ärende vid enheten.")) from None
     return case
 
 
 def set_case_status(*, actor: Actor, case: Case, status: str, note: str = "") -> Case:
     _require_coordinator(actor, case.unit_id)
     if status == CaseStatus.CLOSED:
-        raise CaseError("Avsluta ärendet med ett utfall.")
+        raise CaseError(gettext_noop("Avsluta ärendet med ett utfall."))
     if status not in TRANSITIONS.get(case.status, frozenset()):
-        raise CaseError("Statusen kan inte ändras så.")
+        raise CaseError(gettext_noop("Statusen kan inte ändras så."))
     with transaction.atomic():
         case.status = status
         case.save(update_fields=["status", "updated_at"])
@@ -110,9 +111,11 @@ def set_case_status(*, actor: Actor, case: Case, status: str, note: str = "") ->
 def hand_over_case(*, actor: Actor, case: Case, responsible: User) -> Case:
     _require_coordinator(actor, case.unit_id)
     if not _coordinator_at(responsible, [case.unit_id, *(_unit_ids(actor))]):
-        raise CaseError("Ärendet kan bara lämnas över till en rehabkoordinator vid enheten.")
+        raise CaseError(
+            gettext_noop("Ärendet kan bara lämnas över till en rehabkoordinator vid enheten.")
+        )
     if responsible.pk == case.responsible_id:
-        raise CaseError("Personen är redan ansvarig.")
+        raise CaseError(gettext_noop("Personen är redan ansvarig."))
     with transaction.atomic():
         case.responsible = responsible
         case.save(update_fields=["responsible", "updated_at"])
@@ -126,9 +129,9 @@ def close_case(
 ) -> Case:
     _require_coordinator(actor, case.unit_id)
     if not case.is_open:
-        raise CaseError("Ärendet är redan avslutat.")
+        raise CaseError(gettext_noop("Ärendet är redan avslutat."))
     if outcome not in Outcome.values:
-        raise CaseError("Välj ett utfall.")
+        raise CaseError(gettext_noop("Välj ett utfall."))
     with transaction.atomic():
         case.status = CaseStatus.CLOSED
         case.outcome = outcome
@@ -156,7 +159,7 @@ def add_task(
 ) -> Task:
     _require_coordinator(actor, case.unit_id)
     if not case.is_open:
-        raise CaseError("Ärendet är avslutat.")
+        raise CaseError(gettext_noop("Ärendet är avslutat."))
     with transaction.atomic():
         task = Task.objects.create(
             case=case,

@@ -143,7 +143,7 @@ def case_open_view(request, person_id):
     try:
         services.open_case(actor=actor, person=person, preventive=form.cleaned_data["preventive"])
     except services.CaseError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, _(str(exc)))
     else:
         messages.success(request, _("Ärendet är öppnat och du är ansvarig."))
     return redirect("cases:person", person_id=person.pk)
@@ -160,7 +160,7 @@ def _case_action(request, case_id, form_class, form_name, call, success, **form_
     try:
         call(actor, case, form.cleaned_data)
     except services.CaseError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, _(str(exc)))
     else:
         messages.success(request, success)
     return redirect("cases:person", person_id=case.person_id)

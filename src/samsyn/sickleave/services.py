@@ -21,6 +21,9 @@ from samsyn.sickleave.models import Certificate, CertificatePeriod, SickLeaveCas
 REGISTER_ROLES = frozenset({Role.COORDINATOR, Role.PHYSICIAN})
 
 
+NOT_AT_UNIT = "Personen finns inte vid din enhet."
+
+
 class CertificatePermissionError(PermissionError):
     pass
 
@@ -196,7 +199,15 @@ def import_certificates(
             "external_id", flat=True
         )
     )
-    unit_ids = set(actor.organisation.unit_ids_with_sub_units()) if actor.organisation else set()
+    if actor.is_system:
+        unit_ids: set | None = None  # an import job run by operations: no unit restriction
+    else:
+        membership = actor.membership
+        if membership is None or membership.role not in REGISTER_ROLES:
+            raise CertificatePermissionError("Bara läkare och rehabkoordinatorer importerar intyg.")
+        if not membership.organisation.is_care_unit:
+            raise CertificatePermissionError("Intyg importeras vid en vårdenhet.")
+        unit_ids = set(membership.organisation.unit_ids_with_sub_units())
     physicians = {u.username: u for u in User.objects.filter(memberships__role=Role.PHYSICIAN)}
     for number, group in by_person.items():
         person = persons.get(number)
@@ -223,10 +234,11 @@ def import_certificates(
 
 
 def _reject_reason(c, person, unit_ids, existing) -> str:
+    # One message for "unknown" and "another unit's": an import must not reveal who exists.
     if person is None:
-        return "Personen finns inte i Samsyn."
-    if unit_ids and person.care_unit_id not in unit_ids:
-        return "Personen hör inte till din enhet."
+        return "Personen finns inte i Samsyn." if unit_ids is None else NOT_AT_UNIT
+    if unit_ids is not None and person.care_unit_id not in unit_ids:
+        return NOT_AT_UNIT
     if c.id in existing:
         return f"Intyget {c.id} finns redan."
     for code in c.diagnoses:

@@ -25,7 +25,7 @@ def _post_data(person, **overrides):
     data = {
         "personnummer": person.formatted_personnummer,
         "type": "FK7804",
-        "signed_date": today.isoformat(),
+        "signed_date": (today - datetime.timedelta(days=1)).isoformat(),
         "signed_time": "08:15",
         "diagnosis_code": "m545",
         "secondary_code_1": "F43.2",
@@ -160,6 +160,14 @@ def test_unknown_diagnosis_code(coordinator_client, person, field):
     html = _errors(coordinator_client.post(URL, _post_data(person, **{field: "U50.0"})))
 
     assert "Okänd diagnoskod U50.0. Ange en kod ur ICD-10-SE, t.ex. M54.5." in html
+
+
+def test_signed_in_the_future(coordinator_client, person):
+    tomorrow = datetime.date.today() + datetime.timedelta(days=2)
+
+    html = _errors(coordinator_client.post(URL, _post_data(person, signed_date=tomorrow)))
+
+    assert "Signeringstiden kan inte ligga i framtiden." in html
 
 
 def test_fk7804_needs_a_main_diagnosis(coordinator_client, person):

@@ -102,7 +102,7 @@ def test_upload_imports_good_rows_and_reports_every_bad_one(
     assert rejected == [(2, "A-2"), (4, "X-1"), (5, "A-3"), (7, "A-1")]
     reasons = {r.certificate + str(r.line): r.reason for r in result.rejected}
     assert "25, 50, 75 eller 100" in reasons["A-22"]
-    assert reasons["X-14"] == "Personen finns inte i Samsyn."
+    assert reasons["X-14"] == "Personen finns inte vid din enhet."
     assert reasons["A-35"] == "Okänd diagnoskod U50.0."
     assert "förekommer mer än en gång" in reasons["A-17"]
     html = response.content.decode()
@@ -134,7 +134,7 @@ def test_outsider_imports_nothing_for_another_unit(outsider_client, anna):
 
     result = response.context["result"]
     assert result.imported == 0
-    assert result.rejected[0].reason == "Personen hör inte till din enhet."
+    assert [(r.line, r.certificate) for r in result.rejected] == [(1, "A-1")]
     assert not Certificate.objects.exists()
 
 
@@ -362,7 +362,7 @@ def test_as_user_restricts_to_their_unit(json_file, coordinator, anna, stranger)
     )
 
     assert code == 0
-    assert "rad 2, intyg S-1: Personen hör inte till din enhet." in out
+    assert "rad 2, intyg S-1: Personen finns inte vid din enhet." in out
     certificate = Certificate.objects.get()
     assert certificate.created_by == coordinator
     assert certificate.care_unit == anna.care_unit
