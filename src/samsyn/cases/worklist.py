@@ -14,7 +14,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from samsyn.sickleave import rules
+from samsyn.sickleave import diagnoses, rules
 
 LENGTH_BUCKETS: dict[str, tuple[int, int | None, Any]] = {
     "0-14": (0, 14, _("0–14 dagar")),
@@ -66,7 +66,6 @@ class Row:
     sick_leave: Any = None  # SickLeaveCase or None (preventive case)
     case: Any = None  # Case or None (not yet opened)
     diagnosis_code: str = ""
-    diagnosis_title: str = ""
     diagnosis_chapter: int | None = None
     occupation: str = ""
     occupation_label: str = ""
@@ -90,6 +89,12 @@ class Row:
     ending_soon: bool = False
     ended: bool = False
     consent_label: str = ""
+
+    @cached_property
+    def diagnosis_title(self) -> str:
+        """Looked up when first needed (shown rows, free-text search)."""
+        found = diagnoses.lookup(self.diagnosis_code) if self.diagnosis_code else None
+        return found.title if found else ""
 
     @cached_property
     def next_milestone(self) -> rules.Milestone | None:
