@@ -1,6 +1,8 @@
 """Benchmark the worklist: a unit with 5 000 current sick-leave cases among 1 M certificates.
 
-    .venv/bin/python bench/bench_worklist.py [--database-url URL] [--reuse] [--profile]
+    .venv/bin/python bench/bench_worklist.py [--database-url URL] [--reuse] [--breakdown]
+
+bench/README.md has the method, the figures and the commands.
 
 The budget (the worklist issue): the worklist of a unit with 5 000 active cases, in a
 database holding 1 000 000 certificates, answers in at most 300 ms server time (median of
@@ -10,7 +12,9 @@ the number of rows.
 Two phases:
 
 1. Generate (skipped with --reuse when the database already holds the same data set).
-   bench/generate.py's certificates are written with raw executemany (SQLite) or COPY
+   bench/generate.py's certificates, cut to exactly --certificates signed by today (the
+   database as it stands today: its dates run --horizon days further and it is asked for
+   --oversample times as many), are written with raw executemany (SQLite) or COPY
    (PostgreSQL), never through the services (that would take hours). Every generator
    person becomes a Person with a valid personnummer; the materialised SickLeaveCase rows
    come from the real engine (`engine.compute_cases` over all certificates, on today's
@@ -19,7 +23,8 @@ Two phases:
    rolled back) to check that the bulk rows are identical. The persons are placed so that
    the target unit has exactly --unit-active persons with a case in force today, and a
    small unit has --small-active; 1 000 of the target unit's persons get an open Case with
-   tasks. Each phase prints its time.
+   tasks. Each phase prints its time; then the script restarts itself with --reuse, so
+   the measurement always runs in a fresh process.
 2. Measure. A coordinator of the target unit with a verified second factor requests
    /arbetslista/ through django.test.Client (the whole middleware and template stack, no
    network): a warm-up, then --requests timed GETs, for the default page and for a saved

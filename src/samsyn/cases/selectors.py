@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import partial
@@ -251,6 +252,18 @@ def worklist_rows(*, actor: Actor, on: date) -> list[wl.Row]:
     units = care_unit_ids(actor)
     if not units:
         return []
+    # The rows make no reference cycles; pausing the cyclic collector while thousands of
+    # them are built saves about a fifth of the request (bench/README.md).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _worklist_rows(actor, units, on)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _worklist_rows(actor: Actor, units: list, on: date) -> list[wl.Row]:
     unit = actor.organisation
     labels = _Labels()
     sick_leaves = SickLeaveCase.objects.at_units(units).current(on, unit.recent_days)
