@@ -44,6 +44,16 @@ class Actor:
     def role(self) -> str:
         return self.membership.role if self.membership else ""
 
+    def care_unit_ids(self) -> list:
+        """The care units (with sub-units) whose persons this actor sees as care staff.
+
+        Empty for external actors, patients, administrators and system jobs.
+        """
+        membership = self.membership
+        if membership is None or not membership.is_care_staff:
+            return []
+        return membership.organisation.unit_ids_with_sub_units()
+
     @property
     def is_system(self) -> bool:
         return self.user is None and bool(self.system_job)

@@ -83,7 +83,14 @@ class Organisation(BaseModel):
         return self.type == OrganisationType.CARE_UNIT
 
     def unit_ids_with_sub_units(self) -> list:
-        """This unit and its sub-units (two levels are enough for a region's units)."""
+        """This unit and its sub-units (two levels are enough for a region's units).
+
+        Memoised on the instance, which lives for one request (the active membership's
+        organisation), so the many scope checks of a page cost two queries in all.
+        """
+        cached = self.__dict__.get("_unit_ids")
+        if cached is not None:
+            return cached
         ids = [self.pk]
         children = list(Organisation.objects.filter(parent=self).values_list("pk", flat=True))
         ids += children
@@ -91,6 +98,7 @@ class Organisation(BaseModel):
             ids += list(
                 Organisation.objects.filter(parent__in=children).values_list("pk", flat=True)
             )
+        self.__dict__["_unit_ids"] = ids
         return ids
 
 

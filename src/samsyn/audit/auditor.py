@@ -99,11 +99,13 @@ def record_reads(
     object_type: str,
     rows: Iterable[tuple[Any, Any, str, str]],
     extra: dict | None = None,
+    action: str = Action.READ,
 ) -> list[AccessEvent]:
-    """Record one read per (object_id, person_id, ground, ground_ref) row, e.g. a list view."""
+    """Record one access per (object_id, person_id, ground, ground_ref) row, e.g. a list
+    view (read) or its print (print)."""
     accesses = [
         Access(
-            action=Action.READ,
+            action=action,
             ground=ground,
             object_type=object_type,
             object_id=str(object_id),

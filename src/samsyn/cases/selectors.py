@@ -11,28 +11,28 @@ from django.db.models import Count, Q
 from django.http import Http404
 
 from samsyn.accounts.actor import Actor
-from samsyn.accounts.models import Role
+from samsyn.accounts.models import Role, User
 from samsyn.audit import auditor
 from samsyn.audit.models import Action, Ground
 from samsyn.cases import worklist as wl
 from samsyn.cases.models import Case, CaseStatus, Task
 from samsyn.people.models import Person, Sex
+from samsyn.people.personnummer import age_on
 from samsyn.sickleave import rules
-from samsyn.sickleave.models import Certificate, Occupation, SickLeaveCase
+from samsyn.sickleave.models import (
+    Certificate,
+    Occupation,
+    SickLeaveCase,
+    covered_intervals,
+    degree_on,
+)
 
 CARE_ROLES = {Role.COORDINATOR, Role.PHYSICIAN, Role.UNIT_MANAGER}
 
 
 def care_unit_ids(actor: Actor) -> list:
     """The units whose persons the actor may see as care staff (empty for anyone else)."""
-    membership = actor.membership
-    if membership is None:
-        return []
-    if membership.role not in CARE_ROLES:
-        return []
-    if not membership.organisation.is_care_unit:
-        return []
-    return membership.organisation.unit_ids_with_sub_units()
+    return actor.care_unit_ids()
 
 
 def get_person_for(*, actor: Actor, person_id) -> Person:
@@ -71,12 +71,10 @@ def get_task_for(*, actor: Actor, task_id) -> Task:
     return task
 
 
-def coordinators_of(*, actor: Actor):
-    from samsyn.accounts.models import User
-
+def _staff_of(actor: Actor, role: str):
     return (
         User.objects.filter(
-            memberships__role=Role.COORDINATOR,
+            memberships__role=role,
             memberships__organisation_id__in=care_unit_ids(actor),
             memberships__is_active=True,
         )
@@ -85,17 +83,12 @@ def coordinators_of(*, actor: Actor):
     )
 
 
-def physicians_of(*, actor: Actor):
-    from samsyn.accounts.models import User
+def coordinators_of(*, actor: Actor):
+    return _staff_of(actor, Role.COORDINATOR)
 
-    return (
-        User.objects.filter(
-            memberships__role=Role.PHYSICIAN,
-            memberships__organisation_id__in=care_unit_ids(actor),
-        )
-        .distinct()
-        .order_by("last_name", "first_name")
-    )
+
+def physicians_of(*, actor: Actor):
+    return _staff_of(actor, Role.PHYSICIAN)
 
 
 # ---- the worklist ------------------------------------------------------------------
@@ -122,16 +115,10 @@ class SickLeaveSummary:
     segments: list
 
     def degree_on(self, day: date) -> int | None:
-        iso = day.isoformat()
-        for segment in self.segments:
-            if segment["start"] <= iso <= segment["end"]:
-                return segment["degree"]
-        return None
+        return degree_on(self.segments, day)
 
     def covered_intervals(self) -> list[tuple[date, date]]:
-        return [
-            (date.fromisoformat(s["start"]), date.fromisoformat(s["end"])) for s in self.segments
-        ]
+        return covered_intervals(self.segments)
 
 
 def _milestones_for(sick_leave, case: Case | None, on: date):
@@ -143,10 +130,6 @@ def _milestones_for(sick_leave, case: Case | None, on: date):
         at=on,
         covered=sick_leave.covered_intervals(),
     )
-
-
-def _age(birth: date, on: date) -> int:
-    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
 
 
 class _Labels:
@@ -186,7 +169,7 @@ def _base_row(person_id, number, given, family, birth, sex, on, labels) -> wl.Ro
         person_id=person_id,
         personnummer=number,
         name=f"{given} {family}",
-        age=_age(birth, on),
+        age=age_on(birth, on),
         sex=sex,
         sex_label=labels.sex.get(sex, ""),
         consent_label=CONSENT_NOT_RECORDED,
@@ -323,29 +306,13 @@ def worklist(
     pages = max(1, -(-len(matching) // per_page)) if per_page else 1
     page = min(max(1, page), pages)
     shown = matching[(page - 1) * per_page : page * per_page] if per_page else matching
-    if purpose == "print":
-        _record_print(actor, shown)
-    else:
-        auditor.record_reads(
-            actor=actor,
-            object_type="worklist",
-            rows=[(r.person_id, r.person_id, Ground.UNIT_MEMBERSHIP, "") for r in shown],
-        )
+    auditor.record_reads(
+        actor=actor,
+        object_type="worklist",
+        rows=[(r.person_id, r.person_id, Ground.UNIT_MEMBERSHIP, "") for r in shown],
+        action=Action.PRINT if purpose == "print" else Action.READ,
+    )
     return WorklistResult(shown, len(rows), len(matching), page, pages, on)
-
-
-def _record_print(actor: Actor, rows: list[wl.Row]) -> None:
-    accesses = [
-        auditor.Access(
-            action=Action.PRINT,
-            ground=Ground.UNIT_MEMBERSHIP,
-            object_type="worklist",
-            object_id=str(r.person_id),
-            person_id=r.person_id,
-        )
-        for r in rows
-    ]
-    auditor.record_many(actor=actor, accesses=accesses)
 
 
 # ---- the person / case page -------------------------------------------------------
@@ -373,7 +340,12 @@ def person_overview(*, actor: Actor, person: Person, on: date) -> PersonOverview
     cases = list(
         Case.objects.filter(person=person, unit_id__in=care_unit_ids(actor))
         .select_related("responsible")
-        .prefetch_related("status_history__created_by", "responsible_history__responsible", "tasks")
+        .prefetch_related(
+            "status_history__created_by",
+            "responsible_history__responsible",
+            "responsible_history__created_by",
+            "tasks",
+        )
         .order_by("-created_at")
     )
     open_case = next((c for c in cases if c.is_open), None)

@@ -29,15 +29,8 @@ class CaseError(Exception):
     """A refused change; the message is Swedish and safe to show."""
 
 
-def _unit_ids(actor: Actor) -> list:
-    membership = actor.membership
-    if membership is None or not membership.is_care_staff:
-        return []
-    return membership.organisation.unit_ids_with_sub_units()
-
-
 def _require_coordinator(actor: Actor, unit_id) -> None:
-    if actor.role != Role.COORDINATOR or unit_id not in _unit_ids(actor):
+    if actor.role != Role.COORDINATOR or unit_id not in actor.care_unit_ids():
         raise CaseError(gettext_noop("Bara rehabkoordinatorer vid enheten kan ändra ärendet."))
 
 
@@ -70,7 +63,7 @@ def open_case(
     """Open the coordinator's case for a person at the actor's unit."""
     _require_coordinator(actor, person.care_unit_id)
     responsible = responsible or actor.user
-    if not _coordinator_at(responsible, _unit_ids(actor)):
+    if not _coordinator_at(responsible, actor.care_unit_ids()):
         raise CaseError(gettext_noop("Den ansvariga måste vara rehabkoordinator vid enheten."))
     try:
         with transaction.atomic():
@@ -110,7 +103,7 @@ def set_case_status(*, actor: Actor, case: Case, status: str, note: str = "") ->
 
 def hand_over_case(*, actor: Actor, case: Case, responsible: User) -> Case:
     _require_coordinator(actor, case.unit_id)
-    if not _coordinator_at(responsible, [case.unit_id, *(_unit_ids(actor))]):
+    if not _coordinator_at(responsible, [case.unit_id, *(actor.care_unit_ids())]):
         raise CaseError(
             gettext_noop("Ärendet kan bara lämnas över till en rehabkoordinator vid enheten.")
         )

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from samsyn.core.models import BaseModel
+from samsyn.people.personnummer import age_on
 
 
 class Sex(models.TextChoices):
@@ -67,7 +68,4 @@ class Person(BaseModel):
         return f"{self.personnummer[:8]}-{self.personnummer[8:]}"
 
     def age(self, on: date) -> int:
-        years = on.year - self.birth_date.year
-        if (on.month, on.day) < (self.birth_date.month, self.birth_date.day):
-            years -= 1
-        return years
+        return age_on(self.birth_date, on)

@@ -87,8 +87,7 @@ class Identity:
 
     def age(self, on: datetime.date) -> int:
         """Completed years on `on` (someone born on 29 February gets older on 1 March)."""
-        birth = self.birth_date
-        return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+        return age_on(self.birth_date, on)
 
     def as_json(self) -> dict:
         return {
@@ -98,6 +97,11 @@ class Identity:
             "sex": self.sex,
             "birth_date": self.birth_date.isoformat(),
         }
+
+
+def age_on(birth: datetime.date, on: datetime.date) -> int:
+    """Completed years on `on` (someone born on 29 February gets older on 1 March)."""
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
 
 
 def luhn_check_digit(nine_digits: str) -> int:

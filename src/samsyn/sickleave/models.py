@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -103,14 +105,26 @@ class CertificatePeriod(models.Model):
         return f"Period {self.pk}"
 
 
+def degree_on(segments: list[dict], day: date) -> int | None:
+    """The degree of the stored segment covering `day`, or None in a gap or outside."""
+    iso = day.isoformat()
+    for segment in segments:
+        if segment["start"] <= iso <= segment["end"]:
+            return segment["degree"]
+    return None
+
+
+def covered_intervals(segments: list[dict]) -> list[tuple[date, date]]:
+    """The covered (start, end) runs of stored segments, for the rehabilitation chain."""
+    return [(date.fromisoformat(s["start"]), date.fromisoformat(s["end"])) for s in segments]
+
+
 class SickLeaveCaseQuerySet(models.QuerySet):
     def at_units(self, unit_ids):
         return self.filter(care_unit_id__in=unit_ids)
 
     def current(self, on, recent_days: int = 0):
         """Cases in force on `on`, or ended at most `recent_days` before it."""
-        from datetime import timedelta
-
         return self.filter(start__lte=on, end__gte=on - timedelta(days=recent_days))
 
 
@@ -156,16 +170,8 @@ class SickLeaveCase(models.Model):
     def __str__(self) -> str:
         return f"SickLeaveCase {self.pk}"
 
-    def degree_on(self, day):
-        iso = day.isoformat()
-        for segment in self.segments:
-            if segment["start"] <= iso <= segment["end"]:
-                return segment["degree"]
-        return None
+    def degree_on(self, day: date) -> int | None:
+        return degree_on(self.segments, day)
 
-    def covered_intervals(self):
-        from datetime import date
-
-        return [
-            (date.fromisoformat(s["start"]), date.fromisoformat(s["end"])) for s in self.segments
-        ]
+    def covered_intervals(self) -> list[tuple[date, date]]:
+        return covered_intervals(self.segments)

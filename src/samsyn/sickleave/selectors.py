@@ -5,7 +5,6 @@ from __future__ import annotations
 from samsyn.accounts.actor import Actor
 from samsyn.audit import auditor
 from samsyn.audit.models import Action, Ground
-from samsyn.cases.selectors import care_unit_ids
 from samsyn.people.models import Person
 
 
@@ -15,7 +14,7 @@ def find_person_for(*, actor: Actor, personnummer: str) -> Person | None:
     None when there is no such person or the person belongs to another unit: the caller
     cannot tell the two apart. A found person is a logged read.
     """
-    units = care_unit_ids(actor)
+    units = actor.care_unit_ids()
     if not units:
         return None
     person = Person.objects.at_units(units).filter(personnummer=personnummer).first()

@@ -32,7 +32,7 @@ def _check_may_register(actor: Actor, person: Person) -> None:
     membership = actor.membership
     if membership is None or membership.role not in REGISTER_ROLES:
         raise CertificatePermissionError("Bara läkare och rehabkoordinatorer registrerar intyg.")
-    if person.care_unit_id not in membership.organisation.unit_ids_with_sub_units():
+    if person.care_unit_id not in actor.care_unit_ids():
         raise CertificatePermissionError("Personen hör inte till din enhet.")
 
 
@@ -207,7 +207,7 @@ def import_certificates(
             raise CertificatePermissionError("Bara läkare och rehabkoordinatorer importerar intyg.")
         if not membership.organisation.is_care_unit:
             raise CertificatePermissionError("Intyg importeras vid en vårdenhet.")
-        unit_ids = set(membership.organisation.unit_ids_with_sub_units())
+        unit_ids = set(actor.care_unit_ids())
     physicians = {u.username: u for u in User.objects.filter(memberships__role=Role.PHYSICIAN)}
     for number, group in by_person.items():
         person = persons.get(number)

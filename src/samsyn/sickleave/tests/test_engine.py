@@ -420,8 +420,10 @@ def test_settings_out_of_range_are_rejected(settings):
 
 
 def test_settings_accept_the_range_limits():
-    EngineSettings(gap_days=0, ending_soon_days=0, recent_days=0)
-    EngineSettings(gap_days=90, ending_soon_days=90, recent_days=14)
+    low = EngineSettings(gap_days=0, ending_soon_days=0, recent_days=0)
+    high = EngineSettings(gap_days=90, ending_soon_days=90, recent_days=14)
+    assert (low.gap_days, low.ending_soon_days, low.recent_days) == (0, 0, 0)
+    assert (high.gap_days, high.ending_soon_days, high.recent_days) == (90, 90, 14)
 
 
 def test_certificate_input_sorts_periods_and_rejects_bad_ones():
