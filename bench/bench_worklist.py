@@ -332,6 +332,56 @@ def _certificates_known_on(args, on: date, end_date: date):
         log(f"    only {len(certificates):,} signed by {on}; again with --oversample {factor:.3f}")
 
 
+def _consents_and_questions(rng, open_cases, on: date, now) -> dict:
+    """Two consents for most open cases (a tenth of them expiring within 14 days) and an
+    unanswered question from Försäkringskassan for one case in twenty."""
+    from samsyn.accounts.models import Organisation, OrganisationType
+    from samsyn.collaboration.models import Thread, ThreadKind
+    from samsyn.consent.models import Consent
+
+    employers = [
+        Organisation(name=f"Bänkbolag {k:02d} AB", type=OrganisationType.EMPLOYER)
+        for k in range(40)
+    ]
+    fk = Organisation(name="Försäkringskassan Bänk", type=OrganisationType.FK_OFFICE)
+    Organisation.objects.bulk_create([*employers, fk])
+    consents, threads = [], []
+    for case in open_cases:
+        for recipient in (rng.choice(employers), fk):
+            if rng.random() < 0.3:
+                continue
+            end = on + timedelta(days=rng.randint(1, 14) if rng.random() < 0.1 else 200)
+            consents.append(
+                Consent(
+                    person_id=case.person_id,
+                    unit=case.unit,
+                    recipient=recipient,
+                    categories=["contact", "work_capacity", "messages"],
+                    purpose="Återgång i arbete",
+                    valid_from=on - timedelta(days=rng.randint(1, 150)),
+                    valid_to=end,
+                    given_how="written",
+                    given_on=on - timedelta(days=150),
+                    recorded_by=case.responsible,
+                )
+            )
+        if rng.random() < 0.05:
+            threads.append(
+                Thread(
+                    case=case,
+                    party=fk,
+                    subject="Komplettering",
+                    kind=ThreadKind.FK_QUESTION,
+                    fk_topic="KOMPLT",
+                    answer_by=on + timedelta(days=5),
+                    created_by=case.responsible,
+                )
+            )
+    Consent.objects.bulk_create(consents, batch_size=500)
+    Thread.objects.bulk_create(threads, batch_size=500)
+    return {"consents": len(consents), "fk_questions": len(threads)}
+
+
 def generate(args, on: date, adapt: Adapt) -> dict:
     from django.db import connection
 
@@ -529,6 +579,7 @@ def generate(args, on: date, adapt: Adapt) -> dict:
                     "email",
                     "address",
                     "protected_identity",
+                    "violence_risk",
                 ],
                 (
                     (
@@ -545,6 +596,7 @@ def generate(args, on: date, adapt: Adapt) -> dict:
                         "",
                         "",
                         "",
+                        adapt.bool(False),
                         adapt.bool(False),
                     )
                     for i, (pid, number, kind, given, family, birth, sex) in enumerate(persons)
@@ -733,6 +785,9 @@ def generate(args, on: date, adapt: Adapt) -> dict:
         Task.objects.bulk_create(tasks, batch_size=500)
         counts["open_cases"] = len(open_cases)
         counts["tasks"] = len(tasks)
+
+    with phase("consents and FK questions (bulk_create)", timings):
+        counts.update(_consents_and_questions(rng, open_cases, on, now))
 
     with phase("ANALYZE", timings), connection.cursor() as cursor:
         cursor.execute("ANALYZE" if connection.vendor == "sqlite" else "VACUUM ANALYZE")

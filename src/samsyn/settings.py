@@ -76,6 +76,9 @@ INSTALLED_APPS = [
     "samsyn.audit",
     "samsyn.sickleave",
     "samsyn.cases",
+    "samsyn.directory",
+    "samsyn.consent",
+    "samsyn.collaboration",
 ]
 
 MIDDLEWARE = [
@@ -210,6 +213,8 @@ if not DEBUG:
 
 EMAIL_BACKEND = env_str("SAMSYN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("SAMSYN_FROM_EMAIL", "noreply@samsyn.local")
+# Where links in notification e-mails point (the e-mails carry nothing else).
+SAMSYN_BASE_URL = env_str("SAMSYN_BASE_URL", "http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,

@@ -8,4 +8,7 @@ urlpatterns = [
     path("", include("samsyn.core.urls")),
     path("", include("samsyn.cases.urls")),
     path("", include("samsyn.sickleave.urls")),
+    path("", include("samsyn.directory.urls")),
+    path("", include("samsyn.consent.urls")),
+    path("", include("samsyn.collaboration.urls")),
 ]

@@ -37,6 +37,17 @@ class Role(models.TextChoices):
 CARE_ROLES = frozenset({Role.COORDINATOR, Role.PHYSICIAN, Role.UNIT_MANAGER})
 EXTERNAL_ROLES = frozenset({Role.EMPLOYER, Role.FK_OFFICER, Role.AF_OFFICER, Role.SOCIAL_SERVICES})
 
+EXTERNAL_ORGANISATION_TYPES = frozenset(
+    {
+        OrganisationType.EMPLOYER,
+        OrganisationType.OCCUPATIONAL_HEALTH,
+        OrganisationType.FK_OFFICE,
+        OrganisationType.AF_OFFICE,
+        OrganisationType.SOCIAL_SERVICES,
+        OrganisationType.SAMORDNINGSFORBUND,
+    }
+)
+
 # Which roles make sense in which kind of organisation.
 ROLES_BY_ORGANISATION_TYPE: dict[str, frozenset[str]] = {
     OrganisationType.CARE_UNIT: frozenset(
@@ -63,7 +74,35 @@ class Organisation(BaseModel):
         related_name="sub_units",
     )
     code = models.CharField(
-        _("kod"), max_length=64, unique=True, help_text=_("HSA-id, organisationsnummer e.d.")
+        _("kod"),
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("HSA-id för vårdenheter; tomt för aktörer i katalogen."),
+    )
+    # Directory fields (the `directory` app keeps the actors outside the care unit).
+    org_number = models.CharField(_("organisationsnummer"), max_length=11, blank=True)
+    occupational_health = models.ForeignKey(
+        "self",
+        verbose_name=_("företagshälsovård"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="employers_served",
+        help_text=_("Den företagshälsovård arbetsgivaren har avtal med."),
+    )
+    phone = models.CharField(_("telefon"), max_length=40, blank=True)
+    email = models.EmailField(_("e-post"), blank=True)
+    address = models.CharField(_("adress"), max_length=200, blank=True)
+    notes = models.TextField(_("anteckningar"), blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("sammanslagen med"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_duplicates",
     )
     # Sick-leave settings of a care unit (Rehabstöd's "dagar mellan intyg" etc.).
     gap_days = models.PositiveSmallIntegerField(_("dagar mellan intyg"), default=5)
@@ -81,6 +120,15 @@ class Organisation(BaseModel):
     @property
     def is_care_unit(self) -> bool:
         return self.type == OrganisationType.CARE_UNIT
+
+    @property
+    def is_external(self) -> bool:
+        return self.type in EXTERNAL_ORGANISATION_TYPES
+
+    @property
+    def formatted_org_number(self) -> str:
+        digits = self.org_number
+        return f"{digits[:6]}-{digits[6:]}" if len(digits) == 10 else digits
 
     def unit_ids_with_sub_units(self) -> list:
         """This unit and its sub-units (two levels are enough for a region's units).

@@ -13,6 +13,8 @@ class Action(models.TextChoices):
     DELETE = "delete", _("Borttagning")
     PRINT = "print", _("Utskrift")
     EXPORT = "export", _("Export")
+    DISCLOSE = "disclose", _("Utlämnande till extern aktör")
+    DENIED = "denied", _("Nekad åtkomst")
     LOGIN = "login", _("Inloggning")
     LOGOUT = "logout", _("Utloggning")
     LOGIN_FAILED = "login_failed", _("Misslyckad inloggning")
@@ -29,6 +31,7 @@ class Ground(models.TextChoices):
     ADMINISTRATION = "administration", _("Systemadministration")
     AUTHENTICATION = "authentication", _("Inloggning")
     SYSTEM = "system", _("Systemjobb")
+    NONE = "none", _("Ingen grund (nekad)")
 
 
 class AppendOnlyQuerySet(models.QuerySet):

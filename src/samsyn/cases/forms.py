@@ -28,6 +28,8 @@ class WorklistFilterForm(forms.Form):
     end_to = forms.DateField(label=_("Slutdatum till"), required=False, widget=DATE_WIDGET)
     ending_soon = forms.BooleanField(label=_("Slutar snart"), required=False)
     overdue = forms.BooleanField(label=_("Har försenade uppgifter"), required=False)
+    consent_expiring = forms.BooleanField(label=_("Samtycke går ut inom 14 dagar"), required=False)
+    fk_questions = forms.BooleanField(label=_("Obesvarade frågor från FK"), required=False)
 
     def __init__(self, *args, physicians=(), coordinators=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -129,3 +131,15 @@ class ExpectedDaysForm(forms.Form):
 class TaskAddForm(forms.Form):
     title = forms.CharField(label=_("Uppgift"), max_length=200)
     due_date = forms.DateField(label=_("Senast"), widget=DATE_WIDGET)
+
+
+class StatementForm(forms.Form):
+    """The structured information an external actor sends (fields depend on the kind)."""
+
+    def __init__(self, *args, fields=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        for spec in fields:
+            widget = forms.Textarea(attrs={"rows": 3}) if spec.multiline else forms.TextInput
+            self.fields[spec.key] = forms.CharField(
+                label=spec.label, required=spec.required, max_length=4000, widget=widget
+            )

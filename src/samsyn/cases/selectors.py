@@ -9,6 +9,7 @@ from functools import partial
 
 from django.db.models import Count, Q
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from samsyn.accounts.actor import Actor
 from samsyn.accounts.models import Role, User
@@ -16,6 +17,10 @@ from samsyn.audit import auditor
 from samsyn.audit.models import Action, Ground
 from samsyn.cases import worklist as wl
 from samsyn.cases.models import Case, CaseStatus, Task
+from samsyn.collaboration.selectors import unanswered_fk_questions_for_units
+from samsyn.collaboration.statements import statements_for_case
+from samsyn.consent.models import Consent
+from samsyn.consent.selectors import consent_rows, recipients_in_force
 from samsyn.people.models import Person, Sex
 from samsyn.people.personnummer import age_on
 from samsyn.sickleave import rules
@@ -58,6 +63,17 @@ def get_case_for(*, actor: Actor, case_id) -> Case:
     if case is None:
         raise Http404
     return case
+
+
+def open_case_of(*, actor: Actor, person: Person) -> Case | None:
+    """The person's open case at the actor's units (the person was read through
+    `get_person_for`, which logged it)."""
+    return (
+        Case.objects.open()
+        .filter(person=person, unit_id__in=care_unit_ids(actor))
+        .select_related("person")
+        .first()
+    )
 
 
 def get_task_for(*, actor: Actor, task_id) -> Task:
@@ -139,6 +155,23 @@ class _Labels:
         self.sex = {k: str(v) for k, v in Sex.choices}
         self.occupation = {k: str(v) for k, v in Occupation.choices}
         self.status = {k: str(v) for k, v in CaseStatus.choices}
+        self.no_consent = str(_("Inget gällande samtycke"))
+        self.until = str(_("t.o.m."))
+
+
+def _add_collaboration(rows: list[wl.Row], units: list, labels: _Labels) -> None:
+    """Consents in force (expiring ones flagged) and unanswered questions from
+    Försäkringskassan: two queries for the whole list."""
+    consents = recipients_in_force(unit_ids=units)
+    questions = unanswered_fk_questions_for_units(units)
+    for row in rows:
+        held = consents.get(row.person_id)
+        if held:
+            row.consent_label = "; ".join(
+                f"{name} {labels.until} {end.isoformat()}" for name, end, _soon in held
+            )
+            row.consent_expiring = any(soon for _name, _end, soon in held)
+        row.fk_questions = questions.get(row.person_id, 0)
 
 
 SICK_LEAVE_FIELDS = (
@@ -161,6 +194,8 @@ SICK_LEAVE_FIELDS = (
     "person__family_name",
     "person__birth_date",
     "person__sex",
+    "person__protected_identity",
+    "person__violence_risk",
 )
 
 
@@ -172,11 +207,8 @@ def _base_row(person_id, number, given, family, birth, sex, on, labels) -> wl.Ro
         age=age_on(birth, on),
         sex=sex,
         sex_label=labels.sex.get(sex, ""),
-        consent_label=CONSENT_NOT_RECORDED,
+        consent_label=labels.no_consent,
     )
-
-
-CONSENT_NOT_RECORDED = "Inget samtycke registrerat"
 
 
 def _add_sick_leave(row: wl.Row, values: tuple, on: date, ending_soon_days: int, labels) -> None:
@@ -270,7 +302,8 @@ def _worklist_rows(actor: Actor, units: list, on: date) -> list[wl.Row]:
         if person_id in seen:
             continue
         seen.add(person_id)
-        row = _base_row(person_id, *values[14:], on, labels)
+        row = _base_row(person_id, *values[14:19], on, labels)
+        row.protected = values[19] or values[20]
         _add_sick_leave(row, values, on, unit.ending_soon_days, labels)
         case = cases_by_person.get(person_id)
         if case is not None:
@@ -285,8 +318,10 @@ def _worklist_rows(actor: Actor, units: list, on: date) -> list[wl.Row]:
             row = _base_row(
                 p.pk, p.personnummer, p.given_name, p.family_name, p.birth_date, p.sex, on, labels
             )
+            row.protected = p.needs_protection
             _add_case(row, case, labels)
             rows.append(row)
+    _add_collaboration(rows, units, labels)
     return rows
 
 
@@ -329,6 +364,8 @@ class PersonOverview:
     milestones: list[rules.Milestone] = field(default_factory=list)
     show_diagnosis: bool = True
     degree_today: int | None = None
+    consents: list = field(default_factory=list)
+    statements: list = field(default_factory=list)
 
 
 def person_overview(*, actor: Actor, person: Person, on: date) -> PersonOverview:
@@ -361,7 +398,18 @@ def person_overview(*, actor: Actor, person: Person, on: date) -> PersonOverview
     if current is not None:
         overview.milestones = _milestones_for(current, open_case, on)
         overview.degree_today = current.degree_on(on)
+    overview.consents = _consent_summary(actor, person)
+    if open_case is not None:
+        overview.statements = statements_for_case(actor=actor, case=open_case)
     return overview
+
+
+def _consent_summary(actor: Actor, person: Person) -> list:
+    """The consents in force or about to start: which actors are covered, for what, until
+    when (the person was read through `get_person_for`, which logged it)."""
+    consents = Consent.objects.filter(person=person, unit_id__in=care_unit_ids(actor))
+    rows = consent_rows(consents.select_related("recipient", "contact_person"))
+    return [r for r in rows if r.is_active or r.state == "not_yet"]
 
 
 @dataclass

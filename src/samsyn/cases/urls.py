@@ -1,6 +1,6 @@
 from django.urls import path
 
-from samsyn.cases import views
+from samsyn.cases import external_views, views
 
 app_name = "cases"
 urlpatterns = [
@@ -15,4 +15,5 @@ urlpatterns = [
     path("arenden/<uuid:case_id>/langd/", views.case_expected_days_view, name="case_expected"),
     path("arenden/<uuid:case_id>/uppgifter/", views.task_add_view, name="task_add"),
     path("uppgifter/<uuid:task_id>/klar/", views.task_done_view, name="task_done"),
+    path("delade-arenden/<uuid:case_id>/", external_views.shared_case_view, name="shared_case"),
 ]

@@ -46,7 +46,8 @@ COLUMNS: list[tuple[str, Any, bool]] = [
     ("milestone", _("Nästa steg"), True),
     ("tasks", _("Försenade uppgifter"), True),
     ("responsible", _("Ansvarig"), False),
-    ("consent", _("Samtycke"), False),
+    ("consent", _("Samtycke"), True),
+    ("questions", _("Obesvarade frågor från FK"), True),
 ]
 COLUMN_KEYS = [key for key, _label, _shown in COLUMNS]
 DEFAULT_COLUMNS = [key for key, _label, shown in COLUMNS if shown]
@@ -89,6 +90,9 @@ class Row:
     ending_soon: bool = False
     ended: bool = False
     consent_label: str = ""
+    consent_expiring: bool = False
+    fk_questions: int = 0
+    protected: bool = False
 
     @cached_property
     def diagnosis_title(self) -> str:
@@ -123,6 +127,8 @@ class Filters:
     end_to: date | None = None
     ending_soon: bool = False
     overdue: bool = False
+    consent_expiring: bool = False
+    fk_questions: bool = False
     text: str = ""
 
     def active(self) -> bool:
@@ -155,6 +161,10 @@ def matches(row: Row, f: Filters) -> bool:  # noqa: C901 - one condition per lin
     if f.ending_soon and not row.ending_soon:
         return False
     if f.overdue and not row.overdue_tasks:
+        return False
+    if f.consent_expiring and not row.consent_expiring:
+        return False
+    if f.fk_questions and not row.fk_questions:
         return False
     return not (f.text and not text_matches(row, f.text))
 
@@ -209,6 +219,7 @@ SORT_KEYS = {
     "tasks": lambda r: r.overdue_tasks,
     "responsible": lambda r: r.responsible_name.lower(),
     "consent": lambda r: r.consent_label,
+    "questions": lambda r: r.fk_questions,
 }
 DEFAULT_SORT = "-start"
 

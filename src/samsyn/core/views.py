@@ -4,6 +4,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from samsyn.accounts.actor import Actor
+from samsyn.cases import external
 from samsyn.cases import selectors as case_selectors
 from samsyn.people import selectors as people_selectors
 
@@ -25,6 +26,8 @@ def home(request):
     context = {"persons_at_unit": people_selectors.count_persons_at_unit(actor=actor)}
     if role == "coordinator":
         context["my_cases"] = case_selectors.my_cases(actor=actor, on=timezone.localdate())
+    elif template == "core/start_external.html":
+        context["shared"] = external.shared_cases(actor=actor)
     return TemplateResponse(request, template, context)
 
 

@@ -48,6 +48,7 @@ class Person(BaseModel):
     email = models.EmailField(_("e-post"), blank=True)
     address = models.CharField(_("adress"), max_length=200, blank=True)
     protected_identity = models.BooleanField(_("skyddade personuppgifter"), default=False)
+    violence_risk = models.BooleanField(_("risk för våld i nära relation"), default=False)
 
     objects = PersonQuerySet.as_manager()
 
@@ -66,6 +67,12 @@ class Person(BaseModel):
     @property
     def formatted_personnummer(self) -> str:
         return f"{self.personnummer[:8]}-{self.personnummer[8:]}"
+
+    @property
+    def needs_protection(self) -> bool:
+        """Protected personal data or a noted risk of violence in a close relationship:
+        address and contact details never go to an external actor."""
+        return self.protected_identity or self.violence_risk
 
     def age(self, on: date) -> int:
         return age_on(self.birth_date, on)

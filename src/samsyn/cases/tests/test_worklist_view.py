@@ -5,6 +5,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from samsyn.audit.models import AccessEvent, Action
 from samsyn.cases import services
@@ -173,3 +174,75 @@ def test_other_units_and_external_actors_see_nothing(
     p = sick(physician, unit, 10, 30)
     assert p.formatted_personnummer not in outsider_client.get(WORKLIST).content.decode()
     assert employer_client.get(WORKLIST).status_code == 403
+
+
+@pytest.mark.django_db
+def test_consents_and_unanswered_fk_questions_show_in_the_worklist(
+    coordinator_client, coordinator, physician, unit, employer_org
+):
+    from samsyn.accounts.models import OrganisationType, Role
+    from samsyn.accounts.tests.factories import MembershipFactory, OrganisationFactory
+    from samsyn.collaboration.models import Thread, ThreadKind
+    from samsyn.consent.tests.fixtures import give_consent
+
+    fk = OrganisationFactory(name="FK Testköping", type=OrganisationType.FK_OFFICE)
+    fk_user = MembershipFactory(organisation=fk, role=Role.FK_OFFICER).user
+    expiring = sick(physician, unit, 20, 60, given_name="Snart", family_name="Utgången")
+    lasting = sick(physician, unit, 20, 60, given_name="Länge", family_name="Giltig")
+    give_consent(coordinator, expiring, employer_org, ["contact"], end=TODAY + timedelta(days=14))
+    give_consent(coordinator, lasting, fk, ["messages"], end=TODAY + timedelta(days=15))
+    case = services.open_case(actor=actor_for(coordinator), person=lasting)
+    for answered in (None, TODAY):
+        Thread.objects.create(
+            case=case,
+            party=fk,
+            subject="Komplettering",
+            kind=ThreadKind.FK_QUESTION,
+            fk_topic="KOMPLT",
+            answer_by=TODAY + timedelta(days=7),
+            answered_at=answered and timezone.now(),
+            created_by=fk_user,
+        )
+    page = coordinator_client.get(WORKLIST).content.decode()
+    assert "Testbygg AB t.o.m. 2026-12-06" in page
+    assert "FK Testköping t.o.m. 2026-12-07" in page
+    assert page.count("går ut snart") == 1
+    assert '<span class="tag tag--error">1</span>' in page
+    coordinator_client.post(WORKLIST, {"consent_expiring": "on"})
+    filtered = coordinator_client.get(WORKLIST).content.decode()
+    assert "Snart Utgången" in filtered
+    assert "Länge Giltig" not in filtered
+    coordinator_client.post(WORKLIST, {"fk_questions": "on"})
+    filtered = coordinator_client.get(WORKLIST).content.decode()
+    assert "Länge Giltig" in filtered
+    assert "Snart Utgången" not in filtered
+
+
+@pytest.mark.django_db
+def test_query_count_holds_with_consents_and_questions(
+    coordinator_client, coordinator, physician, unit, employer_org
+):
+    from samsyn.consent.tests.fixtures import give_consent
+
+    def add(n):
+        for _ in range(n):
+            p = sick(physician, unit, 10, 30)
+            give_consent(coordinator, p, employer_org, ["contact"])
+            services.open_case(actor=actor_for(coordinator), person=p)
+
+    add(1)
+    with CaptureQueriesContext(connection) as few:
+        coordinator_client.get(WORKLIST)
+    add(8)
+    with CaptureQueriesContext(connection) as many:
+        page = coordinator_client.get(WORKLIST).content.decode()
+    assert page.count("Testbygg AB t.o.m.") == 9
+    assert len(many) == len(few)
+
+
+@pytest.mark.django_db
+def test_protected_persons_are_marked_in_the_worklist(coordinator_client, physician, unit):
+    sick(physician, unit, 10, 30, given_name="Skyddad", family_name="Person", violence_risk=True)
+    sick(physician, unit, 10, 30, given_name="Vanlig", family_name="Person")
+    page = coordinator_client.get(WORKLIST).content.decode()
+    assert page.count('<span class="tag tag--error">Skyddad</span>') == 1

@@ -17,6 +17,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from samsyn.accounts.models import Membership, Organisation, OrganisationType, Role, User
+from samsyn.core.demo.collaboration import build_collaboration
 from samsyn.core.demo.names import FAMILY_NAMES, FEMALE_NAMES, MALE_NAMES, STREETS
 from samsyn.core.demo.sickleave import build_sick_leave
 from samsyn.people import personnummer
@@ -222,4 +223,5 @@ def build_region(*, persons: int = 50) -> list[DemoLogin]:
         (p for p in everyone if p.pk != patient_person.pk), key=lambda p: p.personnummer
     )
     build_sick_leave(today=timezone.localdate(), persons=ordered)
+    build_collaboration(today=timezone.localdate(), unit=unit)
     return logins

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 
 from samsyn.core.demo.region import DEMO_PASSWORD, build_region
 
@@ -11,7 +12,9 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true", help="Do not print the logins.")
 
     def handle(self, *args, **options):
-        logins = build_region(persons=options["persons"])
+        # The demo's own notices (new messages, a withdrawn consent) are not e-mailed.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            logins = build_region(persons=options["persons"])
         if options["quiet"]:
             return
         out = self.stdout

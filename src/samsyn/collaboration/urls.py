@@ -1,0 +1,11 @@
+from django.urls import path
+
+from samsyn.collaboration import views
+
+app_name = "collaboration"
+urlpatterns = [
+    path("arenden/<uuid:case_id>/kontakter/", views.contacts_view, name="contacts"),
+    path("arenden/<uuid:case_id>/meddelanden/", views.threads_view, name="threads"),
+    path("meddelanden/<uuid:thread_id>/", views.thread_view, name="thread"),
+    path("meddelanden/bilagor/<uuid:attachment_id>/", views.attachment_view, name="attachment"),
+]

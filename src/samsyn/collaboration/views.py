@@ -1,0 +1,168 @@
+"""Contact log and secure messages: parse → authorise (selectors) → call → render."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from samsyn.accounts.actor import Actor
+from samsyn.accounts.models import Role
+from samsyn.cases import selectors as case_selectors
+from samsyn.collaboration import selectors, services
+from samsyn.collaboration.forms import ContactLogForm, MessageReplyForm, ThreadStartForm
+from samsyn.consent.models import Category
+
+
+def _contact_form(case, data=None):
+    linked, others = selectors.organisation_choices(case=case)
+    now = timezone.localtime().replace(second=0, microsecond=0)
+    return ContactLogForm(
+        data,
+        linked=linked,
+        others=others,
+        contact_persons=selectors.contact_persons_for_case(case=case),
+        protected=case.person.needs_protection,
+        initial={"occurred_at": now},
+    )
+
+
+def _contacts_page(request, actor, case, form, status=200):
+    context = {
+        "case": case,
+        "person": case.person,
+        "form": form,
+        "contacts": selectors.contacts_for_case(actor=actor, case=case),
+        "actor_consents": selectors.case_actor_consents(case=case, category=Category.CONTACT),
+        "can_write": actor.role == Role.COORDINATOR,
+    }
+    return TemplateResponse(request, "collaboration/contacts.html", context, status=status)
+
+
+def contacts_view(request, case_id):
+    actor = Actor.from_request(request)
+    case = case_selectors.get_case_for(actor=actor, case_id=case_id)
+    if request.method != "POST":
+        return _contacts_page(request, actor, case, _contact_form(case))
+    if actor.role != Role.COORDINATOR:
+        raise PermissionDenied
+    form = _contact_form(case, request.POST)
+    if form.is_valid():
+        try:
+            services.log_contact(actor=actor, case=case, **form.service_kwargs())
+        except services.ContactError as exc:
+            form.add_error(None, _(str(exc)))
+        else:
+            messages.success(request, _("Kontakten är loggad."))
+            return redirect("collaboration:contacts", case_id=case.pk)
+    return _contacts_page(request, actor, case, form, status=400)
+
+
+def _side(actor) -> str:
+    if actor.care_unit_ids():
+        return "care"
+    return "fk" if actor.role == Role.FK_OFFICER else "external"
+
+
+def _start_form(actor, case, data=None, files=None):
+    side = _side(actor)
+    linked, others = selectors.organisation_choices(case=case) if side == "care" else ((), ())
+    return ThreadStartForm(
+        data,
+        files,
+        side=side,
+        linked=linked,
+        others=others,
+        certificates=selectors.certificates_for_question(actor=actor, case=case)
+        if side == "fk"
+        else None,
+    )
+
+
+def _threads_page(request, actor, case, form, status=200):
+    care = _side(actor) == "care"
+    context = {
+        "case": case,
+        "person": case.person,
+        "form": form,
+        "threads": selectors.threads_for_case(actor=actor, case=case),
+        "is_external": not care,
+        "can_write": not care or actor.role in services.MESSAGE_WRITERS,
+        "actor_consents": (
+            selectors.case_actor_consents(case=case, category=Category.MESSAGES) if care else ()
+        ),
+    }
+    return TemplateResponse(request, "collaboration/threads.html", context, status=status)
+
+
+def threads_view(request, case_id):
+    actor = Actor.from_request(request)
+    case = selectors.case_for_messages(actor=actor, case_id=case_id)
+    if request.method != "POST":
+        return _threads_page(request, actor, case, _start_form(actor, case))
+    form = _start_form(actor, case, request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            thread = services.start_thread(
+                actor=actor, case=case, **form.service_kwargs(actor.organisation)
+            )
+        except services.MessageError as exc:
+            form.add_error(None, _(str(exc)))
+        else:
+            messages.success(request, _("Meddelandet är skickat."))
+            return redirect("collaboration:thread", thread_id=thread.pk)
+    return _threads_page(request, actor, case, form, status=400)
+
+
+def _thread_page(request, actor, thread, form, status=200):
+    care = _side(actor) == "care"
+    context = {
+        "thread": thread,
+        "case": thread.case,
+        "person": thread.case.person,
+        "thread_messages": selectors.messages_of(thread=thread),
+        "form": form,
+        "is_external": not care,
+        "can_write": not care or actor.role in services.MESSAGE_WRITERS,
+    }
+    return TemplateResponse(request, "collaboration/thread.html", context, status=status)
+
+
+def thread_view(request, thread_id):
+    actor = Actor.from_request(request)
+    thread = selectors.thread_for(actor=actor, thread_id=thread_id)
+    if request.method != "POST":
+        services.mark_read(actor=actor, thread=thread)
+        return _thread_page(request, actor, thread, MessageReplyForm())
+    form = MessageReplyForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.post_message(
+                actor=actor,
+                thread=thread,
+                body=form.cleaned_data["body"],
+                attachments=form.cleaned_data["attachments"],
+            )
+        except services.MessageError as exc:
+            form.add_error(None, _(str(exc)))
+        else:
+            messages.success(request, _("Meddelandet är skickat."))
+            return redirect("collaboration:thread", thread_id=thread.pk)
+    return _thread_page(request, actor, thread, form, status=400)
+
+
+@require_GET
+def attachment_view(request, attachment_id):
+    actor = Actor.from_request(request)
+    attachment = selectors.attachment_for(actor=actor, attachment_id=attachment_id)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.filename,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

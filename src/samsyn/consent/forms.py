@@ -1,0 +1,113 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from samsyn.accounts.models import Organisation
+from samsyn.consent.models import Category, GivenHow, WithdrawnHow
+from samsyn.directory.models import ContactPerson
+from samsyn.directory.selectors import directory_organisations
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _recipients():
+    return directory_organisations().select_related("parent").order_by("type", "name")
+
+
+class RecipientChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.get_type_display()})"
+
+
+class ContactChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} – {obj.organisation.name}"
+
+
+class ConsentForm(forms.Form):
+    recipient = RecipientChoiceField(label=_("Mottagare"), queryset=Organisation.objects.none())
+    contact_person = ContactChoiceField(
+        label=_("Namngiven kontaktperson (valfritt)"),
+        queryset=ContactPerson.objects.none(),
+        required=False,
+        help_text=_("Om en kontaktperson med inloggning anges får bara den personen ta del."),
+    )
+    categories = forms.MultipleChoiceField(
+        label=_("Uppgifter som får lämnas ut"),
+        choices=Category.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Välj minst en uppgiftskategori.")},
+    )
+    purpose = forms.CharField(
+        label=_("Syfte"),
+        max_length=300,
+        help_text=_("T.ex. planering av återgång i arbete."),
+    )
+    valid_from = forms.DateField(label=_("Gäller från"), widget=DATE_WIDGET)
+    valid_to = forms.DateField(
+        label=_("Gäller till och med"),
+        widget=DATE_WIDGET,
+        required=False,
+        help_text=_("Lämna tomt för ett år."),
+    )
+    given_how = forms.ChoiceField(
+        label=_("Hur samtycket lämnades"), choices=GivenHow.choices, widget=forms.RadioSelect
+    )
+    given_on = forms.DateField(label=_("Lämnat den"), widget=DATE_WIDGET)
+    document = forms.FileField(
+        label=_("Inskannat samtycke (PDF eller bild, högst 10 MB)"), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        today = timezone.localdate()
+        kwargs.setdefault(
+            "initial", {"valid_from": today, "given_on": today, "given_how": "written"}
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["recipient"].queryset = _recipients()
+        self.fields["contact_person"].queryset = ContactPerson.objects.active().select_related(
+            "organisation"
+        )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("valid_from"), data.get("valid_to")
+        if start and end and end < start:
+            self.add_error("valid_to", _("Slutdatum kan inte vara före startdatum."))
+        recipient, contact = data.get("recipient"), data.get("contact_person")
+        if recipient and contact and contact.organisation_id != recipient.pk:
+            self.add_error("contact_person", _("Kontaktpersonen hör inte till mottagaren."))
+        return data
+
+
+class ConsentChangeForm(ConsentForm):
+    """A new version of a consent: same person and recipient."""
+
+    def __init__(self, *args, consent=None, **kwargs):
+        if consent is not None and "initial" not in kwargs and not args:
+            kwargs["initial"] = {
+                "recipient": consent.recipient_id,
+                "contact_person": consent.contact_person_id,
+                "categories": consent.categories,
+                "purpose": consent.purpose,
+                "valid_from": timezone.localdate(),
+                "valid_to": consent.valid_to,
+                "given_how": consent.given_how,
+                "given_on": timezone.localdate(),
+            }
+        super().__init__(*args, **kwargs)
+        del self.fields["document"]
+        self.fields["recipient"].disabled = True
+        if consent is not None:
+            self.fields["recipient"].initial = consent.recipient_id
+            self.fields["contact_person"].queryset = self.fields["contact_person"].queryset.filter(
+                organisation_id=consent.recipient_id
+            )
+        self.fields["valid_to"].required = True
+
+
+class WithdrawForm(forms.Form):
+    how = forms.ChoiceField(
+        label=_("Hur personen återkallade samtycket"),
+        choices=[(WithdrawnHow.ORAL, _("Muntligt")), (WithdrawnHow.WRITTEN, _("Skriftligt"))],
+    )

@@ -1,0 +1,252 @@
+"""The sharing policy: may this party do this action on this category of this case now?
+
+One pure function, `decide`, with no ORM and no request inside. Every selector, export,
+letter, contact and message that concerns an external actor calls it (through
+`consent.selectors.authorize`) and writes its decision into the access log.
+
+The grounds of a yes are a closed set (they match `audit.models.Ground`):
+- `unit_membership`: care staff at the case's care unit, for their own care;
+- `own_record`: the person themself;
+- `consent`: an external actor named by a consent that is in force at the instant and
+  covers the category.
+Everything else is denied, with the rule that denied it.
+
+Time: a consent is in force from the start of `valid_from` to the end of `valid_to`
+(Europe/Stockholm); a withdrawal or replacement ends it at that very instant.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from django.utils.translation import gettext_noop
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+CARE_ROLES = frozenset({"coordinator", "physician", "unit_manager"})
+EXTERNAL_ROLES = frozenset({"employer", "fk_officer", "af_officer", "social_services"})
+# The information categories (values of `consent.models.Category`, checked by a test).
+ALL_CATEGORIES = (
+    "contact",
+    "work_capacity",
+    "certificates",
+    "diagnosis",
+    "plan",
+    "meetings",
+    "messages",
+    "inform_fk_rehab_need",
+)
+# A party with no role: an external organisation the care unit contacts or writes to.
+RECIPIENT = ""
+
+
+class Act(StrEnum):
+    READ = "read"  # the party reads the category
+    WRITE = "write"  # the party sends information in the category (message, statement)
+    DISCLOSE = "disclose"  # the care unit contacts / sends the category to the party
+
+
+class Ground(StrEnum):
+    UNIT_MEMBERSHIP = "unit_membership"
+    OWN_RECORD = "own_record"
+    CONSENT = "consent"
+    NONE = "none"
+
+
+class Rule(StrEnum):
+    UNIT_STAFF = "unit_staff"
+    OWN_RECORD = "own_record"
+    CONSENT = "consent"
+    NOT_UNIT_STAFF = "not_unit_staff"
+    NOT_OWN_RECORD = "not_own_record"
+    ADMIN = "admin_no_patient_data"
+    UNKNOWN_ROLE = "unknown_role"
+    NO_CONSENT = "no_consent"
+    NOT_YET_VALID = "not_yet_valid"
+    EXPIRED = "expired"
+    WITHDRAWN = "withdrawn"
+    CATEGORY = "category_not_covered"
+
+
+# Why a request was denied, in words for the user (formatted by `explain`).
+DENIAL_TEXT = {
+    Rule.NOT_UNIT_STAFF: gettext_noop("Du arbetar inte vid den vårdenhet som har ärendet."),
+    Rule.NOT_OWN_RECORD: gettext_noop("Uppgifterna gäller inte dig."),
+    Rule.ADMIN: gettext_noop("Systemadministratörer har inte tillgång till personuppgifter."),
+    Rule.UNKNOWN_ROLE: gettext_noop("Din roll ger inte tillgång till ärendet."),
+    Rule.NO_CONSENT: gettext_noop(
+        "Samtycke saknas: personen har inte samtyckt till att %(category)s delas med %(recipient)s."
+    ),
+    Rule.NOT_YET_VALID: gettext_noop(
+        "Samtycket för %(recipient)s gäller ännu inte (samtycke saknas för %(category)s)."
+    ),
+    Rule.EXPIRED: gettext_noop(
+        "Samtycket för %(recipient)s har gått ut (samtycke saknas för %(category)s)."
+    ),
+    Rule.WITHDRAWN: gettext_noop(
+        "Samtycket för %(recipient)s är återkallat (samtycke saknas för %(category)s)."
+    ),
+    Rule.CATEGORY: gettext_noop(
+        "Samtycket för %(recipient)s omfattar inte %(category)s (samtycke saknas för %(category)s)."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Party:
+    """Who acts or receives: a user in a role at an organisation, or an organisation."""
+
+    organisation_id: object
+    role: str = RECIPIENT
+    user_id: object = None
+    care_unit_ids: frozenset = frozenset()
+    person_id: object = None  # the patient's own person
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    person_id: object
+    unit_id: object
+
+
+@dataclass(frozen=True)
+class ConsentFacts:
+    id: object
+    person_id: object
+    unit_id: object
+    recipient_id: object
+    categories: frozenset
+    valid_from: date
+    valid_to: date
+    contact_user_id: object = None  # a named contact person's login: only they may read
+    withdrawn_at: datetime | None = None
+    replaced_at: datetime | None = None
+
+    @property
+    def starts_at(self) -> datetime:
+        return datetime.combine(self.valid_from, time.min, tzinfo=STOCKHOLM)
+
+    @property
+    def expires_at(self) -> datetime:
+        """The end of the last valid day (Europe/Stockholm)."""
+        return datetime.combine(self.valid_to + timedelta(days=1), time.min, tzinfo=STOCKHOLM)
+
+    def in_force(self, at: datetime) -> bool:
+        return self._state(at) is None
+
+    def _state(self, at: datetime) -> Rule | None:
+        """None when in force at `at`, else the rule that says why not."""
+        if self.withdrawn_at is not None and at >= self.withdrawn_at:
+            return Rule.WITHDRAWN
+        if self.replaced_at is not None and at >= self.replaced_at:
+            return Rule.EXPIRED
+        if at < self.starts_at:
+            return Rule.NOT_YET_VALID
+        if at >= self.expires_at:
+            return Rule.EXPIRED
+        return None
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    rule: Rule
+    ground: Ground
+    consent_id: object = None
+    category: str = ""
+    act: str = ""
+    details: dict = field(default_factory=dict, compare=False)
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+def _allow(rule: Rule, ground: Ground, category: str, act: str, consent_id=None) -> Decision:
+    return Decision(True, rule, ground, consent_id, category, act)
+
+
+def _deny(rule: Rule, category: str, act: str) -> Decision:
+    return Decision(False, rule, Ground.NONE, None, category, act)
+
+
+def decide(
+    *,
+    party: Party,
+    act: str,
+    category: str,
+    case: CaseFacts,
+    consents: Iterable[ConsentFacts],
+    at: datetime,
+) -> Decision:
+    """The one answer to "may `party` do `act` on `category` of `case` at `at`?"."""
+    if at.tzinfo is None:
+        raise ValueError("`at` must be an aware datetime")
+    role = party.role
+    if role == "admin":
+        return _deny(Rule.ADMIN, category, act)
+    if role in CARE_ROLES:
+        if case.unit_id in party.care_unit_ids:
+            return _allow(Rule.UNIT_STAFF, Ground.UNIT_MEMBERSHIP, category, act)
+        return _deny(Rule.NOT_UNIT_STAFF, category, act)
+    if role == "patient":
+        if party.person_id is not None and party.person_id == case.person_id:
+            return _allow(Rule.OWN_RECORD, Ground.OWN_RECORD, category, act)
+        return _deny(Rule.NOT_OWN_RECORD, category, act)
+    if role not in EXTERNAL_ROLES and role != RECIPIENT:
+        return _deny(Rule.UNKNOWN_ROLE, category, act)
+    return _decide_by_consent(party, act, category, case, consents, at)
+
+
+def _names_party(consent: ConsentFacts, party: Party, case: CaseFacts) -> bool:
+    if consent.person_id != case.person_id or consent.unit_id != case.unit_id:
+        return False
+    if consent.recipient_id != party.organisation_id:
+        return False
+    # A consent naming a contact person with a login covers that user only.
+    return not (
+        consent.contact_user_id is not None
+        and party.user_id is not None
+        and consent.contact_user_id != party.user_id
+    )
+
+
+def _decide_by_consent(party, act, category, case, consents, at) -> Decision:
+    naming = [c for c in consents if _names_party(c, party, case)]
+    if not naming:
+        return _deny(Rule.NO_CONSENT, category, act)
+    in_force = [c for c in naming if c.in_force(at)]
+    covering = [c for c in in_force if category in c.categories]
+    if covering:
+        best = max(covering, key=lambda c: (c.valid_to, str(c.id)))
+        return _allow(Rule.CONSENT, Ground.CONSENT, category, act, best.id)
+    if in_force:
+        return _deny(Rule.CATEGORY, category, act)
+    # Say why the most recent consent for this party no longer (or not yet) applies.
+    latest = max(naming, key=lambda c: (c.valid_to, str(c.id)))
+    return _deny(latest._state(at) or Rule.NO_CONSENT, category, act)
+
+
+def allowed_categories(
+    *, party: Party, case: CaseFacts, consents: Iterable[ConsentFacts], at: datetime, act: str
+) -> dict[str, Decision]:
+    """Every category the party may `act` on, with the decision that allows it."""
+    consents = list(consents)
+    decisions = {
+        category: decide(
+            party=party, act=act, category=category, case=case, consents=consents, at=at
+        )
+        for category in ALL_CATEGORIES
+    }
+    return {category: d for category, d in decisions.items() if d.allowed}
+
+
+def explain(decision: Decision, *, recipient: str, category: str) -> str:
+    """The denial in the user's language, naming what consent is missing."""
+    from django.utils.translation import gettext
+
+    text = DENIAL_TEXT.get(decision.rule, DENIAL_TEXT[Rule.UNKNOWN_ROLE])
+    return gettext(text) % {"recipient": recipient, "category": category}

@@ -1,0 +1,249 @@
+"""Writes to the consent registry: record, change (a new version), withdraw.
+
+Consents are never deleted. Every write checks permission, runs in one transaction and
+writes its audit event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_noop
+
+from samsyn.accounts.actor import Actor
+from samsyn.accounts.models import Organisation, Role
+from samsyn.audit import auditor
+from samsyn.audit.models import Action, Ground
+from samsyn.consent.models import Category, Consent, GivenHow, WithdrawnHow, default_valid_to
+from samsyn.core.notify import notify
+from samsyn.directory.models import ContactPerson
+from samsyn.people.models import Person
+
+MAX_VALIDITY = timedelta(days=2 * 365)
+ALLOWED_DOCUMENT_TYPES = {"application/pdf", "image/jpeg", "image/png"}
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+
+
+class ConsentError(Exception):
+    """A consent could not be recorded, changed or withdrawn (message in Swedish)."""
+
+
+def _require_coordinator(actor: Actor, person: Person) -> None:
+    if actor.role != Role.COORDINATOR or person.care_unit_id not in actor.care_unit_ids():
+        raise ConsentError(gettext_noop("Bara rehabkoordinatorer vid enheten kan ändra samtycken."))
+
+
+def _audit(actor: Actor, consent: Consent, action: str, ground=Ground.UNIT_MEMBERSHIP, **extra):
+    auditor.record(
+        actor=actor,
+        action=action,
+        ground=ground,
+        object_type="consent",
+        object_id=consent.pk,
+        person_id=consent.person_id,
+        ground_ref=consent.pk,
+        extra=extra,
+    )
+
+
+def _check_document(document: UploadedFile | None) -> None:
+    if document is None:
+        return
+    from samsyn.core.files import sniff_content_type
+
+    if document.size > MAX_DOCUMENT_BYTES:
+        raise ConsentError(gettext_noop("Det inskannade samtycket får vara högst 10 MB."))
+    if sniff_content_type(document) not in ALLOWED_DOCUMENT_TYPES:
+        raise ConsentError(
+            gettext_noop(
+                "Det inskannade samtycket måste vara en PDF-fil eller en bild (JPEG, PNG)."
+            )
+        )
+
+
+def _validate(
+    *,
+    recipient: Organisation,
+    contact_person: ContactPerson | None,
+    categories: Iterable[str],
+    purpose: str,
+    valid_from: date,
+    valid_to: date,
+    given_how: str,
+) -> list[str]:
+    categories = [c for c in Category.values if c in set(categories)]
+    if not categories:
+        raise ConsentError(gettext_noop("Välj minst en uppgiftskategori."))
+    if not recipient.is_external or recipient.merged_into_id is not None:
+        raise ConsentError(gettext_noop("Mottagaren måste vara en aktör i katalogen."))
+    if contact_person is not None and contact_person.organisation_id != recipient.pk:
+        raise ConsentError(gettext_noop("Kontaktpersonen hör inte till mottagaren."))
+    if not purpose.strip():
+        raise ConsentError(gettext_noop("Ange syftet med samtycket."))
+    if valid_to < valid_from:
+        raise ConsentError(gettext_noop("Slutdatum kan inte vara före startdatum."))
+    if valid_to - valid_from > MAX_VALIDITY:
+        raise ConsentError(gettext_noop("Ett samtycke kan gälla i högst två år."))
+    if given_how not in GivenHow.values:
+        raise ConsentError(gettext_noop("Ange hur samtycket lämnades."))
+    return categories
+
+
+def _unit_for(actor: Actor, person: Person):
+    """The unit that discloses: the person's open case at the actor's units, if any."""
+    case = person.cases.filter(closed_at__isnull=True, unit_id__in=actor.care_unit_ids()).first()
+    return case.unit if case is not None else actor.organisation
+
+
+def record_consent(
+    *,
+    actor: Actor,
+    person: Person,
+    recipient: Organisation,
+    categories: Iterable[str],
+    purpose: str,
+    valid_from: date,
+    valid_to: date | None = None,
+    given_how: str,
+    given_on: date | None = None,
+    contact_person: ContactPerson | None = None,
+    document: UploadedFile | None = None,
+) -> Consent:
+    """Record the person's consent to share `categories` with `recipient`."""
+    _require_coordinator(actor, person)
+    valid_to = valid_to or default_valid_to(valid_from)
+    cats = _validate(
+        recipient=recipient,
+        contact_person=contact_person,
+        categories=categories,
+        purpose=purpose,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        given_how=given_how,
+    )
+    _check_document(document)
+    with transaction.atomic():
+        consent = Consent(
+            person=person,
+            unit=_unit_for(actor, person),
+            recipient=recipient,
+            contact_person=contact_person,
+            categories=cats,
+            purpose=purpose.strip(),
+            valid_from=valid_from,
+            valid_to=valid_to,
+            given_how=given_how,
+            given_on=given_on or timezone.localdate(),
+            recorded_by=actor.user,
+        )
+        if document is not None:
+            consent.document = document
+        consent.save()
+        _audit(actor, consent, Action.CREATE, recipient=str(recipient.pk), categories=cats)
+    return consent
+
+
+def change_consent(
+    *,
+    actor: Actor,
+    consent: Consent,
+    categories: Iterable[str],
+    purpose: str,
+    valid_from: date,
+    valid_to: date,
+    given_how: str,
+    given_on: date | None = None,
+    contact_person: ContactPerson | None = None,
+) -> Consent:
+    """A change is a new version: the old one ends now and points to the new one."""
+    _require_coordinator(actor, consent.person)
+    if consent.withdrawn_at is not None or consent.replaced_at is not None:
+        raise ConsentError(gettext_noop("Ett återkallat eller ersatt samtycke kan inte ändras."))
+    cats = _validate(
+        recipient=consent.recipient,
+        contact_person=contact_person,
+        categories=categories,
+        purpose=purpose,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        given_how=given_how,
+    )
+    now = timezone.now()
+    with transaction.atomic():
+        old = Consent.objects.select_for_update().get(pk=consent.pk)
+        if old.withdrawn_at is not None or old.replaced_at is not None:
+            raise ConsentError(
+                gettext_noop("Ett återkallat eller ersatt samtycke kan inte ändras.")
+            )
+        old.replaced_at = now
+        old.save(update_fields=["replaced_at", "updated_at"])
+        new = Consent.objects.create(
+            person=old.person,
+            unit=old.unit,
+            recipient=old.recipient,
+            contact_person=contact_person,
+            categories=cats,
+            purpose=purpose.strip(),
+            valid_from=valid_from,
+            valid_to=valid_to,
+            given_how=given_how,
+            given_on=given_on or timezone.localdate(),
+            document=old.document,
+            recorded_by=actor.user,
+            replaces=old,
+        )
+        _audit(actor, new, Action.UPDATE, replaces=str(old.pk), categories=cats)
+    return new
+
+
+def withdraw_consent(*, actor: Actor, consent: Consent, how: str) -> Consent:
+    """Withdraw at once. The person may do it themself; so may a coordinator at the unit,
+    who records how the person withdrew it. The unit's coordinator is told when the person
+    withdraws it themself."""
+    own = actor.role == Role.PATIENT and actor.user and actor.user.person_id == consent.person_id
+    if not own:
+        _require_coordinator(actor, consent.person)
+        if how not in {WithdrawnHow.WRITTEN, WithdrawnHow.ORAL}:
+            raise ConsentError(gettext_noop("Ange hur samtycket återkallades."))
+    else:
+        how = WithdrawnHow.SELF_SERVICE
+    with transaction.atomic():
+        locked = Consent.objects.select_for_update().get(pk=consent.pk)
+        if locked.withdrawn_at is not None:
+            raise ConsentError(gettext_noop("Samtycket är redan återkallat."))
+        if locked.replaced_at is not None:
+            raise ConsentError(gettext_noop("Samtycket har ersatts av en nyare version."))
+        locked.withdrawn_at = timezone.now()
+        locked.withdrawn_how = how
+        locked.withdrawn_by = actor.user
+        locked.save(update_fields=["withdrawn_at", "withdrawn_how", "withdrawn_by", "updated_at"])
+        ground = Ground.OWN_RECORD if own else Ground.UNIT_MEMBERSHIP
+        _audit(actor, locked, Action.UPDATE, ground=ground, withdrawn=how)
+        if own:
+            _tell_coordinators(actor, locked)
+    return locked
+
+
+def _tell_coordinators(actor: Actor, consent: Consent) -> None:
+    """A task for the responsible coordinator of each open case, and an e-mail notice."""
+    from samsyn.cases.models import Task
+
+    cases = consent.person.cases.filter(closed_at__isnull=True, unit=consent.unit)
+    coordinators = []
+    for case in cases.select_related("responsible"):
+        if case.responsible is None:
+            continue
+        Task.objects.create(
+            case=case,
+            title=f"Samtycke återkallat av personen: {consent.recipient.name}",
+            due_date=timezone.localdate(),
+            assigned_to=case.responsible,
+            created_by=actor.user,
+        )
+        coordinators.append(case.responsible)
+    notify(users=coordinators, path=reverse("consent:person", args=[consent.person_id]))

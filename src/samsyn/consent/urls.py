@@ -1,0 +1,12 @@
+from django.urls import path
+
+from samsyn.consent import views
+
+app_name = "consent"
+urlpatterns = [
+    path("personer/<uuid:person_id>/samtycken/", views.person_consents_view, name="person"),
+    path("samtycken/<uuid:consent_id>/andra/", views.consent_change_view, name="change"),
+    path("samtycken/<uuid:consent_id>/aterkalla/", views.consent_withdraw_view, name="withdraw"),
+    path("samtycken/<uuid:consent_id>/dokument/", views.consent_document_view, name="document"),
+    path("mina-samtycken/", views.my_consents_view, name="mine"),
+]

@@ -1,0 +1,131 @@
+"""The actors' directory: contact persons at external organisations, and the actors
+linked to a case.
+
+The organisations themselves are `accounts.Organisation` rows (one table for care units
+and external actors, so that a consent's recipient is the very organisation its users
+log in to; see docs/adr/004-directory-and-consent.md).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from samsyn.core.models import BaseModel
+
+
+class ContactRole(models.TextChoices):
+    HR = "hr", _("HR-kontakt")
+    MANAGER = "manager", _("Närmaste chef")
+    OCCUPATIONAL_HEALTH = "occupational_health", _("Företagshälsovård")
+    FK_UNIT_CONTACT = "fk_unit_contact", _("Försäkringskassans kontaktperson för enheten")
+    CASE_OFFICER = "case_officer", _("Handläggare")
+    SOCIAL_WORKER = "social_worker", _("Socialsekreterare")
+    TEAM_MEMBER = "team_member", _("Medarbetare i samverkansteam")
+    OTHER = "other", _("Annan")
+
+
+class ContactPersonQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(merged_into__isnull=True)
+
+
+class ContactPerson(BaseModel):
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="contact_persons",
+    )
+    name = models.CharField(_("namn"), max_length=200)
+    role = models.CharField(_("roll"), max_length=32, choices=ContactRole.choices)
+    title = models.CharField(_("titel"), max_length=100, blank=True)
+    phone = models.CharField(_("telefon"), max_length=40, blank=True)
+    email = models.EmailField(_("e-post"), blank=True)
+    notes = models.TextField(_("anteckningar"), blank=True)
+    care_unit = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("kontaktperson för vårdenhet"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("T.ex. Försäkringskassans namngivna kontaktperson för enheten."),
+    )
+    user = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("inloggning i Samsyn"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contact_cards",
+    )
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+
+    objects = ContactPersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("kontaktperson")
+        verbose_name_plural = _("kontaktpersoner")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RehabKind(models.TextChoices):
+    NONE = "", _("Ingen egen rehabilitering")
+    MEDICAL = "medical", _("Medicinsk rehabilitering")
+    WORKPLACE = "workplace", _("Arbetsplatsinriktad rehabilitering")
+    WORK_ORIENTED = "work_oriented", _("Arbetslivsinriktad rehabilitering")
+    SOCIAL = "social", _("Social rehabilitering")
+
+
+class CaseActorQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(ended_on__isnull=True)
+
+
+class CaseActor(BaseModel):
+    """An actor involved in a case: who they are and what they are responsible for."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="actors")
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("aktör"),
+        on_delete=models.PROTECT,
+        related_name="case_links",
+    )
+    contact_person = models.ForeignKey(
+        ContactPerson,
+        verbose_name=_("kontaktperson"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="case_links",
+    )
+    responsibility = models.CharField(_("ansvarar för"), max_length=300, blank=True)
+    rehab_kind = models.CharField(
+        _("rehabilitering"), max_length=16, choices=RehabKind.choices, blank=True, default=""
+    )
+    started_on = models.DateField(_("från"))
+    ended_on = models.DateField(_("till"), null=True, blank=True)
+    created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+
+    objects = CaseActorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["started_on", "created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "organisation"],
+                condition=models.Q(ended_on__isnull=True),
+                name="case_actor_one_current_link",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"CaseActor {self.pk}"

@@ -1,0 +1,283 @@
+"""Reads of the actors' directory and of a case's actors.
+
+The directory itself holds no patients' data: it is open to care staff who keep it
+(coordinators and unit managers). A case's actors are the person's data: reading them
+is logged.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from samsyn.accounts.actor import Actor
+from samsyn.accounts.models import EXTERNAL_ORGANISATION_TYPES, Organisation, OrganisationType
+from samsyn.audit import auditor
+from samsyn.audit.models import Action, Ground
+from samsyn.cases.models import Case
+from samsyn.collaboration.models import ContactEvent, Statement, Thread
+from samsyn.consent.models import Consent
+from samsyn.directory.models import CaseActor, ContactPerson
+from samsyn.directory.services import may_edit_directory
+
+SEARCH_LIMIT = 200
+_NUMBER_QUERY = re.compile(r"[0-9][0-9 -]{4,}[0-9]", re.ASCII)
+
+
+def _require_reader(actor: Actor) -> None:
+    if not may_edit_directory(actor):
+        raise PermissionDenied
+
+
+def directory_organisations() -> QuerySet[Organisation]:
+    """Active (not merged) external organisations."""
+    return Organisation.objects.filter(
+        type__in=EXTERNAL_ORGANISATION_TYPES, merged_into__isnull=True
+    )
+
+
+def search_organisations(
+    *, actor: Actor, query: str = "", type: str = "", limit: int = SEARCH_LIMIT
+) -> list[Organisation]:
+    """Organisations by name, organisationsnummer (with or without hyphen) or a contact
+    person's name; each with `contact_count` (active contact persons). One query."""
+    _require_reader(actor)
+    organisations = directory_organisations()
+    if type:
+        organisations = organisations.filter(type=type)
+    query = query.strip()
+    if query:
+        matches = Q(name__icontains=query) | Q(
+            pk__in=ContactPerson.objects.active()
+            .filter(name__icontains=query)
+            .values("organisation_id")
+        )
+        if _NUMBER_QUERY.fullmatch(query):
+            matches |= Q(org_number__contains=re.sub(r"[ -]", "", query))
+        organisations = organisations.filter(matches)
+    organisations = organisations.annotate(
+        contact_count=Count(
+            "contact_persons", filter=Q(contact_persons__merged_into__isnull=True), distinct=True
+        )
+    ).order_by("name", "pk")
+    return list(organisations[:limit])
+
+
+def get_organisation_for(*, actor: Actor, organisation_id) -> Organisation:
+    """A directory organisation (merged ones too, so old links still work); 404 for care
+    units and unknown ids."""
+    _require_reader(actor)
+    organisation = (
+        Organisation.objects.select_related("occupational_health", "parent", "merged_into")
+        .filter(pk=organisation_id, type__in=EXTERNAL_ORGANISATION_TYPES)
+        .first()
+    )
+    if organisation is None:
+        raise Http404
+    return organisation
+
+
+def get_contact_person_for(*, actor: Actor, contact_id) -> ContactPerson:
+    _require_reader(actor)
+    contact = (
+        ContactPerson.objects.select_related("organisation", "care_unit", "merged_into")
+        .filter(pk=contact_id, organisation__type__in=EXTERNAL_ORGANISATION_TYPES)
+        .first()
+    )
+    if contact is None:
+        raise Http404
+    return contact
+
+
+@dataclass
+class OrganisationDetail:
+    organisation: Organisation
+    contacts: list[ContactPerson]
+    employers_served: list[Organisation]
+    sub_units: list[Organisation]
+    merged_duplicates: list[Organisation]
+
+
+def organisation_detail(*, actor: Actor, organisation: Organisation) -> OrganisationDetail:
+    _require_reader(actor)
+    return OrganisationDetail(
+        organisation=organisation,
+        contacts=list(organisation.contact_persons.active().select_related("care_unit")),
+        employers_served=list(directory_organisations().filter(occupational_health=organisation)),
+        sub_units=list(directory_organisations().filter(parent=organisation)),
+        merged_duplicates=list(Organisation.objects.filter(merged_into=organisation)),
+    )
+
+
+def occupational_health_services(*, actor: Actor) -> QuerySet[Organisation]:
+    _require_reader(actor)
+    return directory_organisations().filter(type=OrganisationType.OCCUPATIONAL_HEALTH)
+
+
+def coordination_associations(*, actor: Actor) -> QuerySet[Organisation]:
+    """Samordningsförbund (not their teams), the possible parents of a team."""
+    _require_reader(actor)
+    return directory_organisations().filter(
+        type=OrganisationType.SAMORDNINGSFORBUND, parent__isnull=True
+    )
+
+
+def actor_care_units(*, actor: Actor) -> QuerySet[Organisation]:
+    """The actor's own care units (for a contact person's "contact for unit")."""
+    return Organisation.objects.filter(
+        pk__in=actor.care_unit_ids(), type=OrganisationType.CARE_UNIT
+    )
+
+
+def merge_candidates(*, actor: Actor, organisation: Organisation) -> QuerySet[Organisation]:
+    """Organisations that could be merged into `organisation` (same type, active)."""
+    _require_reader(actor)
+    return (
+        directory_organisations()
+        .filter(type=organisation.type)
+        .exclude(pk=organisation.pk)
+        .exclude(pk=organisation.parent_id or organisation.pk)
+        .exclude(parent=organisation)
+    )
+
+
+def contact_merge_candidates(*, actor: Actor, contact: ContactPerson) -> QuerySet[ContactPerson]:
+    _require_reader(actor)
+    return (
+        ContactPerson.objects.active()
+        .filter(organisation_id=contact.organisation_id)
+        .exclude(pk=contact.pk)
+    )
+
+
+@dataclass(frozen=True)
+class MergePreview:
+    """What a merge would move, shown for confirmation (counts only: no personal data)."""
+
+    keep: Organisation
+    duplicate: Organisation
+    contact_persons: list[str]
+    case_actors: int
+    consents: int
+    contact_events: int
+    threads: int
+    statements: int
+    employers: list[str]
+    sub_units: list[str]
+    memberships: int
+    fills: list[str]
+
+
+def merge_preview(*, actor: Actor, keep: Organisation, duplicate: Organisation) -> MergePreview:
+    _require_reader(actor)
+    fillable = ("org_number", "phone", "email", "address", "notes", "occupational_health")
+    return MergePreview(
+        keep=keep,
+        duplicate=duplicate,
+        contact_persons=list(
+            ContactPerson.objects.filter(organisation=duplicate).values_list("name", flat=True)
+        ),
+        case_actors=CaseActor.objects.filter(organisation=duplicate).count(),
+        consents=Consent.objects.filter(recipient=duplicate).count(),
+        contact_events=ContactEvent.objects.filter(organisation=duplicate).count(),
+        threads=Thread.objects.filter(party=duplicate).count(),
+        statements=Statement.objects.filter(organisation=duplicate).count(),
+        employers=list(
+            Organisation.objects.filter(occupational_health=duplicate).values_list(
+                "name", flat=True
+            )
+        ),
+        sub_units=list(
+            Organisation.objects.filter(parent=duplicate).values_list("name", flat=True)
+        ),
+        memberships=duplicate.memberships.count(),
+        fills=[
+            str(Organisation._meta.get_field(name).verbose_name)
+            for name in fillable
+            if not getattr(keep, Organisation._meta.get_field(name).attname)
+            and getattr(duplicate, Organisation._meta.get_field(name).attname)
+        ],
+    )
+
+
+# ---- a case's actors ---------------------------------------------------------------
+
+
+@dataclass
+class CaseActors:
+    current: list[CaseActor]
+    ended: list[CaseActor]
+    parallel_rehab: list[CaseActor]  # two or more current actors with their own rehab
+
+    @property
+    def has_parallel_rehab(self) -> bool:
+        return len(self.parallel_rehab) >= 2
+
+
+def parallel_rehabilitation(links: list[CaseActor]) -> list[CaseActor]:
+    """The current links with a rehabilitation of their own, when there are two or more
+    (e.g. the employer's workplace rehab and AF's work-oriented rehab at once)."""
+    rehab = [link for link in links if link.ended_on is None and link.rehab_kind]
+    return rehab if len(rehab) >= 2 else []
+
+
+def case_actors_for(*, actor: Actor, case: Case) -> CaseActors:
+    """The case's current and ended actors (care staff at the case's unit; else 404).
+    A read of the person's data: logged."""
+    if case.unit_id not in actor.care_unit_ids():
+        raise Http404
+    links = list(
+        CaseActor.objects.filter(case=case)
+        .select_related("organisation", "contact_person")
+        .order_by("started_on", "created_at")
+    )
+    auditor.record(
+        actor=actor,
+        action=Action.READ,
+        ground=Ground.UNIT_MEMBERSHIP,
+        object_type="case_actors",
+        object_id=case.pk,
+        person_id=case.person_id,
+    )
+    current = [link for link in links if link.ended_on is None]
+    return CaseActors(
+        current=current,
+        ended=[link for link in links if link.ended_on is not None],
+        parallel_rehab=parallel_rehabilitation(current),
+    )
+
+
+def get_case_actor_for(*, actor: Actor, case: Case, case_actor_id) -> CaseActor:
+    if case.unit_id not in actor.care_unit_ids():
+        raise Http404
+    link = CaseActor.objects.filter(pk=case_actor_id, case=case).first()
+    if link is None:
+        raise Http404
+    link.case = case
+    return link
+
+
+def linkable_organisations(*, actor: Actor, type: str = "") -> QuerySet[Organisation]:
+    """Directory organisations a coordinator may link to a case (care staff only)."""
+    if not actor.care_unit_ids():
+        raise PermissionDenied
+    organisations = directory_organisations()
+    if type:
+        organisations = organisations.filter(type=type)
+    return organisations.order_by("type", "name")
+
+
+def linkable_contacts(*, actor: Actor, type: str = "") -> QuerySet[ContactPerson]:
+    if not actor.care_unit_ids():
+        raise PermissionDenied
+    contacts = ContactPerson.objects.active().filter(
+        organisation__type__in=EXTERNAL_ORGANISATION_TYPES,
+        organisation__merged_into__isnull=True,
+    )
+    if type:
+        contacts = contacts.filter(organisation__type=type)
+    return contacts.select_related("organisation").order_by("organisation__name", "name")

@@ -1,0 +1,49 @@
+"""Writes of the actors' directory and of a case's actors.
+
+Every service checks the permission, runs in one transaction and writes its audit event
+in it. Directory changes (no person) are logged on the ground "administration"; links
+between a case and an actor on the ground "unit membership", with the person.
+Care units are never created, changed or merged here.
+"""
+
+from samsyn.directory.services._common import DirectoryError, may_edit_directory
+from samsyn.directory.services.case_actors import end_case_actor, link_actor_to_case
+from samsyn.directory.services.contacts import (
+    ContactData,
+    create_contact_person,
+    merge_contact_persons,
+    update_contact_person,
+)
+from samsyn.directory.services.csv_import import (
+    MAX_IMPORT_BYTES,
+    DirectoryImportReport,
+    RejectedRow,
+    import_directory_csv,
+)
+from samsyn.directory.services.organisations import (
+    MergeReport,
+    OrganisationData,
+    create_organisation,
+    merge_organisations,
+    update_organisation,
+)
+
+__all__ = [
+    "MAX_IMPORT_BYTES",
+    "ContactData",
+    "DirectoryError",
+    "DirectoryImportReport",
+    "MergeReport",
+    "OrganisationData",
+    "RejectedRow",
+    "create_contact_person",
+    "create_organisation",
+    "end_case_actor",
+    "import_directory_csv",
+    "link_actor_to_case",
+    "may_edit_directory",
+    "merge_contact_persons",
+    "merge_organisations",
+    "update_contact_person",
+    "update_organisation",
+]

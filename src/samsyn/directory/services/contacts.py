@@ -1,0 +1,123 @@
+"""Create, update and merge contact persons."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils.translation import gettext_noop
+
+from samsyn.accounts.actor import Actor
+from samsyn.accounts.models import Organisation
+from samsyn.audit.models import Action
+from samsyn.collaboration.models import ContactEvent
+from samsyn.consent.models import Consent
+from samsyn.directory.models import CaseActor, ContactPerson, ContactRole
+from samsyn.directory.services._common import (
+    FILLABLE_CONTACT_FIELDS,
+    DirectoryError,
+    _audit,
+    _finish_merge,
+    _require_directory_org,
+    _require_editor,
+)
+from samsyn.directory.services.organisations import MergeReport
+
+# ---- contact persons ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ContactData:
+    name: str
+    role: str = ContactRole.OTHER
+    title: str = ""
+    phone: str = ""
+    email: str = ""
+    notes: str = ""
+    care_unit: Organisation | None = None
+
+
+def _clean_contact(data: ContactData) -> dict:
+    name = data.name.strip()
+    if not name:
+        raise DirectoryError(gettext_noop("Ange kontaktpersonens namn."))
+    if data.role not in ContactRole.values:
+        raise DirectoryError(gettext_noop("Välj kontaktpersonens roll."))
+    if data.care_unit is not None and not data.care_unit.is_care_unit:
+        raise DirectoryError(gettext_noop("Välj en vårdenhet."))
+    return {
+        "name": name,
+        "role": data.role,
+        "title": data.title.strip(),
+        "phone": data.phone.strip(),
+        "email": data.email.strip(),
+        "notes": data.notes.strip(),
+        "care_unit": data.care_unit,
+    }
+
+
+def create_contact_person(
+    *, actor: Actor, organisation: Organisation, data: ContactData
+) -> ContactPerson:
+    _require_editor(actor)
+    _require_directory_org(organisation)
+    values = _clean_contact(data)
+    with transaction.atomic():
+        contact = ContactPerson.objects.create(
+            organisation=organisation, created_by=actor.user, **values
+        )
+        _audit(
+            actor,
+            Action.CREATE,
+            "contact_person",
+            contact.pk,
+            organisation=str(organisation.pk),
+        )
+    return contact
+
+
+def update_contact_person(
+    *, actor: Actor, contact_person: ContactPerson, data: ContactData
+) -> ContactPerson:
+    _require_editor(actor)
+    if contact_person.merged_into_id is not None:
+        raise DirectoryError(gettext_noop("Kontaktpersonen är sammanslagen med en annan."))
+    _require_directory_org(contact_person.organisation)
+    values = _clean_contact(data)
+    with transaction.atomic():
+        changed = [k for k, v in values.items() if getattr(contact_person, k) != v]
+        for key in changed:
+            setattr(contact_person, key, values[key])
+        if changed:
+            contact_person.save(update_fields=[*changed, "updated_at"])
+            _audit(actor, Action.UPDATE, "contact_person", contact_person.pk, fields=changed)
+    return contact_person
+
+
+def merge_contact_persons(
+    *, actor: Actor, keep: ContactPerson, duplicate: ContactPerson
+) -> MergeReport:
+    """Move case links, consents and contact events from `duplicate` to `keep` (both
+    at the same organisation), fill keep's empty fields and mark the duplicate merged."""
+    _require_editor(actor)
+    if keep.pk == duplicate.pk:
+        raise DirectoryError(gettext_noop("En kontaktperson kan inte slås samman med sig själv."))
+    if keep.merged_into_id or duplicate.merged_into_id:
+        raise DirectoryError(
+            gettext_noop("En av kontaktpersonerna är redan sammanslagen med en annan.")
+        )
+    if keep.organisation_id != duplicate.organisation_id:
+        raise DirectoryError(gettext_noop("Bara kontaktpersoner vid samma aktör kan slås samman."))
+    report = MergeReport()
+    with transaction.atomic():
+        report.moved["case_actors"] = CaseActor.objects.filter(contact_person=duplicate).update(
+            contact_person=keep
+        )
+        report.moved["consents"] = Consent.objects.filter(contact_person=duplicate).update(
+            contact_person=keep
+        )
+        report.moved["contact_events"] = ContactEvent.objects.filter(
+            contact_person=duplicate
+        ).update(contact_person=keep)
+        _finish_merge(actor, "contact_person", keep, duplicate, report, FILLABLE_CONTACT_FIELDS)
+    return report

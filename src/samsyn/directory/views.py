@@ -1,0 +1,297 @@
+"""The actors' directory (coordinators and unit managers) and a case's actors."""
+
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from samsyn.accounts.actor import Actor
+from samsyn.accounts.models import Role
+from samsyn.cases.selectors import get_case_for
+from samsyn.core.decorators import role_required
+from samsyn.directory import selectors, services
+from samsyn.directory.forms import (
+    CaseActorEndForm,
+    CaseActorLinkForm,
+    CaseActorTypeForm,
+    ContactMergeForm,
+    ContactPersonForm,
+    DirectoryImportForm,
+    DirectorySearchForm,
+    OrganisationForm,
+    OrganisationMergeForm,
+)
+
+EDITORS = (Role.COORDINATOR, Role.UNIT_MANAGER)
+
+
+def _posted(request):
+    return request.POST if request.method == "POST" else None
+
+
+def _organisation_form(actor, data=None, **kwargs):
+    return OrganisationForm(
+        data,
+        occupational_health=selectors.occupational_health_services(actor=actor),
+        parents=selectors.coordination_associations(actor=actor),
+        **kwargs,
+    )
+
+
+# ---- the directory -----------------------------------------------------------------
+
+
+@role_required(*EDITORS)
+def directory_view(request):
+    actor = Actor.from_request(request)
+    form = DirectorySearchForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {"q": "", "type": ""}
+    organisations = selectors.search_organisations(
+        actor=actor, query=filters["q"], type=filters["type"]
+    )
+    context = {
+        "form": form,
+        "organisations": organisations,
+        "searched": bool(request.GET),
+        "limit": selectors.SEARCH_LIMIT,
+    }
+    return TemplateResponse(request, "directory/index.html", context)
+
+
+@role_required(*EDITORS)
+def organisation_create_view(request):
+    actor = Actor.from_request(request)
+    form = _organisation_form(actor, _posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = services.create_organisation(actor=actor, data=form.organisation_data())
+        except services.DirectoryError as exc:
+            form.add_error(None, _(str(exc)))
+        else:
+            messages.success(request, _("Aktören är tillagd i katalogen."))
+            return redirect("directory:detail", organisation_id=organisation.pk)
+    status = 400 if form.is_bound else 200
+    return TemplateResponse(
+        request, "directory/organisation_new.html", {"form": form}, status=status
+    )
+
+
+def _detail_page(request, organisation, status=200, **forms):
+    actor = Actor.from_request(request)
+    context = {
+        "d": selectors.organisation_detail(actor=actor, organisation=organisation),
+        "form": forms.get("form")
+        or _organisation_form(actor, initial=OrganisationForm.initial_for(organisation)),
+        "contact_form": forms.get("contact_form")
+        or ContactPersonForm(care_units=selectors.actor_care_units(actor=actor)),
+        "merge_form": forms.get("merge_form")
+        or OrganisationMergeForm(
+            candidates=selectors.merge_candidates(actor=actor, organisation=organisation)
+        ),
+        "preview": forms.get("preview"),
+    }
+    return TemplateResponse(request, "directory/detail.html", context, status=status)
+
+
+@role_required(*EDITORS)
+def organisation_detail_view(request, organisation_id):
+    actor = Actor.from_request(request)
+    organisation = selectors.get_organisation_for(actor=actor, organisation_id=organisation_id)
+    if request.method != "POST":
+        return _detail_page(request, organisation)
+    form = _organisation_form(actor, request.POST)
+    if form.is_valid():
+        try:
+            services.update_organisation(
+                actor=actor, organisation=organisation, data=form.organisation_data()
+            )
+        except services.DirectoryError as exc:
+            form.add_error(None, _(str(exc)))
+        else:
+            messages.success(request, _("Aktören är sparad."))
+            return redirect("directory:detail", organisation_id=organisation.pk)
+    return _detail_page(request, organisation, status=400, form=form)
+
+
+@require_POST
+@role_required(*EDITORS)
+def contact_add_view(request, organisation_id):
+    actor = Actor.from_request(request)
+    organisation = selectors.get_organisation_for(actor=actor, organisation_id=organisation_id)
+    form = ContactPersonForm(request.POST, care_units=selectors.actor_care_units(actor=actor))
+    if form.is_valid():
+        try:
+            services.create_contact_person(
+                actor=actor, organisation=organisation, data=form.contact_data()
+            )
+        except services.DirectoryError as exc:
+            form.add_error(None, _(str(exc)))
+        else:
+            messages.success(request, _("Kontaktpersonen är tillagd."))
+            return redirect("directory:detail", organisation_id=organisation.pk)
+    return _detail_page(request, organisation, status=400, contact_form=form)
+
+
+@require_POST
+@role_required(*EDITORS)
+def organisation_merge_view(request, organisation_id):
+    actor = Actor.from_request(request)
+    keep = selectors.get_organisation_for(actor=actor, organisation_id=organisation_id)
+    candidates = selectors.merge_candidates(actor=actor, organisation=keep)
+    form = OrganisationMergeForm(request.POST, candidates=candidates)
+    if not form.is_valid():
+        return _detail_page(request, keep, status=400, merge_form=form)
+    duplicate = form.cleaned_data["duplicate"]
+    if not form.cleaned_data["confirm"]:
+        preview = selectors.merge_preview(actor=actor, keep=keep, duplicate=duplicate)
+        return _detail_page(request, keep, merge_form=form, preview=preview)
+    try:
+        services.merge_organisations(actor=actor, keep=keep, duplicate=duplicate)
+    except services.DirectoryError as exc:
+        form.add_error(None, _(str(exc)))
+        return _detail_page(request, keep, status=400, merge_form=form)
+    messages.success(request, _("Aktörerna är sammanslagna."))
+    return redirect("directory:detail", organisation_id=keep.pk)
+
+
+def _contact_page(request, contact, status=200, **forms):
+    actor = Actor.from_request(request)
+    context = {
+        "contact": contact,
+        "form": forms.get("form")
+        or ContactPersonForm(
+            initial=ContactPersonForm.initial_for(contact),
+            care_units=selectors.actor_care_units(actor=actor),
+        ),
+        "merge_form": forms.get("merge_form")
+        or ContactMergeForm(
+            candidates=selectors.contact_merge_candidates(actor=actor, contact=contact)
+        ),
+    }
+    return TemplateResponse(request, "directory/contact_person.html", context, status=status)
+
+
+@role_required(*EDITORS)
+def contact_edit_view(request, contact_id):
+    actor = Actor.from_request(request)
+    contact = selectors.get_contact_person_for(actor=actor, contact_id=contact_id)
+    if request.method != "POST":
+        return _contact_page(request, contact)
+    form = ContactPersonForm(request.POST, care_units=selectors.actor_care_units(actor=actor))
+    if form.is_valid():
+        try:
+            services.update_contact_person(
+                actor=actor, contact_person=contact, data=form.contact_data()
+            )
+        except services.DirectoryError as exc:
+            form.add_error(None, _(str(exc)))
+        else:
+            messages.success(request, _("Kontaktpersonen är sparad."))
+            return redirect("directory:detail", organisation_id=contact.organisation_id)
+    return _contact_page(request, contact, status=400, form=form)
+
+
+@require_POST
+@role_required(*EDITORS)
+def contact_merge_view(request, contact_id):
+    actor = Actor.from_request(request)
+    keep = selectors.get_contact_person_for(actor=actor, contact_id=contact_id)
+    candidates = selectors.contact_merge_candidates(actor=actor, contact=keep)
+    form = ContactMergeForm(request.POST, candidates=candidates)
+    if form.is_valid():
+        try:
+            services.merge_contact_persons(
+                actor=actor, keep=keep, duplicate=form.cleaned_data["duplicate"]
+            )
+        except services.DirectoryError as exc:
+            form.add_error(None, _(str(exc)))
+        else:
+            messages.success(request, _("Kontaktpersonerna är sammanslagna."))
+            return redirect("directory:contact_edit", contact_id=keep.pk)
+    return _contact_page(request, keep, status=400, merge_form=form)
+
+
+@role_required(*EDITORS)
+def directory_import_view(request):
+    actor = Actor.from_request(request)
+    posted = request.method == "POST"
+    form = DirectoryImportForm(request.POST, request.FILES) if posted else DirectoryImportForm()
+    report = None
+    if posted and form.is_valid():
+        try:
+            report = services.import_directory_csv(actor=actor, file=form.cleaned_data["file"])
+        except services.DirectoryError as exc:
+            form.add_error("file", _(str(exc)))
+    status = 400 if posted and report is None else 200
+    context = {"form": form, "report": report}
+    return TemplateResponse(request, "directory/import.html", context, status=status)
+
+
+# ---- a case's actors ---------------------------------------------------------------
+
+
+def _case_actors_page(request, case, status=200, **forms):
+    actor = Actor.from_request(request)
+    type_form = CaseActorTypeForm(request.GET or None)
+    type_ = type_form.cleaned_data["typ"] if type_form.is_valid() else ""
+    context = {
+        "case": case,
+        "actors": selectors.case_actors_for(actor=actor, case=case),
+        "can_edit": actor.role == Role.COORDINATOR and case.is_open,
+        "type_form": type_form,
+        "link_form": forms.get("link_form")
+        or CaseActorLinkForm(
+            organisations=selectors.linkable_organisations(actor=actor, type=type_),
+            contacts=selectors.linkable_contacts(actor=actor, type=type_),
+        ),
+        "end_form": CaseActorEndForm(),
+        "end_errors": forms.get("end_errors"),
+    }
+    return TemplateResponse(request, "directory/case_actors.html", context, status=status)
+
+
+def case_actors_view(request, case_id):
+    # No role check: get_case_for 404s for anyone but care staff at the case's unit.
+    case = get_case_for(actor=Actor.from_request(request), case_id=case_id)
+    return _case_actors_page(request, case)
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def case_actor_link_view(request, case_id):
+    actor = Actor.from_request(request)
+    case = get_case_for(actor=actor, case_id=case_id)
+    form = CaseActorLinkForm(
+        request.POST,
+        organisations=selectors.linkable_organisations(actor=actor),
+        contacts=selectors.linkable_contacts(actor=actor),
+    )
+    if form.is_valid():
+        try:
+            services.link_actor_to_case(actor=actor, case=case, **form.cleaned_data)
+        except services.DirectoryError as exc:
+            form.add_error(None, _(str(exc)))
+        else:
+            messages.success(request, _("Aktören är kopplad till ärendet."))
+            return redirect("directory:case_actors", case_id=case.pk)
+    return _case_actors_page(request, case, status=400, link_form=form)
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def case_actor_end_view(request, case_id, link_id):
+    actor = Actor.from_request(request)
+    case = get_case_for(actor=actor, case_id=case_id)
+    link = selectors.get_case_actor_for(actor=actor, case=case, case_actor_id=link_id)
+    form = CaseActorEndForm(request.POST)
+    if form.is_valid():
+        try:
+            services.end_case_actor(actor=actor, case_actor=link, **form.cleaned_data)
+        except services.DirectoryError as exc:
+            form.add_error(None, _(str(exc)))
+        else:
+            messages.success(request, _("Kopplingen är avslutad."))
+            return redirect("directory:case_actors", case_id=case.pk)
+    errors = [e for errs in form.errors.values() for e in errs]
+    return _case_actors_page(request, case, status=400, end_errors=errors)
