@@ -14,6 +14,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+TIMEOUT_MS = 10_000
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -31,8 +32,10 @@ def browser():
         pytest.fail("Debian chromium is missing: `make test` installs it with apt-get")
     if not AXE.exists():
         pytest.fail("axe-core is missing: `make test` installs it from the npm registry")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # The auto-waiting assertions wait as long as the page's actions (default: 5 s).
+    expect.set_options(timeout=TIMEOUT_MS)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield browser
@@ -45,13 +48,18 @@ def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, bypass_csp=True, locale="sv-SE")
     context._samsyn_base_url = live_server.url
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(TIMEOUT_MS)
     yield page
     context.close()
 
 
 def assert_accessible(page, *, context: str = "") -> None:
-    """Run axe-core (WCAG 2.1 A/AA) and fail on serious or critical violations."""
+    """Run axe-core (WCAG 2.1 A/AA) and fail on serious or critical violations.
+
+    Call it only after an `expect(...)` has proved that the page under test is shown; the
+    wait here only lets that page finish loading (stylesheets, scripts) before axe runs.
+    """
+    page.wait_for_load_state()
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         """async () => await axe.run(document, {runOnly: {type: 'tag',

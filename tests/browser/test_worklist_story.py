@@ -2,10 +2,12 @@
 opens the case, sees the milestones, sets a status and adds a task."""
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from samsyn.accounts.models import User
 from samsyn.cases.models import Case
@@ -74,12 +76,12 @@ def test_coordinator_imports_finds_opens_and_works_a_case(page, tmp_path):
 
     # When they import the file
     page.goto("/intyg/import/")
+    expect(page.locator("h1")).to_have_text("Importera intyg")
     assert_accessible(page, context="import form")
     page.get_by_label("Fil med intyg").set_input_files(str(upload))
     page.get_by_role("button", name="Importera", exact=True).click()
-    assert page.locator("h1").inner_text() == "Importrapport"
-    report = page.locator("main").inner_text()
-    assert "imp-bad" in report
+    expect(page.locator("h1")).to_have_text("Importrapport")
+    expect(page.locator("main")).to_contain_text("imp-bad")
     assert_accessible(page, context="import report")
     assert Person.objects.get(pk=person.pk).certificates.count() == 2
 
@@ -87,30 +89,35 @@ def test_coordinator_imports_finds_opens_and_works_a_case(page, tmp_path):
     page.goto("/arbetslista/")
     page.get_by_label("Fritext").fill("Importsson")
     page.get_by_role("button", name="Filtrera").click()
-    assert "?" not in page.url  # the search term is never in the URL
+    # The filtered page is shown (Ingrid is the only match), not the unfiltered one
+    expect(page.locator("p.lead")).to_contain_text(re.compile(r"visar 1 av \d+"))
+    expect(page).not_to_have_url(re.compile(r"\?"))  # the search term is never in the URL
     row = page.get_by_role("row").filter(has_text="Ingrid Importsson")
-    assert row.count() == 1
-    assert "90 dagar" in row.inner_text()
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("90 dagar")
     assert_accessible(page, context="worklist filtered")
     row.get_by_role("link", name="Ingrid Importsson").click()
 
     # Then the case page shows the milestones
-    assert page.locator("h1").inner_text() == "Ingrid Importsson"
-    assert page.get_by_role(
-        "heading", name="Rehabiliteringskedjan – vad som ska göras"
-    ).is_visible()
-    assert page.get_by_text("F43.8A").first.is_visible()
+    expect(page.locator("h1")).to_have_text("Ingrid Importsson")
+    expect(
+        page.get_by_role("heading", name="Rehabiliteringskedjan – vad som ska göras")
+    ).to_be_visible()
+    expect(page.get_by_text("F43.8A").first).to_be_visible()
     assert_accessible(page, context="person page")
 
     # And they open the case, set a status and add a task
     page.get_by_role("button", name="Öppna ärende").click()
+    expect(page.get_by_text("Ärendet är öppnat och du är ansvarig.")).to_be_visible()
     page.get_by_label("Ny status").select_option(label="Aktiv")
     page.get_by_role("button", name="Spara status").click()
+    # The task form is on the old page too: wait for the new one before filling it in
+    expect(page.get_by_text("Status ändrad.")).to_be_visible()
     page.get_by_label("Uppgift").fill("Ring arbetsgivaren om anpassning")
     page.get_by_label("Senast").fill((timezone.localdate() + timedelta(days=3)).isoformat())
     page.get_by_role("button", name="Lägg till uppgift").click()
-    assert page.get_by_text("Ring arbetsgivaren om anpassning").is_visible()
-    assert page.get_by_text("Uppgiften är tillagd.").is_visible()
+    expect(page.get_by_text("Uppgiften är tillagd.")).to_be_visible()
+    expect(page.get_by_text("Ring arbetsgivaren om anpassning")).to_be_visible()
     assert_accessible(page, context="case with task")
     case = Case.objects.get(person=person)
     assert case.status == "active"
