@@ -17,7 +17,7 @@ from samsyn.audit import auditor
 from samsyn.audit.models import Action, Ground
 from samsyn.cases import worklist as wl
 from samsyn.cases.models import Case, CaseStatus, Task
-from samsyn.collaboration.selectors import unanswered_fk_questions_for_units
+from samsyn.collaboration import selectors as collaboration_selectors
 from samsyn.collaboration.statements import statements_for_case
 from samsyn.consent.models import Consent
 from samsyn.consent.selectors import consent_rows, recipients_in_force
@@ -163,7 +163,7 @@ def _add_collaboration(rows: list[wl.Row], units: list, labels: _Labels) -> None
     """Consents in force (expiring ones flagged) and unanswered questions from
     Försäkringskassan: two queries for the whole list."""
     consents = recipients_in_force(unit_ids=units)
-    questions = unanswered_fk_questions_for_units(units)
+    questions = collaboration_selectors.unanswered_fk_questions_for_units(units)
     for row in rows:
         held = consents.get(row.person_id)
         if held:

@@ -230,3 +230,57 @@ class ThreadStartForm(OrganisationChoiceMixin, forms.Form):
             "answer_by": d.get("answer_by"),
             "attachments": d["attachments"],
         }
+
+
+class FkRequestForm(forms.Form):
+    """Försäkringskassan's question about a certificate it received (110 kap. 31 § SFB).
+    The personnummer is posted, never put in a URL, and only used to find the certificate."""
+
+    personnummer = forms.CharField(
+        label=_("Personnummer"),
+        max_length=13,
+        help_text=_("Tolv siffror, till exempel 19121212-1212."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
+    certificate_signed_on = forms.DateField(
+        label=_("Intygets datum"),
+        help_text=_("Dagen då läkaren signerade läkarintyget för sjukpenning."),
+        widget=DATE_WIDGET,
+    )
+    fk_topic = forms.ChoiceField(label=_("Ämne för frågan"), choices=FkTopic.choices)
+    answer_by = forms.DateField(label=_("Svar senast"), widget=DATE_WIDGET)
+    subject = forms.CharField(label=_("Rubrik"), max_length=200)
+    body = forms.CharField(
+        label=_("Fråga"), max_length=10000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+    def service_kwargs(self) -> dict:
+        d = self.cleaned_data
+        return {
+            "personnummer_value": d["personnummer"],
+            "certificate_signed_on": d["certificate_signed_on"],
+            "fk_topic": d["fk_topic"],
+            "answer_by": d["answer_by"],
+            "subject": d["subject"],
+            "body": d["body"],
+        }
+
+
+class HarmAssessmentForm(forms.Form):
+    """The care unit's harm assessment (menprövning) of Försäkringskassan's request."""
+
+    disclose = forms.TypedChoiceField(
+        label=_("Kan uppgifterna lämnas utan att personen eller någon närstående lider men?"),
+        choices=[
+            ("yes", _("Ja, uppgifterna kan lämnas")),
+            ("no", _("Nej, uppgifterna lämnas inte")),
+        ],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    reasoning = forms.CharField(
+        label=_("Motivering"),
+        max_length=4000,
+        help_text=_("Stannar hos vårdenheten. Försäkringskassan ser bara utfallet."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -143,12 +143,38 @@ class Message(BaseModel):
     consent = models.ForeignKey(
         "consent.Consent", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # A care answer to Försäkringskassan's request given under legal duty, not consent.
+    harm_assessment = models.ForeignKey(
+        "collaboration.HarmAssessment",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="messages",
+    )
 
     class Meta:
         ordering = ["created_at"]
 
     def __str__(self) -> str:
         return f"Message {self.pk}"
+
+
+class HarmAssessment(BaseModel):
+    """The care unit's harm assessment (menprövning) of Försäkringskassan's request for
+    information (110 kap. 31 § SFB): may the answer be given without harm to the person?
+    Immutable; a new assessment of the same request replaces the old one from its instant.
+    """
+
+    thread = models.ForeignKey(Thread, on_delete=models.PROTECT, related_name="harm_assessments")
+    disclose = models.BooleanField(_("uppgifterna kan lämnas"))
+    reasoning = models.TextField(_("motivering"))
+    created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"HarmAssessment {self.pk}"
 
 
 class MessageRead(models.Model):

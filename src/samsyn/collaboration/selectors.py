@@ -2,7 +2,8 @@
 
 Care staff at the case's unit reach everything on the case (ground unit membership).
 External actors reach only threads whose party is their organisation, and only while a
-consent covers the thread's category (`consent.selectors.authorize`, ground consent).
+consent covers the thread's category (`consent.selectors.authorize`, ground consent) or,
+for Försäkringskassan's own question, within that request (ground legal duty).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from samsyn.audit import auditor
 from samsyn.audit.models import Action, Ground
 from samsyn.cases import selectors as case_selectors
 from samsyn.cases.models import Case
+from samsyn.collaboration.legal import request_facts
 from samsyn.collaboration.models import (
     Attachment,
     ContactEvent,
@@ -237,6 +239,7 @@ def _thread_access(actor: Actor, thread: Thread, object_type: str, object_id) ->
         act=Act.READ,
         object_type=object_type,
         object_id=object_id,
+        request=request_facts(thread),
     )
     if not decision.allowed:
         raise Http404
@@ -321,7 +324,7 @@ def unread_count(*, actor: Actor) -> int:
         return 0
     rows = list(
         unread.filter(thread__party=actor.organisation).values_list(
-            "thread__case__person_id", "thread__case__unit_id", "thread__kind"
+            "thread__case__person_id", "thread__case__unit_id", "thread__kind", "thread_id"
         )
     )
     if not rows:
@@ -333,8 +336,14 @@ def unread_count(*, actor: Actor) -> int:
     now = timezone.now()
     cache: dict[tuple, bool] = {}
     total = 0
-    for person_id, unit_id, kind in rows:
-        key = (person_id, unit_id, kind)
+    for person_id, unit_id, kind, thread_id in rows:
+        # Försäkringskassan's own request is read under legal duty (no assessment needed).
+        request = (
+            policy.RequestFacts(thread_id, person_id, unit_id, actor.organisation.pk)
+            if kind == ThreadKind.FK_QUESTION
+            else None
+        )
+        key = (person_id, unit_id, kind, thread_id if request else None)
         if key not in cache:
             cache[key] = policy.decide(
                 party=party,
@@ -343,6 +352,7 @@ def unread_count(*, actor: Actor) -> int:
                 case=policy.CaseFacts(person_id=person_id, unit_id=unit_id),
                 consents=facts.get(person_id, []),
                 at=now,
+                request=request,
             ).allowed
         total += cache[key]
     return total

@@ -24,6 +24,7 @@ from samsyn.audit import auditor
 from samsyn.audit.models import Action, Ground
 from samsyn.cases import services as case_services
 from samsyn.cases.models import Case
+from samsyn.collaboration.legal import request_facts
 from samsyn.collaboration.models import (
     Attachment,
     Channel,
@@ -187,7 +188,7 @@ def thread_category(kind: str) -> str:
     return Category.MESSAGES
 
 
-def _is_care_writer(actor: Actor, case: Case) -> bool:
+def is_care_writer(actor: Actor, case: Case) -> bool:
     return actor.role in MESSAGE_WRITERS and case.unit_id in actor.care_unit_ids()
 
 
@@ -216,7 +217,8 @@ def _authorize_post(actor: Actor, thread: Thread, message_id) -> policy.Decision
     """Care staff disclose to the party; the party writes under its own consent."""
     case = thread.case
     category = thread_category(thread.kind)
-    if _is_care_writer(actor, case):
+    request = request_facts(thread)
+    if is_care_writer(actor, case):
         try:
             return consent_selectors.authorize_disclosure(
                 actor=actor,
@@ -225,6 +227,7 @@ def _authorize_post(actor: Actor, thread: Thread, message_id) -> policy.Decision
                 category=category,
                 object_type="message",
                 object_id=message_id,
+                request=request,
             )
         except consent_selectors.ConsentMissing as exc:
             raise MessageError(exc.message) from None
@@ -236,6 +239,7 @@ def _authorize_post(actor: Actor, thread: Thread, message_id) -> policy.Decision
             act=Act.WRITE,
             object_type="message",
             object_id=message_id,
+            request=request,
         )
         if decision.allowed:
             return decision
@@ -254,6 +258,9 @@ def _create_message(actor, thread, message_id, body, checked, decision) -> Messa
         organisation=actor.organisation,
         body=body.strip(),
         consent_id=decision.consent_id,
+        harm_assessment_id=(
+            decision.legal_ref if decision.rule == policy.Rule.HARM_ASSESSMENT else None
+        ),
     )
     for upload, content_type in checked:
         name = os.path.basename(upload.name or "bilaga")[:200]
@@ -271,13 +278,13 @@ def _create_message(actor, thread, message_id, body, checked, decision) -> Messa
         object_type="message",
         object_id=message.pk,
         person_id=thread.case.person_id,
-        ground_ref=decision.consent_id or "",
+        ground_ref=decision.ground_ref or "",
         extra={"thread": str(thread.pk), "attachments": len(checked)},
     )
     return message
 
 
-def _party_readers(thread: Thread) -> list[User]:
+def party_readers(thread: Thread) -> list[User]:
     """The party's users whom the policy lets read the thread now."""
     case = thread.case
     users = list(
@@ -293,6 +300,7 @@ def _party_readers(thread: Thread) -> list[User]:
     facts = consent_selectors.consent_facts(
         person_ids=[case.person_id], recipient_id=thread.party_id
     ).get(case.person_id, [])
+    request = request_facts(thread)
     now = timezone.now()
     readers = []
     for user in users:
@@ -308,6 +316,7 @@ def _party_readers(thread: Thread) -> list[User]:
             case=consent_selectors.case_facts(case),
             consents=facts,
             at=now,
+            request=request,
         )
         if decision.allowed:
             readers.append(user)
@@ -319,7 +328,7 @@ def _notify_other_side(actor: Actor, thread: Thread) -> None:
     if _is_external(actor):
         users = [thread.case.responsible] if thread.case.responsible_id else []
     else:
-        users = _party_readers(thread)
+        users = party_readers(thread)
     notify(users=[u for u in users if u.pk != actor.user.pk], path=path)
 
 
@@ -343,7 +352,7 @@ def _check_start(actor, case, party, kind, subject, body, fk_topic, certificate,
         raise MessageError(gettext_noop("Välj typ av meddelande."))
     if not party.is_external or party.merged_into_id is not None:
         raise MessageError(gettext_noop("Mottagaren måste vara en aktör i katalogen."))
-    if _is_care_writer(actor, case):
+    if is_care_writer(actor, case):
         if kind == ThreadKind.FK_QUESTION:
             raise MessageError(gettext_noop("Bara Försäkringskassan kan ställa frågor om intyg."))
         if kind == ThreadKind.FK_REHAB_NEED and party.type != OrganisationType.FK_OFFICE:
@@ -402,7 +411,7 @@ def post_message(*, actor: Actor, thread: Thread, body: str, attachments: Sequen
     checked = check_attachments(attachments)
     message_id = uuid.uuid4()
     decision = _authorize_post(actor, thread, message_id)
-    care_reply = _is_care_writer(actor, thread.case)
+    care_reply = is_care_writer(actor, thread.case)
     with transaction.atomic():
         message = _create_message(actor, thread, message_id, body, checked, decision)
         fields = ["updated_at"]

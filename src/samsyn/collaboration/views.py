@@ -7,14 +7,21 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from samsyn.accounts.actor import Actor
 from samsyn.accounts.models import Role
 from samsyn.cases import selectors as case_selectors
-from samsyn.collaboration import selectors, services
-from samsyn.collaboration.forms import ContactLogForm, MessageReplyForm, ThreadStartForm
+from samsyn.collaboration import fk_requests, selectors, services
+from samsyn.collaboration.forms import (
+    ContactLogForm,
+    FkRequestForm,
+    HarmAssessmentForm,
+    MessageReplyForm,
+    ThreadStartForm,
+)
 from samsyn.consent.models import Category
+from samsyn.core.decorators import role_required
 
 
 def _contact_form(case, data=None):
@@ -117,8 +124,10 @@ def threads_view(request, case_id):
     return _threads_page(request, actor, case, form, status=400)
 
 
-def _thread_page(request, actor, thread, form, status=200):
+def _thread_page(request, actor, thread, form, status=200, assessment_form=None):
     care = _side(actor) == "care"
+    assessment = fk_requests.assessment_state(thread=thread) if care else None
+    writer = not care or actor.role in services.MESSAGE_WRITERS
     context = {
         "thread": thread,
         "case": thread.case,
@@ -126,7 +135,11 @@ def _thread_page(request, actor, thread, form, status=200):
         "thread_messages": selectors.messages_of(thread=thread),
         "form": form,
         "is_external": not care,
-        "can_write": not care or actor.role in services.MESSAGE_WRITERS,
+        "is_fk_request": _side(actor) == "fk" and thread.kind == "fk_question",
+        "can_write": writer and (assessment is None or assessment.may_answer),
+        "assessment": assessment,
+        "can_assess": writer and care and assessment.needed and not thread.answered_at,
+        "assessment_form": assessment_form or HarmAssessmentForm(),
     }
     return TemplateResponse(request, "collaboration/thread.html", context, status=status)
 
@@ -152,6 +165,44 @@ def thread_view(request, thread_id):
             messages.success(request, _("Meddelandet är skickat."))
             return redirect("collaboration:thread", thread_id=thread.pk)
     return _thread_page(request, actor, thread, form, status=400)
+
+
+@require_POST
+def harm_assessment_view(request, thread_id):
+    actor = Actor.from_request(request)
+    thread = selectors.thread_for(actor=actor, thread_id=thread_id)
+    form = HarmAssessmentForm(request.POST)
+    if form.is_valid():
+        try:
+            fk_requests.record_harm_assessment(actor=actor, thread=thread, **form.cleaned_data)
+        except services.MessageError as exc:
+            form.add_error(None, _(str(exc)))
+        else:
+            messages.success(request, _("Menprövningen är sparad."))
+            return redirect("collaboration:thread", thread_id=thread.pk)
+    return _thread_page(request, actor, thread, MessageReplyForm(), 400, assessment_form=form)
+
+
+def _fk_requests_page(request, actor, form, status=200):
+    context = {"form": form, "office": fk_requests.threads_for_office(actor=actor)}
+    return TemplateResponse(request, "collaboration/fk_requests.html", context, status=status)
+
+
+@role_required(Role.FK_OFFICER)
+def fk_requests_view(request):
+    actor = Actor.from_request(request)
+    if request.method != "POST":
+        return _fk_requests_page(request, actor, FkRequestForm())
+    form = FkRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            thread = fk_requests.start_fk_request(actor=actor, **form.service_kwargs())
+        except services.MessageError as exc:
+            form.add_error(None, _(str(exc)))
+        else:
+            messages.success(request, _("Frågan är skickad till vårdenheten."))
+            return redirect("collaboration:thread", thread_id=thread.pk)
+    return _fk_requests_page(request, actor, form, status=400)
 
 
 @require_GET

@@ -8,7 +8,12 @@ The grounds of a yes are a closed set (they match `audit.models.Ground`):
 - `unit_membership`: care staff at the case's care unit, for their own care;
 - `own_record`: the person themself;
 - `consent`: an external actor named by a consent that is in force at the instant and
-  covers the category.
+  covers the category;
+- `legal_duty`: Försäkringskassan's own request for information about a certificate
+  (110 kap. 31 § socialförsäkringsbalken). Within that request only, the office reads and
+  writes the request's messages, and the care unit may answer once it has made a harm
+  assessment (menprövning) that allows it. Never dressed up as consent: the ground names
+  the request or the assessment, and a consent in force is preferred when there is one.
 Everything else is denied, with the rule that denied it.
 
 Time: a consent is in force from the start of `valid_from` to the end of `valid_to`
@@ -54,6 +59,7 @@ class Ground(StrEnum):
     UNIT_MEMBERSHIP = "unit_membership"
     OWN_RECORD = "own_record"
     CONSENT = "consent"
+    LEGAL_DUTY = "legal_duty"
     NONE = "none"
 
 
@@ -70,6 +76,10 @@ class Rule(StrEnum):
     EXPIRED = "expired"
     WITHDRAWN = "withdrawn"
     CATEGORY = "category_not_covered"
+    FK_REQUEST = "fk_request"
+    HARM_ASSESSMENT = "harm_assessment"
+    NO_HARM_ASSESSMENT = "harm_assessment_missing"
+    HARM_ASSESSMENT_REFUSED = "harm_assessment_refused"
 
 
 # Why a request was denied, in words for the user (formatted by `explain`).
@@ -93,7 +103,19 @@ DENIAL_TEXT = {
     Rule.CATEGORY: gettext_noop(
         "Samtycket för %(recipient)s omfattar inte %(category)s (samtycke saknas för %(category)s)."
     ),
+    Rule.NO_HARM_ASSESSMENT: gettext_noop(
+        "Försäkringskassan begär uppgifterna med stöd av 110 kap. 31 § socialförsäkringsbalken. "
+        "Gör en menprövning innan du svarar (samtycke saknas för %(category)s till "
+        "%(recipient)s)."
+    ),
+    Rule.HARM_ASSESSMENT_REFUSED: gettext_noop(
+        "Menprövningen säger att uppgifterna inte kan lämnas till %(recipient)s."
+    ),
 }
+
+# Försäkringskassan's request reaches only its own messages (the question and the answer).
+LEGAL_DUTY_CATEGORIES = frozenset({"messages"})
+FK_ROLE = "fk_officer"
 
 
 @dataclass(frozen=True)
@@ -152,6 +174,23 @@ class ConsentFacts:
 
 
 @dataclass(frozen=True)
+class RequestFacts:
+    """Försäkringskassan's request for information on the case (110 kap. 31 § SFB), made
+    by `recipient_id` (an FK office), and the care unit's latest harm assessment of it."""
+
+    id: object  # the request (its message thread)
+    person_id: object
+    unit_id: object
+    recipient_id: object
+    assessment_id: object = None
+    disclose: bool | None = None  # the assessment's outcome; None before one is made
+    assessed_at: datetime | None = None
+
+    def assessed(self, at: datetime) -> bool:
+        return self.assessment_id is not None and self.assessed_at <= at
+
+
+@dataclass(frozen=True)
 class Decision:
     allowed: bool
     rule: Rule
@@ -160,13 +199,23 @@ class Decision:
     category: str = ""
     act: str = ""
     details: dict = field(default_factory=dict, compare=False)
+    legal_ref: object = None  # the request or harm assessment behind a legal-duty yes
 
     def __bool__(self) -> bool:
         return self.allowed
 
+    @property
+    def ground_ref(self) -> object:
+        """What the ground rests on: the consent id, or the request/assessment id."""
+        return self.consent_id or self.legal_ref
+
 
 def _allow(rule: Rule, ground: Ground, category: str, act: str, consent_id=None) -> Decision:
     return Decision(True, rule, ground, consent_id, category, act)
+
+
+def _legal(rule: Rule, category: str, act: str, ref) -> Decision:
+    return Decision(True, rule, Ground.LEGAL_DUTY, None, category, act, legal_ref=ref)
 
 
 def _deny(rule: Rule, category: str, act: str) -> Decision:
@@ -181,8 +230,13 @@ def decide(
     case: CaseFacts,
     consents: Iterable[ConsentFacts],
     at: datetime,
+    request: RequestFacts | None = None,
 ) -> Decision:
-    """The one answer to "may `party` do `act` on `category` of `case` at `at`?"."""
+    """The one answer to "may `party` do `act` on `category` of `case` at `at`?".
+
+    `request` is given when the act happens within Försäkringskassan's request (its
+    question thread); it can only add a legal-duty yes where consent says no.
+    """
     if at.tzinfo is None:
         raise ValueError("`at` must be an aware datetime")
     role = party.role
@@ -198,7 +252,28 @@ def decide(
         return _deny(Rule.NOT_OWN_RECORD, category, act)
     if role not in EXTERNAL_ROLES and role != RECIPIENT:
         return _deny(Rule.UNKNOWN_ROLE, category, act)
-    return _decide_by_consent(party, act, category, case, consents, at)
+    decision = _decide_by_consent(party, act, category, case, consents, at)
+    if decision.allowed or request is None:
+        return decision
+    by_request = _decide_by_request(party, act, category, case, request, at)
+    return by_request if by_request is not None else decision
+
+
+def _decide_by_request(party, act, category, case, request: RequestFacts, at) -> Decision | None:
+    """Försäkringskassan's own request: None when it does not apply, so consent's no stands."""
+    if request.person_id != case.person_id or request.unit_id != case.unit_id:
+        return None
+    if request.recipient_id != party.organisation_id or category not in LEGAL_DUTY_CATEGORIES:
+        return None
+    if party.role == FK_ROLE and act in (Act.READ, Act.WRITE):
+        return _legal(Rule.FK_REQUEST, category, act, request.id)
+    if party.role != RECIPIENT or act != Act.DISCLOSE:
+        return None
+    if not request.assessed(at):
+        return _deny(Rule.NO_HARM_ASSESSMENT, category, act)
+    if not request.disclose:
+        return _deny(Rule.HARM_ASSESSMENT_REFUSED, category, act)
+    return _legal(Rule.HARM_ASSESSMENT, category, act, request.assessment_id)
 
 
 def _names_party(consent: ConsentFacts, party: Party, case: CaseFacts) -> bool:

@@ -22,7 +22,7 @@ from samsyn.audit import auditor
 from samsyn.audit.models import Action, Ground
 from samsyn.consent import policy
 from samsyn.consent.models import Category, Consent
-from samsyn.consent.policy import Act, CaseFacts, ConsentFacts, Decision, Party
+from samsyn.consent.policy import Act, CaseFacts, ConsentFacts, Decision, Party, RequestFacts
 
 EXPIRING_WITHIN_DAYS = 14
 
@@ -109,7 +109,7 @@ def log_decision(actor: Actor, decision: Decision, case, object_type: str, objec
         object_type=object_type,
         object_id=object_id or case.pk,
         person_id=case.person_id,
-        ground_ref=decision.consent_id or "",
+        ground_ref=decision.ground_ref or "",
         extra={"category": decision.category, "rule": str(decision.rule), **(extra or {})},
     )
 
@@ -123,8 +123,12 @@ def authorize(
     object_type: str = "case",
     object_id=None,
     at: datetime | None = None,
+    request: RequestFacts | None = None,
 ) -> Decision:
-    """Ask the policy whether the actor may `act` on `category` of `case`; log the answer."""
+    """Ask the policy whether the actor may `act` on `category` of `case`; log the answer.
+
+    `request`: the act happens within Försäkringskassan's request (see `policy`).
+    """
     at = at or timezone.now()
     facts = consent_facts(person_ids=[case.person_id]).get(case.person_id, [])
     decision = policy.decide(
@@ -134,6 +138,7 @@ def authorize(
         case=case_facts(case),
         consents=facts,
         at=at,
+        request=request,
     )
     log_decision(actor, decision, case, object_type, object_id)
     return decision
@@ -148,10 +153,12 @@ def authorize_disclosure(
     object_type: str,
     object_id=None,
     at: datetime | None = None,
+    request: RequestFacts | None = None,
 ) -> Decision:
     """May the care unit contact, write to or send `category` to `recipient`? Logged.
 
-    Raises `ConsentMissing` with a message naming the missing consent when not.
+    Raises `ConsentMissing` with a message naming the missing consent (or the missing harm
+    assessment, within Försäkringskassan's `request`) when not.
     """
     at = at or timezone.now()
     facts = consent_facts(person_ids=[case.person_id], recipient_id=recipient.pk)
@@ -162,6 +169,7 @@ def authorize_disclosure(
         case=case_facts(case),
         consents=facts.get(case.person_id, []),
         at=at,
+        request=request,
     )
     log_decision(
         actor, decision, case, object_type, object_id, extra={"recipient": str(recipient.pk)}

@@ -13,8 +13,8 @@ from samsyn.accounts.actor import Actor
 from samsyn.accounts.models import Membership, Organisation, OrganisationType, Role
 from samsyn.cases import services as case_services
 from samsyn.cases.models import Case
+from samsyn.collaboration import fk_requests, statements
 from samsyn.collaboration import services as collab
-from samsyn.collaboration import statements
 from samsyn.collaboration.models import Channel, CoordinationPart, FkTopic, Purpose, ThreadKind
 from samsyn.consent import services as consent_services
 from samsyn.consent.models import Consent
@@ -22,6 +22,7 @@ from samsyn.directory import services as directory
 from samsyn.directory.models import ContactRole, RehabKind
 from samsyn.people.models import Person
 from samsyn.people.personnummer import luhn_check_digit
+from samsyn.sickleave.models import Certificate, CertificateType
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
@@ -276,6 +277,65 @@ def _consents_and_work(coordinator: Actor, orgs: dict, cases: list[Case], today:
             fk_topic=FkTopic.KOMPLT,
             certificate=rest[2].person.certificates.first(),
             answer_by=today + timedelta(days=4),
+        )
+    _fk_requests(coordinator, fk, cases, today)
+
+
+def _fk_requests(coordinator: Actor, fk: Organisation, cases: list[Case], today: date) -> None:
+    """Two questions from Försäkringskassan about persons who gave it no consent (110 kap.
+    31 § SFB): one the coordinator answered after a harm assessment, one awaiting it."""
+    fk_officer = _actor("fk", Role.FK_OFFICER)
+    covered = set(Consent.objects.filter(recipient=fk).values_list("person_id", flat=True))
+    asked = []
+    for case in cases:
+        if case.person_id in covered or len(asked) == 2:
+            continue
+        certificate = (
+            Certificate.objects.filter(person=case.person, type=CertificateType.FK7804)
+            .order_by("-signed_at")
+            .first()
+        )
+        if certificate is not None:
+            asked.append((case, certificate))
+    topics = [
+        (
+            FkTopic.KOMPLT,
+            "Komplettering: arbetsförmåga",
+            "Hur bedöms arbetsförmågan i förhållande till normalt förekommande arbete?",
+        ),
+        (
+            FkTopic.OVRIGT,
+            "Fråga om prognos",
+            "Vilken prognos har läkaren gjort för återgång i arbete?",
+        ),
+    ]
+    threads = []
+    for (case, certificate), (topic, subject, body) in zip(asked, topics, strict=False):
+        threads.append(
+            fk_requests.start_fk_request(
+                actor=fk_officer,
+                personnummer_value=case.person.personnummer,
+                certificate_signed_on=certificate.signed_at.astimezone(STOCKHOLM).date(),
+                fk_topic=topic,
+                subject=subject,
+                body=body,
+                answer_by=today + timedelta(days=6),
+            )
+        )
+    if threads:
+        fk_requests.record_harm_assessment(
+            actor=coordinator,
+            thread=threads[0],
+            disclose=True,
+            reasoning="Uppgifterna gäller arbetsförmågan i intyget och kan lämnas utan men.",
+        )
+        collab.post_message(
+            actor=coordinator,
+            thread=threads[0],
+            body=(
+                "Arbetsförmågan bedöms vara nedsatt till hälften i allt arbete "
+                "de närmaste fyra veckorna."
+            ),
         )
 
 
