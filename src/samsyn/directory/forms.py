@@ -7,7 +7,12 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from samsyn.accounts.models import EXTERNAL_ORGANISATION_TYPES, Organisation, OrganisationType
+from samsyn.accounts.models import (
+    EXTERNAL_ORGANISATION_TYPES,
+    Organisation,
+    OrganisationType,
+    User,
+)
 from samsyn.directory import orgnr
 from samsyn.directory.models import ContactPerson, ContactRole, RehabKind
 from samsyn.directory.services import MAX_IMPORT_BYTES, ContactData, OrganisationData
@@ -110,6 +115,11 @@ class OrganisationForm(forms.Form):
         return OrganisationData(**self.cleaned_data)
 
 
+class LoginChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.display_name} ({obj.username})"
+
+
 class ContactPersonForm(forms.Form):
     name = forms.CharField(label=_("Namn"), max_length=200)
     role = forms.ChoiceField(label=_("Roll"), choices=ContactRole.choices)
@@ -122,20 +132,39 @@ class ContactPersonForm(forms.Form):
         queryset=Organisation.objects.none(),
         help_text=_("T.ex. Försäkringskassans namngivna kontaktperson för enheten."),
     )
+    user = LoginChoiceField(
+        label=_("Inloggning i Samsyn"),
+        required=False,
+        queryset=User.objects.none(),
+        help_text=_(
+            "Valfri. Kontaktpersonens egen inloggning hos aktören. Ett samtycke som "
+            "nämner kontaktpersonen gäller då bara den inloggningen."
+        ),
+        # The same words as the service's refusal (services/contacts.py _clean_login).
+        error_messages={
+            "invalid_choice": _("Välj en inloggning med en aktiv extern roll vid aktören.")
+        },
+    )
     notes = forms.CharField(
         label=_("Anteckningar"), required=False, max_length=2000, widget=forms.Textarea
     )
 
-    def __init__(self, *args, care_units=None, **kwargs):
+    def __init__(self, *args, care_units=None, logins=None, **kwargs):
         kwargs.setdefault("prefix", "contact")
         super().__init__(*args, **kwargs)
         if care_units is not None:
             self.fields["care_unit"].queryset = care_units
+        if logins is not None:
+            self.fields["user"].queryset = logins
 
     @classmethod
     def initial_for(cls, contact: ContactPerson) -> dict:
         names = ("name", "role", "title", "phone", "email", "notes")
-        return {"care_unit": contact.care_unit_id, **{n: getattr(contact, n) for n in names}}
+        return {
+            "care_unit": contact.care_unit_id,
+            "user": contact.user_id,
+            **{n: getattr(contact, n) for n in names},
+        }
 
     def contact_data(self) -> ContactData:
         return ContactData(**self.cleaned_data)

@@ -15,14 +15,19 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from samsyn.accounts.actor import Actor
-from samsyn.accounts.models import EXTERNAL_ORGANISATION_TYPES, Organisation, OrganisationType
+from samsyn.accounts.models import (
+    EXTERNAL_ORGANISATION_TYPES,
+    Organisation,
+    OrganisationType,
+    User,
+)
 from samsyn.audit import auditor
 from samsyn.audit.models import Action, Ground
 from samsyn.cases.models import Case
 from samsyn.collaboration.models import ContactEvent, Statement, Thread
 from samsyn.consent.models import Consent
 from samsyn.directory.models import CaseActor, ContactPerson
-from samsyn.directory.services import may_edit_directory
+from samsyn.directory.services import login_memberships, may_edit_directory
 
 SEARCH_LIMIT = 200
 _NUMBER_QUERY = re.compile(r"[0-9][0-9 -]{4,}[0-9]", re.ASCII)
@@ -106,7 +111,7 @@ def organisation_detail(*, actor: Actor, organisation: Organisation) -> Organisa
     _require_reader(actor)
     return OrganisationDetail(
         organisation=organisation,
-        contacts=list(organisation.contact_persons.active().select_related("care_unit")),
+        contacts=list(organisation.contact_persons.active().select_related("care_unit", "user")),
         employers_served=list(directory_organisations().filter(occupational_health=organisation)),
         sub_units=list(directory_organisations().filter(parent=organisation)),
         merged_duplicates=list(Organisation.objects.filter(merged_into=organisation)),
@@ -131,6 +136,20 @@ def actor_care_units(*, actor: Actor) -> QuerySet[Organisation]:
     return Organisation.objects.filter(
         pk__in=actor.care_unit_ids(), type=OrganisationType.CARE_UNIT
     )
+
+
+def contact_login_choices(
+    *, actor: Actor, organisation: Organisation, contact: ContactPerson | None = None
+) -> QuerySet[User]:
+    """The logins a contact person at `organisation` may be linked to: active users with
+    an active membership there in an external role. The contact's current login is kept
+    among them even if it has since lost that role, so that saving other fields does not
+    silently drop the link (the service refuses only a new, ineligible login)."""
+    _require_reader(actor)
+    eligible = Q(pk__in=login_memberships(organisation).values("user_id"))
+    if contact is not None and contact.user_id is not None:
+        eligible |= Q(pk=contact.user_id)
+    return User.objects.filter(eligible).order_by("first_name", "last_name", "username")
 
 
 def merge_candidates(*, actor: Actor, organisation: Organisation) -> QuerySet[Organisation]:

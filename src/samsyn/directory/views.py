@@ -39,6 +39,17 @@ def _organisation_form(actor, data=None, **kwargs):
     )
 
 
+def _contact_form(actor, organisation, data=None, *, contact=None, **kwargs):
+    return ContactPersonForm(
+        data,
+        care_units=selectors.actor_care_units(actor=actor),
+        logins=selectors.contact_login_choices(
+            actor=actor, organisation=organisation, contact=contact
+        ),
+        **kwargs,
+    )
+
+
 # ---- the directory -----------------------------------------------------------------
 
 
@@ -83,8 +94,7 @@ def _detail_page(request, organisation, status=200, **forms):
         "d": selectors.organisation_detail(actor=actor, organisation=organisation),
         "form": forms.get("form")
         or _organisation_form(actor, initial=OrganisationForm.initial_for(organisation)),
-        "contact_form": forms.get("contact_form")
-        or ContactPersonForm(care_units=selectors.actor_care_units(actor=actor)),
+        "contact_form": forms.get("contact_form") or _contact_form(actor, organisation),
         "merge_form": forms.get("merge_form")
         or OrganisationMergeForm(
             candidates=selectors.merge_candidates(actor=actor, organisation=organisation)
@@ -119,7 +129,7 @@ def organisation_detail_view(request, organisation_id):
 def contact_add_view(request, organisation_id):
     actor = Actor.from_request(request)
     organisation = selectors.get_organisation_for(actor=actor, organisation_id=organisation_id)
-    form = ContactPersonForm(request.POST, care_units=selectors.actor_care_units(actor=actor))
+    form = _contact_form(actor, organisation, request.POST)
     if form.is_valid():
         try:
             services.create_contact_person(
@@ -160,9 +170,11 @@ def _contact_page(request, contact, status=200, **forms):
     context = {
         "contact": contact,
         "form": forms.get("form")
-        or ContactPersonForm(
+        or _contact_form(
+            actor,
+            contact.organisation,
+            contact=contact,
             initial=ContactPersonForm.initial_for(contact),
-            care_units=selectors.actor_care_units(actor=actor),
         ),
         "merge_form": forms.get("merge_form")
         or ContactMergeForm(
@@ -178,7 +190,7 @@ def contact_edit_view(request, contact_id):
     contact = selectors.get_contact_person_for(actor=actor, contact_id=contact_id)
     if request.method != "POST":
         return _contact_page(request, contact)
-    form = ContactPersonForm(request.POST, care_units=selectors.actor_care_units(actor=actor))
+    form = _contact_form(actor, contact.organisation, request.POST, contact=contact)
     if form.is_valid():
         try:
             services.update_contact_person(

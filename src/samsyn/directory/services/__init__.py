@@ -6,7 +6,11 @@ between a case and an actor on the ground "unit membership", with the person.
 Care units are never created, changed or merged here.
 """
 
-from samsyn.directory.services._common import DirectoryError, may_edit_directory
+from samsyn.directory.services._common import (
+    DirectoryError,
+    login_memberships,
+    may_edit_directory,
+)
 from samsyn.directory.services.case_actors import end_case_actor, link_actor_to_case
 from samsyn.directory.services.contacts import (
     ContactData,
@@ -41,6 +45,7 @@ __all__ = [
     "end_case_actor",
     "import_directory_csv",
     "link_actor_to_case",
+    "login_memberships",
     "may_edit_directory",
     "merge_contact_persons",
     "merge_organisations",

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext_noop
 
 from samsyn.accounts.actor import Actor
 from samsyn.accounts.models import (
     EXTERNAL_ORGANISATION_TYPES,
+    EXTERNAL_ROLES,
+    Membership,
     Organisation,
     Role,
 )
@@ -53,6 +56,17 @@ def _require_editor(actor: Actor) -> None:
         raise DirectoryError(
             gettext_noop("Bara rehabkoordinatorer och verksamhetschefer kan ändra katalogen.")
         )
+
+
+def login_memberships(organisation: Organisation) -> QuerySet[Membership]:
+    """The memberships that let a login be a contact person's at `organisation`: active,
+    in an external role, of an active user."""
+    return Membership.objects.filter(
+        organisation=organisation,
+        is_active=True,
+        role__in=EXTERNAL_ROLES,
+        user__is_active=True,
+    )
 
 
 def _require_case_coordinator(actor: Actor, case: Case) -> None:

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext_noop
 
 from samsyn.accounts.actor import Actor
-from samsyn.accounts.models import Organisation
+from samsyn.accounts.models import Organisation, User
 from samsyn.audit.models import Action
 from samsyn.collaboration.models import ContactEvent
 from samsyn.consent.models import Consent
@@ -20,6 +20,7 @@ from samsyn.directory.services._common import (
     _finish_merge,
     _require_directory_org,
     _require_editor,
+    login_memberships,
 )
 from samsyn.directory.services.organisations import MergeReport
 
@@ -35,9 +36,42 @@ class ContactData:
     email: str = ""
     notes: str = ""
     care_unit: Organisation | None = None
+    user: User | None = None
 
 
-def _clean_contact(data: ContactData) -> dict:
+def _clean_login(
+    user: User | None, *, organisation: Organisation, current: ContactPerson | None
+) -> User | None:
+    """The contact person's Samsyn login: an active user with an active external role
+    at the contact's organisation, linked to no other active contact person. A consent
+    naming the contact person then covers that login only (consent.policy).
+
+    The membership is checked when the login is set or changed, so that editing other
+    fields of a contact whose login has since lost its role keeps the (narrower) link.
+    """
+    if user is None:
+        return None
+    if (current is None or current.user_id != user.pk) and not login_memberships(
+        organisation
+    ).filter(user=user).exists():
+        raise DirectoryError(
+            gettext_noop("Välj en inloggning med en aktiv extern roll vid aktören.")
+        )
+    # Lock the user row so that two requests cannot link one login twice (PostgreSQL).
+    list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+    others = ContactPerson.objects.active().filter(user=user)
+    if current is not None:
+        others = others.exclude(pk=current.pk)
+    if others.exists():
+        raise DirectoryError(
+            gettext_noop("Inloggningen är redan kopplad till en annan kontaktperson.")
+        )
+    return user
+
+
+def _clean_contact(
+    data: ContactData, *, organisation: Organisation, current: ContactPerson | None
+) -> dict:
     name = data.name.strip()
     if not name:
         raise DirectoryError(gettext_noop("Ange kontaktpersonens namn."))
@@ -53,6 +87,7 @@ def _clean_contact(data: ContactData) -> dict:
         "email": data.email.strip(),
         "notes": data.notes.strip(),
         "care_unit": data.care_unit,
+        "user": _clean_login(data.user, organisation=organisation, current=current),
     }
 
 
@@ -61,8 +96,8 @@ def create_contact_person(
 ) -> ContactPerson:
     _require_editor(actor)
     _require_directory_org(organisation)
-    values = _clean_contact(data)
     with transaction.atomic():
+        values = _clean_contact(data, organisation=organisation, current=None)
         contact = ContactPerson.objects.create(
             organisation=organisation, created_by=actor.user, **values
         )
@@ -83,8 +118,10 @@ def update_contact_person(
     if contact_person.merged_into_id is not None:
         raise DirectoryError(gettext_noop("Kontaktpersonen är sammanslagen med en annan."))
     _require_directory_org(contact_person.organisation)
-    values = _clean_contact(data)
     with transaction.atomic():
+        values = _clean_contact(
+            data, organisation=contact_person.organisation, current=contact_person
+        )
         changed = [k for k, v in values.items() if getattr(contact_person, k) != v]
         for key in changed:
             setattr(contact_person, key, values[key])
@@ -98,7 +135,11 @@ def merge_contact_persons(
     *, actor: Actor, keep: ContactPerson, duplicate: ContactPerson
 ) -> MergeReport:
     """Move case links, consents and contact events from `duplicate` to `keep` (both
-    at the same organisation), fill keep's empty fields and mark the duplicate merged."""
+    at the same organisation), fill keep's empty fields and mark the duplicate merged.
+
+    Keep's login stays; if keep has none it takes the duplicate's (a fill like the other
+    fields), so a login is still linked to one active contact person only.
+    """
     _require_editor(actor)
     if keep.pk == duplicate.pk:
         raise DirectoryError(gettext_noop("En kontaktperson kan inte slås samman med sig själv."))
