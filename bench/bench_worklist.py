@@ -1100,7 +1100,7 @@ CODE_FILES = (
     "src/samsyn/cases/selectors.py",
     "src/samsyn/cases/worklist.py",
     "src/samsyn/cases/views.py",
-    "src/samsyn/sickleave/rules.py",
+    "src/samsyn/sickleave/rules",
     "src/samsyn/sickleave/diagnoses.py",
     "src/samsyn/templates/cases/worklist.html",
     "src/samsyn/templates/cases/_cell.html",
@@ -1115,7 +1115,9 @@ def code_version() -> str:
     digest = hashlib.sha256()
     for name in CODE_FILES:
         path = PROJECT_DIR / name
-        digest.update(path.read_bytes() if path.exists() else b"")
+        files = sorted(path.glob("*.py")) if path.is_dir() else [path]
+        for file in files:
+            digest.update(file.read_bytes() if file.exists() else b"")
     try:
         commit = subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607

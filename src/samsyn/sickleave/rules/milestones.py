@@ -1,0 +1,144 @@
+"""Milestones: the dated rules of a sick period and their status relative to a date."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from samsyn.sickleave.rules.days import (
+    Interval,
+    _check_prior_days,
+    _day_to_date,
+    _normalise_covered,
+)
+from samsyn.sickleave.rules.occupations import Occupation
+from samsyn.sickleave.rules.texts import _rules_for
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+#: A milestone is "due" in the 7 calendar days up to and including its date.
+DUE_WINDOW_DAYS = 7
+
+STATUSES = ("upcoming", "due", "passed")
+REQUIREMENTS = ("required", "check", "info")
+
+
+@dataclass(frozen=True, slots=True)
+class Milestone:
+    """One dated step of the chain or of the certificate rules, with what to check.
+
+    ``status`` is relative to the ``at`` date the milestones were computed for (see the module
+    docstring); ``requirement`` is "required" (an obligation with a deadline), "check" (the
+    coordinator must find out whether it applies) or "info" (a change of assessment basis or a
+    consequence to tell the person about).
+    """
+
+    code: str
+    day: int
+    date: datetime.date
+    title: str
+    actor: str
+    action: str
+    source: str
+    status: str
+    requirement: str = "info"
+
+    def as_json(self) -> dict[str, object]:
+        """The command-line/API form: exactly these eight keys, the date in ISO format."""
+        return {
+            "code": self.code,
+            "day": self.day,
+            "date": self.date.isoformat(),
+            "title": self.title,
+            "actor": self.actor,
+            "action": self.action,
+            "source": self.source,
+            "status": self.status,
+        }
+
+
+def _parse_occupation(occupation: str) -> Occupation:
+    try:
+        return Occupation(occupation)
+    except ValueError:
+        valid = ", ".join(o.value for o in Occupation)
+        raise ValueError(
+            f"Okänd sysselsättning: {occupation!r}. Giltiga värden: {valid}."
+        ) from None
+
+
+def _status(when: datetime.date, at: datetime.date) -> str:
+    days_left = (when - at).days
+    if days_left < 0:
+        return "passed"
+    if days_left < DUE_WINDOW_DAYS:
+        return "due"
+    return "upcoming"
+
+
+def compute_milestones(
+    *,
+    start: datetime.date,
+    occupation: str,
+    expected_days: int | None = None,
+    at: datetime.date | None = None,
+    prior_days: int = 0,
+    covered: Sequence[Interval] | None = None,
+    first_day_certificate: bool = False,
+) -> list[Milestone]:
+    """The milestones of a sick period, sorted by day and then code.
+
+    ``start`` is the first day of the current sick period; ``occupation`` one of
+    :class:`Occupation` (``ValueError`` with a Swedish message otherwise); ``expected_days`` the
+    expected length (certificate prognosis or the coordinator's judgement) - it decides
+    ``employer_rtw_plan``: *required* from 60 days, *check* when unknown, absent under 60
+    (SFB 30 kap. 6 §); ``at`` the date statuses are relative to (default: today in
+    Europe/Stockholm); ``prior_days`` days of an earlier period added by sammanläggning
+    (SFB 27 kap. 51 §); ``covered`` the case's covered intervals (see :func:`day_to_date`);
+    ``first_day_certificate`` moves ``employer_certificate`` to day 1 (förstadagsintyg).
+    """
+    occ = _parse_occupation(occupation)
+    _check_prior_days(prior_days)
+    if expected_days is not None and expected_days < 0:
+        raise ValueError("Förväntad sjukskrivningslängd kan inte vara negativ.")
+    if at is None:
+        at = datetime.datetime.now(STOCKHOLM).date()
+    intervals = _normalise_covered(covered, start)
+
+    def date_of(day: int) -> datetime.date:
+        return _day_to_date(day, start, prior_days, intervals)
+
+    rules = _rules_for(
+        occ,
+        expected_days=expected_days,
+        first_day_certificate=first_day_certificate,
+        day21=date_of(21),
+    )
+    milestones = []
+    for code, day, title, actor, action, source, requirement in rules:
+        when = date_of(day)
+        milestones.append(
+            Milestone(
+                code=code,
+                day=day,
+                date=when,
+                title=title,
+                actor=actor,
+                action=action,
+                source=source,
+                status=_status(when, at),
+                requirement=requirement,
+            )
+        )
+    milestones.sort(key=lambda m: (m.day, m.code))
+    return milestones
+
+
+def next_milestone(milestones: Sequence[Milestone], at: datetime.date) -> Milestone | None:
+    """The first milestone (in the given order, normally by day) whose date is not before ``at``."""
+    for milestone in milestones:
+        if milestone.date >= at:
+            return milestone
+    return None
