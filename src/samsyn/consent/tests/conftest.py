@@ -7,3 +7,4 @@ from samsyn.consent.tests.fixtures import (  # noqa: F401
     patient_user,
     person,
 )
+from samsyn.consent.tests.matrix import world  # noqa: F401

@@ -1,107 +1,59 @@
-"""The authorization matrix: every view of the consent and collaboration work × every role
-× every consent state. A denied request is 403 or 404 and carries no personal data.
+"""The authorization matrix: every page of the consent, collaboration and directory work
+(and the external actors' case page) × every role × every consent state, read with GET.
+An allowed request is 200; a denied one is 403 or 404 and carries no personal data.
 
-Consent states (for the external roles the consent names their own organisation, except
-`other_organisation`): none, valid, expired, withdrawn, other_category (a consent in force
-that covers only `plan`), other_organisation (a valid consent naming another organisation).
+The consent states and the world are described in `matrix.py`. The POST-only endpoints
+answer GET with 405 for everyone (and no personal data); what they write, and who may,
+is the write matrix (test_authorization_matrix_writes.py).
+
+Expectations, from the views' role checks and their selectors:
+- care staff of the case's unit (coordinator, physician, unit manager) read the person's
+  pages; changing a consent is the coordinator's alone, the scanned consent any of them;
+- an external actor reads the case page while a consent in force names their organisation
+  for any category (`plan` alone shows nothing but the plan), and the messages (list,
+  thread, attachment) only while it covers `messages`;
+- the patient reads their own consents only (the other patient sees an empty page);
+- the directory is kept by coordinators and unit managers of any care unit (no patient
+  data in it); the administrator reaches no personal data at all.
 """
 
-from datetime import timedelta
-
 import pytest
-from django.urls import reverse
-from django.utils import timezone
+from django.urls import resolve, reverse
 
 from conftest import verified_client
-from samsyn.accounts.models import OrganisationType, Role
-from samsyn.accounts.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
-from samsyn.cases.tests.helpers import actor_for
-from samsyn.collaboration.models import Message, Thread
-from samsyn.consent import services as consent_services
-from samsyn.consent.tests.fixtures import give_consent
+from samsyn.collaboration import urls as collaboration_urls
+from samsyn.consent import urls as consent_urls
+from samsyn.consent.tests.matrix import (
+    CARE,
+    EDITORS,
+    EXTERNAL,
+    ROLES,
+    STATES,
+    body_of,
+    personal_data,
+    set_state,
+)
+from samsyn.directory import urls as directory_urls
 
 pytestmark = pytest.mark.django_db
 
-STATES = ["none", "valid", "expired", "withdrawn", "other_category", "other_organisation"]
-CARE = {"coordinator", "physician", "unit_manager"}
-EXTERNAL = {"employer", "fk_officer", "af_officer", "social_services"}
-ROLES = [
-    "coordinator",
-    "physician",
-    "unit_manager",
-    "outsider",
-    "employer",
-    "fk_officer",
-    "af_officer",
-    "social_services",
-    "patient",
-    "other_patient",
-    "admin",
-]
-ORG_TYPE = {
-    "employer": OrganisationType.EMPLOYER,
-    "fk_officer": OrganisationType.FK_OFFICE,
-    "af_officer": OrganisationType.AF_OFFICE,
-    "social_services": OrganisationType.SOCIAL_SERVICES,
+# Endpoints behind require_POST: 405 to a GET, whoever asks.
+POST_ONLY = {
+    "consent_withdraw",
+    "contact_add",
+    "directory_merge",
+    "contact_merge",
+    "case_actor_link",
+    "case_actor_end",
+    "harm_assessment",
 }
-VALID_CATEGORIES = ["contact", "work_capacity", "messages"]
-
-
-def _user(organisation, role, **kwargs):
-    return MembershipFactory(organisation=organisation, role=role, user=UserFactory(**kwargs)).user
-
-
-@pytest.fixture
-def world(unit, other_unit, coordinator, physician, person, case):
-    """One case, and one user per role; returns a builder that sets the consent state."""
-    orgs = {
-        role: OrganisationFactory(name=f"Aktör {role}", type=ORG_TYPE[role]) for role in EXTERNAL
-    }
-    users = {
-        "coordinator": coordinator,
-        "physician": physician,
-        "unit_manager": _user(unit, Role.UNIT_MANAGER),
-        "outsider": _user(other_unit, Role.COORDINATOR),
-        "admin": _user(unit, Role.ADMIN),
-    }
-    for role, org in orgs.items():
-        users[role] = _user(org, role)
-    patient = UserFactory(person=person)
-    MembershipFactory(user=patient, organisation=unit, role=Role.PATIENT)
-    users["patient"] = patient
-    from samsyn.people.tests.factories import PersonFactory
-
-    stranger = PersonFactory(care_unit=unit)
-    other_patient = UserFactory(person=stranger)
-    MembershipFactory(user=other_patient, organisation=unit, role=Role.PATIENT)
-    users["other_patient"] = other_patient
-    elsewhere = OrganisationFactory(name="Helt Annan Aktör AB", type=OrganisationType.EMPLOYER)
-    return {"case": case, "person": person, "orgs": orgs, "users": users, "elsewhere": elsewhere}
-
-
-def set_state(world, role, state, coordinator):
-    """Record the consent of `state` for the role's organisation; the thread it may read."""
-    person, case = world["person"], world["case"]
-    org = world["orgs"].get(role, world["orgs"]["employer"])
-    today = timezone.localdate()
-    thread = None
-    if state == "none":
-        return None, thread
-    recipient = world["elsewhere"] if state == "other_organisation" else org
-    categories = ["plan"] if state == "other_category" else VALID_CATEGORIES
-    start, end = today - timedelta(days=10), None
-    if state == "expired":
-        start, end = today - timedelta(days=40), today - timedelta(days=1)
-    consent = give_consent(coordinator, person, recipient, categories, start=start, end=end)
-    if state == "withdrawn":
-        consent_services.withdraw_consent(actor=actor_for(coordinator), consent=consent, how="oral")
-    thread = Thread.objects.create(
-        case=case, party=org, subject="Avstämning", created_by=coordinator
-    )
-    Message.objects.create(
-        thread=thread, author=coordinator, organisation=case.unit, body="Hej! Hur går det?"
-    )
-    return consent, thread
+DOWNLOADS = {"consent_document", "attachment"}
+# Every route of the issue's url modules, and the external actors' case page.
+ALL_VIEWS = {
+    f"{module.app_name}:{pattern.name}"
+    for module in (directory_urls, consent_urls, collaboration_urls)
+    for pattern in module.urlpatterns
+} | {"cases:shared_case"}
 
 
 def expected(view: str, role: str, state: str) -> bool:
@@ -109,56 +61,93 @@ def expected(view: str, role: str, state: str) -> bool:
     # A consent in force for `plan` only still shows the case, with nothing but the plan.
     external_case = role in EXTERNAL and state in {"valid", "other_category"}
     care = role in CARE
+    keeps_directory = role in EDITORS
     return {
         "home_lists_case": external_case,
         "shared_case": external_case,
         "consent_registry": care,
+        "consent_change": role == "coordinator",
+        "consent_document": care,
         "my_consents": role in {"patient", "other_patient"},
         "threads": care or external_sees,
         "thread": care or external_sees,
+        "attachment": care or external_sees,
+        # Försäkringskassan's requests page: the officer's own office's requests only.
+        "fk_requests": role == "fk_officer",
         "case_actors": care,
         "contacts": care,
-        "directory": role in {"coordinator", "unit_manager", "outsider"},
+        "directory": keeps_directory,
+        "directory_create": keeps_directory,
+        "directory_import": keeps_directory,
+        "directory_detail": keeps_directory,
+        "contact_edit": keeps_directory,
     }[view]
 
 
-def urls(world, thread):
+def urls(world, scene) -> dict[str, str]:
     case, person = world["case"], world["person"]
+    org, contact = world["orgs"]["employer"], world["contact"]
     result = {
         "shared_case": reverse("cases:shared_case", args=[case.pk]),
         "consent_registry": reverse("consent:person", args=[person.pk]),
         "my_consents": reverse("consent:mine"),
         "threads": reverse("collaboration:threads", args=[case.pk]),
-        "case_actors": reverse("directory:case_actors", args=[case.pk]),
         "contacts": reverse("collaboration:contacts", args=[case.pk]),
+        "fk_requests": reverse("collaboration:fk_requests"),
+        "case_actors": reverse("directory:case_actors", args=[case.pk]),
+        "case_actor_link": reverse("directory:case_actor_link", args=[case.pk]),
+        "case_actor_end": reverse("directory:case_actor_end", args=[case.pk, world["link"].pk]),
         "directory": reverse("directory:index"),
+        "directory_create": reverse("directory:create"),
+        "directory_import": reverse("directory:import"),
+        "directory_detail": reverse("directory:detail", args=[org.pk]),
+        "contact_add": reverse("directory:contact_add", args=[org.pk]),
+        "directory_merge": reverse("directory:merge", args=[org.pk]),
+        "contact_edit": reverse("directory:contact_edit", args=[contact.pk]),
+        "contact_merge": reverse("directory:contact_merge", args=[contact.pk]),
     }
-    if thread is not None:
-        result["thread"] = reverse("collaboration:thread", args=[thread.pk])
+    if scene.consent is not None:
+        result["consent_change"] = reverse("consent:change", args=[scene.consent.pk])
+        result["consent_withdraw"] = reverse("consent:withdraw", args=[scene.consent.pk])
+        result["consent_document"] = reverse("consent:document", args=[scene.consent.pk])
+    if scene.thread is not None:
+        result["thread"] = reverse("collaboration:thread", args=[scene.thread.pk])
+        result["attachment"] = reverse("collaboration:attachment", args=[scene.attachment.pk])
+        result["harm_assessment"] = reverse("collaboration:harm_assessment", args=[scene.thread.pk])
     return result
 
 
 @pytest.mark.parametrize("state", STATES)
 @pytest.mark.parametrize("role", ROLES)
-def test_matrix(world, role, state, coordinator):
-    _consent, thread = set_state(world, role, state, coordinator)
+def test_matrix(world, role, state):
+    scene = set_state(world, role, state)
     person = world["person"]
     client = verified_client(world["users"][role])
-    personal = [person.family_name, person.personnummer[:8]]
+    personal = personal_data(person)
 
     home = client.get("/").content.decode()
     listed = reverse("cases:shared_case", args=[world["case"].pk]) in home
     assert listed == expected("home_lists_case", role, state), home[:200]
 
-    for view, url in urls(world, thread).items():
+    views = urls(world, scene)
+    if scene.consent is not None:  # the states with a consent (and a thread) reach all
+        assert {resolve(url).view_name for url in views.values()} == ALL_VIEWS
+    for view, url in views.items():
         response = client.get(url)
-        body = response.content.decode()
-        if expected(view, role, state):
-            assert response.status_code == 200, (view, role, state, response.status_code)
+        body = body_of(response)
+        where = (view, role, state, response.status_code)
+        if view in POST_ONLY:
+            assert response.status_code == 405, where
+            for value in personal:
+                assert value not in body, where
+        elif expected(view, role, state):
+            assert response.status_code == 200, where
+            if view in DOWNLOADS:
+                assert person.family_name in body, where  # the file itself
             if view == "shared_case" and state == "other_category":
                 assert "Arbetsförmåga och sjukskrivning" not in body
                 assert "070-1234567" not in body
         else:
-            assert response.status_code in {403, 404}, (view, role, state, response.status_code)
+            assert response.status_code in {403, 404}, where
             for value in personal:
-                assert value not in body, (view, role, state)
+                assert value not in body, where
