@@ -185,3 +185,35 @@ def save_worklist_preference(
     pref.show_personal_data = show_personal_data
     pref.save(update_fields=["columns", "show_personal_data"])
     return pref
+
+
+def open_case_for_request(*, actor: Actor, person: Person, unit) -> Case:
+    """Försäkringskassan asks about a certificate of a person the unit has no open case
+    for: open one with no responsible coordinator, so that the question reaches the
+    unit's worklist (110 kap. 31 § SFB; ground legal duty). Returns the open case."""
+    if actor.role != Role.FK_OFFICER or actor.user is None:
+        raise CaseError(gettext_noop("Bara Försäkringskassan kan ställa frågor om intyg."))
+    existing = Case.objects.open().filter(person=person, unit=unit).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            case = Case.objects.create(person=person, unit=unit, opened_by=actor.user)
+            CaseStatusChange.objects.create(
+                case=case,
+                status=CaseStatus.NONE,
+                created_by=actor.user,
+                note="Ärendet öppnat av en fråga från Försäkringskassan",
+            )
+            auditor.record(
+                actor=actor,
+                action=Action.CREATE,
+                ground=Ground.LEGAL_DUTY,
+                object_type="case",
+                object_id=case.pk,
+                person_id=person.pk,
+                extra={"reason": "fk_request"},
+            )
+    except IntegrityError:  # opened by someone else at the same moment
+        return Case.objects.open().get(person=person, unit=unit)
+    return case

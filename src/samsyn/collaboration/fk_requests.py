@@ -28,7 +28,7 @@ from samsyn.accounts.models import Role
 from samsyn.audit import auditor
 from samsyn.audit.auditor import Access
 from samsyn.audit.models import Action, Ground
-from samsyn.cases.models import Case
+from samsyn.cases import services as case_services
 from samsyn.collaboration import services
 from samsyn.collaboration.legal import request_facts
 from samsyn.collaboration.models import HarmAssessment, Message, Thread, ThreadKind
@@ -66,7 +66,7 @@ def _certificate_for(number: str, signed_on: date) -> Certificate | None:
             signed_at__gte=start,
             signed_at__lt=end,
         )
-        .select_related("person")
+        .select_related("person", "care_unit")
         .order_by("-signed_at")
         .first()
     )
@@ -83,6 +83,7 @@ def start_fk_request(
     answer_by: date,
 ) -> Thread:
     """Försäkringskassan asks the unit about a certificate it received; no consent needed.
+    Without an open case at the certificate's unit, one is opened (no responsible yet).
 
     The personnummer is only used to find the certificate: it is never stored in the
     request, logged or put in a URL.
@@ -96,16 +97,9 @@ def start_fk_request(
                 "Det finns inget läkarintyg för sjukpenning från den dagen för personnumret."
             )
         )
-    case = (
-        Case.objects.open()
-        .filter(person_id=certificate.person_id, unit_id=certificate.care_unit_id)
-        .select_related("person", "unit")
-        .first()
+    case = case_services.open_case_for_request(
+        actor=actor, person=certificate.person, unit=certificate.care_unit
     )
-    if case is None:
-        raise MessageError(
-            gettext_noop("Vårdenheten har inget pågående ärende för intyget i Samsyn.")
-        )
     return services.start_thread(
         actor=actor,
         case=case,

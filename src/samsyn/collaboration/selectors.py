@@ -262,7 +262,9 @@ def messages_of(*, thread: Thread) -> list[Message]:
     """The thread's messages with authors, attachments and read receipts (thread from
     `thread_for`)."""
     return list(
-        thread.messages.select_related("author", "organisation").prefetch_related(
+        thread.messages.select_related(
+            "author", "organisation", "harm_assessment"
+        ).prefetch_related(
             "attachments",
             Prefetch(
                 "reads", queryset=MessageRead.objects.select_related("user").order_by("read_at")

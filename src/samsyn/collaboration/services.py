@@ -327,6 +327,13 @@ def _notify_other_side(actor: Actor, thread: Thread) -> None:
     path = reverse("collaboration:thread", args=[thread.pk])
     if _is_external(actor):
         users = [thread.case.responsible] if thread.case.responsible_id else []
+        if not users:  # no responsible coordinator yet: the unit's coordinators
+            users = User.objects.filter(
+                is_active=True,
+                memberships__organisation_id=thread.case.unit_id,
+                memberships__role=Role.COORDINATOR,
+                memberships__is_active=True,
+            ).distinct()
     else:
         users = party_readers(thread)
     notify(users=[u for u in users if u.pk != actor.user.pk], path=path)

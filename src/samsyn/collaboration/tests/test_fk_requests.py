@@ -212,7 +212,6 @@ REQUEST_ERRORS = {
     "AG7804 certificate": (
         "Det finns inget läkarintyg för sjukpenning från den dagen för personnumret."
     ),
-    "no open case": "Vårdenheten har inget pågående ärende för intyget i Samsyn.",
 }
 
 
@@ -236,16 +235,6 @@ def test_a_request_that_finds_no_certificate_or_case_is_refused_and_keeps_input(
             signed=datetime.combine(day, time(11), STOCKHOLM),
             type_="AG7804",
         )
-    elif error == "no open case":
-        person = PersonFactory(care_unit=unit, given_name="Utan", family_name="Ärende")
-        certify(
-            physician,
-            person,
-            day,
-            day + timedelta(days=14),
-            signed=datetime.combine(day, time(8), STOCKHOLM),
-        )
-        number = person.formatted_personnummer
     data = request_data(
         person, day, personnummer=number, subject="Min rubrik", body="Min egen frågetext"
     )
@@ -646,3 +635,60 @@ def test_the_answer_to_its_request_counts_as_unread_for_the_fk_officer(
         actor=officer, thread=selectors.thread_for(actor=officer, thread_id=thread.pk)
     )
     assert selectors.unread_count(actor=officer) == 0
+
+
+def test_fk_sees_a_refusal_as_no_disclosure_and_an_answer_as_legal_duty(
+    fk_user, coordinator, case, certificate
+):
+    care = actor_for(coordinator)
+    refused = file_request(fk_user, case, certificate, subject="Första frågan")
+    fk_requests.record_harm_assessment(
+        actor=care, thread=refused, disclose=False, reasoning=REASONING
+    )
+    answered = file_request(fk_user, case, certificate, subject="Andra frågan")
+    fk_requests.record_harm_assessment(
+        actor=care, thread=answered, disclose=True, reasoning=REASONING
+    )
+    services.post_message(actor=care, thread=answered, body="Svar på frågan.")
+    fk = verified_client(fk_user)
+
+    page = fk.get(thread_url(refused)).content.decode()
+    assert "inga uppgifter om personen lämnades" in page
+    assert "inte med stöd av samtycke" not in page
+    page = fk.get(thread_url(answered)).content.decode()
+    assert "inte med stöd av samtycke" in page
+    assert "inga uppgifter om personen lämnades" not in page
+
+
+def test_a_request_about_a_person_without_an_open_case_opens_one_for_the_unit(
+    fk_client, physician, unit, coordinator, django_capture_on_commit_callbacks
+):
+    coordinator.email = "anna@vc.example"
+    coordinator.save()
+    person = PersonFactory(care_unit=unit, given_name="Utan", family_name="Ärende")
+    day = signed_day()
+    certify(
+        physician,
+        person,
+        day,
+        day + timedelta(days=14),
+        signed=datetime.combine(day, time(8), STOCKHOLM),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = fk_client.post(FK_REQUESTS, request_data(person, day))
+    assert response.status_code == 302
+    case = person.cases.get()
+    assert case.is_open
+    assert case.unit_id == unit.pk
+    assert case.responsible_id is None
+    assert Thread.objects.get().case == case
+    opened = AccessEvent.objects.get(object_type="case", action=Action.CREATE)
+    assert opened.ground == Ground.LEGAL_DUTY
+    assert selectors.unanswered_fk_questions_for_units([unit.pk]) == {person.pk: 1}
+    # No responsible coordinator yet: the unit's coordinators get the content-free e-mail.
+    assert [m.to for m in mail.outbox] == [["anna@vc.example"]]
+    assert "Utan" not in mail.outbox[0].body
+    # A second request reuses the open case.
+    fk_client.post(FK_REQUESTS, request_data(person, day, subject="Igen"))
+    assert person.cases.count() == 1
+    assert Thread.objects.count() == 2
