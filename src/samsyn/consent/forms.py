@@ -81,29 +81,40 @@ class ConsentForm(forms.Form):
 
 
 class ConsentChangeForm(ConsentForm):
-    """A new version of a consent: same person and recipient."""
+    """A new version of a consent: same person and recipient.
 
-    def __init__(self, *args, consent=None, **kwargs):
-        if consent is not None and "initial" not in kwargs and not args:
-            kwargs["initial"] = {
+    Every field starts from the current version, so a coordinator who changes one thing
+    keeps the rest (above all the named contact person: leaving it out would widen the
+    consent to the whole organisation). The scanned document is kept unless a new one is
+    uploaded. The end date is required: `change_consent` has no default for it.
+    """
+
+    def __init__(self, *args, consent, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
                 "recipient": consent.recipient_id,
                 "contact_person": consent.contact_person_id,
-                "categories": consent.categories,
+                "categories": list(consent.categories),
                 "purpose": consent.purpose,
-                "valid_from": timezone.localdate(),
+                "valid_from": consent.valid_from,
                 "valid_to": consent.valid_to,
                 "given_how": consent.given_how,
-                "given_on": timezone.localdate(),
-            }
+                "given_on": consent.given_on,
+            },
+        )
         super().__init__(*args, **kwargs)
-        del self.fields["document"]
         self.fields["recipient"].disabled = True
-        if consent is not None:
-            self.fields["recipient"].initial = consent.recipient_id
-            self.fields["contact_person"].queryset = self.fields["contact_person"].queryset.filter(
-                organisation_id=consent.recipient_id
-            )
+        self.fields["recipient"].initial = consent.recipient_id
+        self.fields["contact_person"].queryset = self.fields["contact_person"].queryset.filter(
+            organisation_id=consent.recipient_id
+        )
         self.fields["valid_to"].required = True
+        self.fields["valid_to"].help_text = _("Ett samtycke kan gälla i högst två år.")
+        if consent.document:
+            self.fields["document"].help_text = _(
+                "Lämna tomt för att behålla det inskannade samtycket som finns."
+            )
 
 
 class WithdrawForm(forms.Form):

@@ -17,7 +17,8 @@ The grounds of a yes are a closed set (they match `audit.models.Ground`):
 Everything else is denied, with the rule that denied it.
 
 Time: a consent is in force from the start of `valid_from` to the end of `valid_to`
-(Europe/Stockholm); a withdrawal or replacement ends it at that very instant.
+(Europe/Stockholm); a withdrawal or replacement ends it at that very instant, and a
+new version of a changed consent applies from the instant it was recorded.
 """
 
 from __future__ import annotations
@@ -147,6 +148,9 @@ class ConsentFacts:
     contact_user_id: object = None  # a named contact person's login: only they may read
     withdrawn_at: datetime | None = None
     replaced_at: datetime | None = None
+    # A new version of a changed consent applies from when it was recorded, never earlier
+    # (its valid_from may be the original's); None for a first version.
+    version_from: datetime | None = None
 
     @property
     def starts_at(self) -> datetime:
@@ -166,7 +170,7 @@ class ConsentFacts:
             return Rule.WITHDRAWN
         if self.replaced_at is not None and at >= self.replaced_at:
             return Rule.EXPIRED
-        if at < self.starts_at:
+        if at < self.starts_at or (self.version_from is not None and at < self.version_from):
             return Rule.NOT_YET_VALID
         if at >= self.expires_at:
             return Rule.EXPIRED

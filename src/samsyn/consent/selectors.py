@@ -63,9 +63,13 @@ def consent_facts(
         "contact_person__user_id",
         "withdrawn_at",
         "replaced_at",
+        "replaces_id",
+        "created_at",
     )
     facts: dict[object, list[ConsentFacts]] = defaultdict(list)
-    for pk, person, unit, recipient, cats, start, end, user, withdrawn, replaced in rows:
+    for row in rows:
+        pk, person, unit, recipient, cats, start, end, user, withdrawn, replaced = row[:10]
+        replaces, created = row[10:]
         facts[person].append(
             ConsentFacts(
                 id=pk,
@@ -78,6 +82,7 @@ def consent_facts(
                 contact_user_id=user,
                 withdrawn_at=withdrawn,
                 replaced_at=replaced,
+                version_from=created if replaces is not None else None,
             )
         )
     return facts
@@ -219,12 +224,14 @@ def consent_rows(consents: Iterable[Consent], now: datetime | None = None) -> li
 
 
 def consents_for_person(*, actor: Actor, person) -> list[ConsentRow]:
-    """Every consent version of the person at the actor's units (care staff) or their own
-    (the patient). Logged as a read of the person's consents."""
+    """Every consent version of the person at the actor's units (care staff), or for the
+    patient their own consents, the current version of each only (a replaced version is
+    history for the registry, not a consent of its own). Logged as a read of the person's
+    consents."""
     if actor.role == "patient":
         if actor.user is None or actor.user.person_id != person.pk:
             raise Http404
-        ground, scope = Ground.OWN_RECORD, Q()
+        ground, scope = Ground.OWN_RECORD, Q(replaced_at__isnull=True)
     elif actor.care_unit_ids():
         if person.care_unit_id not in actor.care_unit_ids():
             raise Http404

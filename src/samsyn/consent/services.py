@@ -159,8 +159,12 @@ def change_consent(
     given_how: str,
     given_on: date | None = None,
     contact_person: ContactPerson | None = None,
+    document: UploadedFile | None = None,
 ) -> Consent:
-    """A change is a new version: the old one ends now and points to the new one."""
+    """A change is a new version: the old one ends now and points to the new one.
+
+    The new version keeps the old one's scanned document unless `document` replaces it.
+    """
     _require_coordinator(actor, consent.person)
     if consent.withdrawn_at is not None or consent.replaced_at is not None:
         raise ConsentError(gettext_noop("Ett återkallat eller ersatt samtycke kan inte ändras."))
@@ -173,6 +177,7 @@ def change_consent(
         valid_to=valid_to,
         given_how=given_how,
     )
+    _check_document(document)
     now = timezone.now()
     with transaction.atomic():
         old = Consent.objects.select_for_update().get(pk=consent.pk)
@@ -193,7 +198,7 @@ def change_consent(
             valid_to=valid_to,
             given_how=given_how,
             given_on=given_on or timezone.localdate(),
-            document=old.document,
+            document=document if document is not None else old.document,
             recorded_by=actor.user,
             replaces=old,
         )

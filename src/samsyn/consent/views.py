@@ -54,8 +54,11 @@ def person_consents_view(request, person_id):
 def consent_change_view(request, consent_id):
     actor = Actor.from_request(request)
     consent = selectors.get_consent_for(actor=actor, consent_id=consent_id)
-    form = ConsentChangeForm(request.POST or None, consent=consent)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
+        form = ConsentChangeForm(request.POST, request.FILES, consent=consent)
+    else:
+        form = ConsentChangeForm(consent=consent)
+    if form.is_bound and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "recipient"}
         try:
             services.change_consent(actor=actor, consent=consent, **data)
@@ -81,10 +84,20 @@ def consent_withdraw_view(request, consent_id):
     except services.ConsentError as exc:
         messages.error(request, _(str(exc)))
     else:
-        messages.success(request, _("Samtycket är återkallat och gäller inte längre."))
+        messages.success(request, _withdrawn_message(actor, consent))
     if actor.role == Role.PATIENT:
         return redirect("consent:mine")
     return redirect("consent:person", person_id=consent.person_id)
+
+
+def _withdrawn_message(actor, consent) -> str:
+    if actor.role != Role.PATIENT:
+        return _("Samtycket är återkallat och gäller inte längre.")
+    return _(
+        "Du har tagit tillbaka samtycket. %(name)s får inte längre ta del av de uppgifter om "
+        "dig som samtycket gällde. Om du vill lämna ett nytt samtycke kan du prata med din "
+        "rehabkoordinator."
+    ) % {"name": consent.recipient.name}
 
 
 @role_required(*CARE)

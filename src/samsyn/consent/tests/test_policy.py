@@ -205,6 +205,32 @@ def test_a_replaced_version_stops_and_the_new_version_decides():
     assert d.rule == Rule.CATEGORY
 
 
+def test_a_new_version_never_applies_before_it_was_recorded():
+    # The original covered contact from 2026-11-01; on 2026-11-10 12:00 it was changed to
+    # add work capacity, keeping valid_from 2026-11-01.
+    changed = at(2026, 11, 10, 12)
+    old = consent(id="old", categories=frozenset({"contact"}), replaced_at=changed)
+    new = consent(
+        id="new",
+        categories=frozenset({"contact", "work_capacity"}),
+        version_from=changed,
+    )
+    before = at(2026, 11, 5)
+    d = decide(
+        party=HR, act=Act.READ, category="work_capacity", case=CASE, consents=[old, new], at=before
+    )
+    assert not d.allowed
+    assert d.rule == Rule.CATEGORY
+    d = decide(
+        party=HR, act=Act.READ, category="contact", case=CASE, consents=[old, new], at=before
+    )
+    assert d.consent_id == "old"
+    d = decide(
+        party=HR, act=Act.READ, category="work_capacity", case=CASE, consents=[old, new], at=changed
+    )
+    assert d.consent_id == "new"
+
+
 def test_another_organisation_is_not_covered():
     other = Party(organisation_id=OTHER_ORG, role="employer")
     d = decide(
