@@ -37,6 +37,10 @@ class ConsentForm(forms.Form):
         choices=Category.choices,
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Välj minst en uppgiftskategori.")},
+        help_text=_(
+            "Dela diagnosen bara om personen uttryckligen vill det. En arbetsgivare behöver "
+            "veta vad personen kan och inte kan göra, inte diagnosen."
+        ),
     )
     purpose = forms.CharField(
         label=_("Syfte"),
