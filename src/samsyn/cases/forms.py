@@ -107,8 +107,15 @@ class CaseStatusForm(forms.Form):
     note = forms.CharField(label=_("Kommentar"), required=False, max_length=500)
 
 
+class UserChoiceField(forms.ModelChoiceField):
+    """Users by name, never by username."""
+
+    def label_from_instance(self, obj: User) -> str:
+        return obj.display_name
+
+
 class CaseHandOverForm(forms.Form):
-    responsible = forms.ModelChoiceField(label=_("Ny ansvarig"), queryset=User.objects.none())
+    responsible = UserChoiceField(label=_("Ny ansvarig"), queryset=User.objects.none())
 
     def __init__(self, *args, coordinators=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -278,12 +278,28 @@ def worklist_rows(*, actor: Actor, on: date) -> list[wl.Row]:
             gc.enable()
 
 
+def _current_sick_leaves(actor: Actor, units: list, on: date):
+    """The sick-leave cases on the actor's worklist: current at the units, and for a
+    physician only those whose current certificate they signed."""
+    sick_leaves = SickLeaveCase.objects.at_units(units).current(on, actor.organisation.recent_days)
+    if actor.role == Role.PHYSICIAN:
+        sick_leaves = sick_leaves.filter(physician=actor.user)
+    return sick_leaves
+
+
+def count_current_sick_leaves(*, actor: Actor, on: date) -> int:
+    """How many persons have a current sick-leave case on the actor's worklist (the start
+    page). A count carries no personal data and is not logged."""
+    units = care_unit_ids(actor)
+    if not units:
+        return 0
+    return _current_sick_leaves(actor, units, on).values("person_id").distinct().count()
+
+
 def _worklist_rows(actor: Actor, units: list, on: date) -> list[wl.Row]:
     unit = actor.organisation
     labels = _Labels()
-    sick_leaves = SickLeaveCase.objects.at_units(units).current(on, unit.recent_days)
-    if actor.role == Role.PHYSICIAN:
-        sick_leaves = sick_leaves.filter(physician=actor.user)
+    sick_leaves = _current_sick_leaves(actor, units, on)
     cases = (
         Case.objects.open()
         .at_units(units)
@@ -364,6 +380,7 @@ class PersonOverview:
     milestones: list[rules.Milestone] = field(default_factory=list)
     show_diagnosis: bool = True
     degree_today: int | None = None
+    occupation_label: str = ""
     consents: list = field(default_factory=list)
     statements: list = field(default_factory=list)
 
@@ -398,6 +415,8 @@ def person_overview(*, actor: Actor, person: Person, on: date) -> PersonOverview
     if current is not None:
         overview.milestones = _milestones_for(current, open_case, on)
         overview.degree_today = current.degree_on(on)
+        occupation = current.occupation
+        overview.occupation_label = str(dict(Occupation.choices).get(occupation, occupation))
     overview.consents = _consent_summary(actor, person)
     if open_case is not None:
         overview.statements = statements_for_case(actor=actor, case=open_case)

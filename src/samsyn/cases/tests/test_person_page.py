@@ -1,3 +1,4 @@
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -90,3 +91,45 @@ def test_physician_cannot_change_case(physician_client, coordinator_client, pers
     assert response.status_code == 403
     case.refresh_from_db()
     assert case.status == CaseStatus.NONE
+
+
+def _history(page: str) -> list[str]:
+    block = page.split("Statushistorik", 1)[1].split("</ul>", 1)[0]
+    return [re.sub(r"\s+", " ", item).strip() for item in re.findall(r"<li>(.*?)</li>", block)]
+
+
+@pytest.mark.django_db
+def test_status_history_reads_as_sentences_without_empty_dashes(coordinator_client, person):
+    coordinator_client.post(reverse("cases:case_open", args=[person.pk]))
+    case = person.cases.get()
+    status_url = reverse("cases:case_status", args=[case.pk])
+    coordinator_client.post(status_url, {"status": "contacted"})
+    coordinator_client.post(status_url, {"status": "active", "note": "Ringt patienten"})
+    coordinator_client.post(status_url, {"status": "none"})
+    page = coordinator_client.get(reverse("cases:person", args=[person.pk])).content.decode()
+    assert _history(page) == [
+        "2026-11-22 10:00 Ingen status (Anna Koordinator)",
+        "2026-11-22 10:00 Status: Aktiv – Ringt patienten (Anna Koordinator)",
+        "2026-11-22 10:00 Status: Kontaktad (Anna Koordinator)",
+        "2026-11-22 10:00 Ärendet öppnat (Anna Koordinator)",
+    ]
+
+
+@pytest.mark.django_db
+def test_occupation_shows_its_label_not_its_code(coordinator_client, person):
+    page = coordinator_client.get(reverse("cases:person", args=[person.pk])).content.decode()
+    assert "<dt>Sysselsättning</dt><dd>Nuvarande arbete</dd>" in page
+    assert "nuvarande_arbete" not in page
+
+
+@pytest.mark.django_db
+def test_hand_over_lists_coordinators_by_name(
+    coordinator_client, coordinator, colleague_same_unit, person
+):
+    coordinator_client.post(reverse("cases:case_open", args=[person.pk]))
+    page = coordinator_client.get(reverse("cases:person", args=[person.pk])).content.decode()
+    handover = page.split("Lämna över", 1)[1].split("</form>", 1)[0]
+    options = re.findall(r"<option value=\"[^\"]+\"[^>]*>([^<]*)</option>", handover)
+    assert options == ["Erik Kollega", "Anna Koordinator"]  # by family name
+    assert coordinator.username not in handover
+    assert colleague_same_unit.username not in handover

@@ -14,6 +14,7 @@ from samsyn.accounts.models import Membership, Organisation, OrganisationType, R
 from samsyn.cases import services as case_services
 from samsyn.cases.models import Case
 from samsyn.collaboration import fk_requests, statements
+from samsyn.collaboration import selectors as collab_selectors
 from samsyn.collaboration import services as collab
 from samsyn.collaboration.models import Channel, CoordinationPart, FkTopic, Purpose, ThreadKind
 from samsyn.consent import services as consent_services
@@ -329,14 +330,20 @@ def _fk_requests(coordinator: Actor, fk: Organisation, cases: list[Case], today:
             disclose=True,
             reasoning="Uppgifterna gäller arbetsförmågan i intyget och kan lämnas utan men.",
         )
-        collab.post_message(
-            actor=coordinator,
-            thread=threads[0],
-            body=(
-                "Arbetsförmågan bedöms vara nedsatt till hälften i allt arbete "
-                "de närmaste fyra veckorna."
-            ),
+        _reply(
+            coordinator,
+            threads[0],
+            "Arbetsförmågan bedöms vara nedsatt till hälften i allt arbete "
+            "de närmaste fyra veckorna.",
         )
+
+
+def _reply(actor: Actor, thread, body: str) -> None:
+    """Answer in a thread as the app does: open it (which marks what the actor has not
+    read yet as read), then post."""
+    thread = collab_selectors.thread_for(actor=actor, thread_id=thread.pk)
+    collab.mark_read(actor=actor, thread=thread)
+    collab.post_message(actor=actor, thread=thread, body=body)
 
 
 def _links(coordinator: Actor, case: Case, links: list, today: date) -> None:
@@ -400,10 +407,10 @@ def _threads(coordinator: Actor, case: Case, employer, fk, today: date) -> None:
         subject="Återgång i arbete",
         body="Hej! Lena vill gärna börja på halvtid om två veckor. Går det att ordna?",
     )
-    collab.post_message(
-        actor=_actor("hr.nordbygg", Role.EMPLOYER),
-        thread=thread,
-        body="Ja, vi kan erbjuda lättare uppgifter i verkstaden förmiddagar.",
+    _reply(
+        _actor("hr.nordbygg", Role.EMPLOYER),
+        thread,
+        "Ja, vi kan erbjuda lättare uppgifter i verkstaden förmiddagar.",
     )
     collab.start_thread(
         actor=coordinator,

@@ -222,6 +222,7 @@ def build_region(*, persons: int = 50) -> list[DemoLogin]:
     ordered = [patient_person] + sorted(
         (p for p in everyone if p.pk != patient_person.pk), key=lambda p: p.personnummer
     )
-    build_sick_leave(today=timezone.localdate(), persons=ordered)
-    build_collaboration(today=timezone.localdate(), unit=unit)
+    now = timezone.now()
+    build_sick_leave(today=timezone.localdate(now), persons=ordered, now=now)
+    build_collaboration(today=timezone.localdate(now), unit=unit)
     return logins

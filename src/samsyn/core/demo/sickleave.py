@@ -80,8 +80,16 @@ PATTERNS = [
 ]
 
 
-def _signed(day: date, rng: random.Random) -> datetime:
-    return datetime.combine(day, time(8 + rng.randint(0, 8), rng.randint(0, 59)), STOCKHOLM)
+def _signed(day: date, rng: random.Random, now: datetime) -> datetime:
+    """When the certificate was signed: on its first day, during office hours, never
+    after `now`. An extension starting later (or a time still to come today) was signed
+    ahead, at the same time of day on the latest day at which that time has passed."""
+    at = time(8 + rng.randint(0, 8), rng.randint(0, 59))
+    signed = datetime.combine(day, at, STOCKHOLM)
+    if signed <= now:
+        return signed
+    signed = datetime.combine(now.astimezone(STOCKHOLM).date(), at, STOCKHOLM)
+    return signed if signed <= now else signed - timedelta(days=1)
 
 
 def _certificate_plan(start: date, total: int, degrees: list[int], gap: int, rng):
@@ -102,7 +110,9 @@ def _certificate_plan(start: date, total: int, degrees: list[int], gap: int, rng
     return plans
 
 
-def build_sick_leave(*, today: date, persons: list[Person]) -> None:
+def build_sick_leave(*, today: date, persons: list[Person], now: datetime) -> None:
+    """Certificates for the persons, some starting up to three days after `today`, but
+    none signed after `now`."""
     if Certificate.objects.exists():
         return
     rng = random.Random(2026)  # noqa: S311 - demo data only
@@ -140,11 +150,12 @@ def build_sick_leave(*, today: date, persons: list[Person]) -> None:
                 "M54.5",
                 occupation,
                 rng,
+                now,
             )
         for cert_start, cert_end, degree in _certificate_plan(start, total, degrees, gap, rng):
             if cert_start > today + timedelta(days=3):
                 break
-            _register(physician, person, cert_start, cert_end, degree, code, occupation, rng)
+            _register(physician, person, cert_start, cert_end, degree, code, occupation, rng, now)
         if index % 9 == 3:  # a replaced certificate that must not count
             _register(
                 physician,
@@ -155,6 +166,7 @@ def build_sick_leave(*, today: date, persons: list[Person]) -> None:
                 code,
                 occupation,
                 rng,
+                now,
                 status="replaced",
             )
         if index % 6 == 1 and occupation == "nuvarande_arbete":  # employer certificate
@@ -167,20 +179,21 @@ def build_sick_leave(*, today: date, persons: list[Person]) -> None:
                 code,
                 occupation,
                 rng,
+                now,
                 type_="AG7804",
             )
     _build_cases(today=today, persons=persons, coordinators=coordinators, rng=rng)
 
 
 def _register(
-    actor, person, start, end, degree, code, occupation, rng, status="valid", type_="FK7804"
+    actor, person, start, end, degree, code, occupation, rng, now, status="valid", type_="FK7804"
 ):
     services.register_certificate(
         actor=actor,
         person=person,
         data=services.CertificateData(
             type=type_,
-            signed_at=_signed(start, rng),
+            signed_at=_signed(start, rng, now),
             periods=[services.PeriodInput(start, end, degree)],
             diagnosis_code=code,
             occupation=occupation,

@@ -1,11 +1,17 @@
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
+from conftest import verified_client
 from samsyn.accounts.models import Membership, Organisation, OrganisationType, Role, User
+from samsyn.collaboration.models import ContactEvent, Message, MessageRead, Thread
+from samsyn.consent.models import Consent
 from samsyn.core.demo.region import DEMO_PASSWORD
 from samsyn.people.models import Person
+from samsyn.sickleave.models import Certificate
 
 
 @pytest.mark.django_db
@@ -46,3 +52,53 @@ def test_demo_coordinator_logs_in_with_printed_backup_code(capsys):
     page = client.get(reverse("core:home")).content.decode()
     assert "Mina ärenden" in page
     assert "Vårdcentralen Björkdalen" in page
+
+
+# Early in the morning (certificates of today are signed later in the day) and late at
+# night (extensions start within three days).
+@pytest.fixture(params=["2026-11-22 08:05 +01:00", "2026-11-22 23:50 +01:00"])
+def demo_now(request, db):
+    with time_machine.travel(request.param):
+        call_command("demo", "--quiet")
+        yield timezone.now()
+
+
+@pytest.mark.django_db
+def test_demo_has_nothing_signed_sent_or_logged_after_now(demo_now):
+    today = timezone.localdate(demo_now)
+    # A certificate may start in the future (an extension signed ahead) ...
+    assert Certificate.objects.filter(periods__start__gt=today).exists()
+    # ... but none is signed after now.
+    assert not Certificate.objects.filter(signed_at__gt=demo_now).exists()
+    # The contact log has no planned contacts: every contact has happened.
+    assert ContactEvent.objects.exists()
+    assert not ContactEvent.objects.filter(occurred_at__gt=demo_now).exists()
+    assert Message.objects.exists()
+    assert not Message.objects.filter(created_at__gt=demo_now).exists()
+    assert not MessageRead.objects.filter(read_at__gt=demo_now).exists()
+    assert not Consent.objects.filter(given_on__gt=today).exists()
+
+
+@pytest.mark.django_db
+def test_demo_coordinator_sees_that_hr_read_the_message_they_answered(demo_now):
+    coordinator = User.objects.get(username="koordinator")
+    thread = Thread.objects.get(subject="Återgång i arbete")
+    hr = User.objects.get(username="hr.nordbygg")
+    assert thread.messages.filter(author=hr).exists()  # HR answered ...
+    asked = thread.messages.get(author=coordinator)
+    assert asked.reads.filter(user=hr).exists()  # ... so HR has read the question
+    page = (
+        verified_client(coordinator)
+        .get(reverse("collaboration:thread", args=[thread.pk]))
+        .content.decode()
+    )
+    assert "Läst av Jonas Eklund" in page
+    assert "Inte läst ännu" not in page
+
+
+@pytest.mark.django_db
+def test_demo_coordinator_read_the_fk_question_before_answering_it(demo_now):
+    coordinator = User.objects.get(username="koordinator")
+    answered = Thread.objects.filter(kind="fk_question", answered_at__isnull=False).get()
+    question = answered.messages.get(author__username="fk")
+    assert question.reads.filter(user=coordinator).exists()
