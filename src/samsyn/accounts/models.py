@@ -104,6 +104,9 @@ class Organisation(BaseModel):
         on_delete=models.PROTECT,
         related_name="merged_duplicates",
     )
+    # Derived, kept by the directory services: the folded name, organisationsnummer and
+    # active contact persons' names that the directory search matches (directory/search.py).
+    search_text = models.TextField(blank=True, default="", editable=False)
     # Sick-leave settings of a care unit (Rehabstöd's "dagar mellan intyg" etc.).
     gap_days = models.PositiveSmallIntegerField(_("dagar mellan intyg"), default=5)
     ending_soon_days = models.PositiveSmallIntegerField(_("slutar snart inom dagar"), default=14)

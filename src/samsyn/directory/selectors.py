@@ -7,11 +7,11 @@ is logged.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case as SqlCase
+from django.db.models import Count, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 
 from samsyn.accounts.actor import Actor
@@ -27,10 +27,11 @@ from samsyn.cases.models import Case
 from samsyn.collaboration.models import ContactEvent, Statement, Thread
 from samsyn.consent.models import Consent
 from samsyn.directory.models import CaseActor, ContactPerson
+from samsyn.directory.search import query_terms
 from samsyn.directory.services import login_memberships, may_edit_directory
+from samsyn.directory.services._common import FILLABLE_ORGANISATION_FIELDS
 
 SEARCH_LIMIT = 200
-_NUMBER_QUERY = re.compile(r"[0-9][0-9 -]{4,}[0-9]", re.ASCII)
 
 
 def _require_reader(actor: Actor) -> None:
@@ -48,27 +49,39 @@ def directory_organisations() -> QuerySet[Organisation]:
 def search_organisations(
     *, actor: Actor, query: str = "", type: str = "", limit: int = SEARCH_LIMIT
 ) -> list[Organisation]:
-    """Organisations by name, organisationsnummer (with or without hyphen) or a contact
-    person's name; each with `contact_count` (active contact persons). One query."""
+    """Organisations by name, organisationsnummer (with or without hyphen) or an active
+    contact person's name, ignoring case in any alphabet ("åkerström" finds "Åkerströms
+    Snickeri AB" on SQLite too); every word of the query must match ("hanna öberg").
+    Each with `contact_count` (active contact persons). One query.
+
+    The words are matched against the stored, folded `search_text` (directory/search.py),
+    so the database compares folded strings only and its collation does not matter.
+    """
     _require_reader(actor)
     organisations = directory_organisations()
     if type:
         organisations = organisations.filter(type=type)
-    query = query.strip()
-    if query:
-        matches = Q(name__icontains=query) | Q(
-            pk__in=ContactPerson.objects.active()
-            .filter(name__icontains=query)
-            .values("organisation_id")
+    terms = query_terms(query)
+    for term in terms:
+        organisations = organisations.filter(search_text__contains=term)
+    order = ["name", "pk"]
+    if len(terms) > 1:
+        # The words may match different fields ("nordbygg hanna": a name and a contact),
+        # so the rows that hold them together as written ("hanna öberg") come first,
+        # within the limit too.
+        organisations = organisations.annotate(
+            as_written=SqlCase(
+                When(search_text__contains=" ".join(terms), then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
         )
-        if _NUMBER_QUERY.fullmatch(query):
-            matches |= Q(org_number__contains=re.sub(r"[ -]", "", query))
-        organisations = organisations.filter(matches)
+        order.insert(0, "as_written")
     organisations = organisations.annotate(
         contact_count=Count(
             "contact_persons", filter=Q(contact_persons__merged_into__isnull=True), distinct=True
         )
-    ).order_by("name", "pk")
+    ).order_by(*order)
     return list(organisations[:limit])
 
 
@@ -193,7 +206,6 @@ class MergePreview:
 
 def merge_preview(*, actor: Actor, keep: Organisation, duplicate: Organisation) -> MergePreview:
     _require_reader(actor)
-    fillable = ("org_number", "phone", "email", "address", "notes", "occupational_health")
     return MergePreview(
         keep=keep,
         duplicate=duplicate,
@@ -216,7 +228,7 @@ def merge_preview(*, actor: Actor, keep: Organisation, duplicate: Organisation) 
         memberships=duplicate.memberships.count(),
         fills=[
             str(Organisation._meta.get_field(name).verbose_name)
-            for name in fillable
+            for name in FILLABLE_ORGANISATION_FIELDS
             if not getattr(keep, Organisation._meta.get_field(name).attname)
             and getattr(duplicate, Organisation._meta.get_field(name).attname)
         ],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -18,20 +20,24 @@ from samsyn.accounts.models import (
 from samsyn.audit import auditor
 from samsyn.audit.models import Action, Ground
 from samsyn.cases.models import Case
-from samsyn.directory.models import CaseActor
+from samsyn.directory.models import CaseActor, ContactPerson
+from samsyn.directory.search import organisation_search_text
 
 EDITOR_ROLES = frozenset({Role.COORDINATOR, Role.UNIT_MANAGER})
 ORGANISATION_FIELDS = ("name", "org_number", "phone", "email", "address", "notes")
+# The fields a merge fills on the kept row when they are empty there: facts about the
+# actor. Not `notes`: a note is about the row it was written on ("Troligen samma som
+# Nordbygg AB – kontrollera och slå samman") and would go stale on the kept one; it stays
+# on the merged duplicate, which the kept organisation's page links to.
 FILLABLE_ORGANISATION_FIELDS = (
     "org_number",
     "phone",
     "email",
     "address",
-    "notes",
     "occupational_health",
     "parent",
 )
-FILLABLE_CONTACT_FIELDS = ("title", "phone", "email", "notes", "care_unit", "user")
+FILLABLE_CONTACT_FIELDS = ("title", "phone", "email", "care_unit", "user")
 
 
 class DirectoryError(Exception):
@@ -104,6 +110,45 @@ def _audit_case(actor: Actor, action: str, case: Case, link: CaseActor, **extra)
         person_id=case.person_id,
         extra={"case": str(case.pk), "organisation": str(link.organisation_id), **extra},
     )
+
+
+def refresh_search_text(organisations: Iterable[Organisation]) -> None:
+    """Recompute the organisations' `search_text` (directory/search.py) from their name,
+    organisationsnummer and active contact persons, and save it where it changed.
+
+    Every directory write that changes one of those calls it in its transaction. The
+    rows are locked first (PostgreSQL), so that two writers at one organisation (say two
+    new contact persons) cannot each save a text without the other's change; the values
+    are read from the database, not from possibly stale instances, which are updated.
+    """
+    instances = [o for o in organisations if o is not None]
+    ids = {o.pk for o in instances}
+    if not ids:
+        return
+    rows = list(
+        Organisation.objects.select_for_update()
+        .filter(pk__in=ids)
+        .only("pk", "name", "org_number", "search_text")
+        .order_by("pk")
+    )
+    contact_names = defaultdict(list)
+    for organisation_id, name in (
+        ContactPerson.objects.active()
+        .filter(organisation_id__in=ids)
+        .values_list("organisation_id", "name")
+    ):
+        contact_names[organisation_id].append(name)
+    texts = {}
+    changed = []
+    for row in rows:
+        texts[row.pk] = organisation_search_text(row.name, row.org_number, contact_names[row.pk])
+        if row.search_text != texts[row.pk]:
+            row.search_text = texts[row.pk]
+            changed.append(row)
+    if changed:
+        Organisation.objects.bulk_update(changed, ["search_text"])
+    for instance in instances:
+        instance.search_text = texts[instance.pk]
 
 
 def _fill_blanks(target, source, names) -> list[str]:

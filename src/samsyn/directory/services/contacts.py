@@ -21,6 +21,7 @@ from samsyn.directory.services._common import (
     _require_directory_org,
     _require_editor,
     login_memberships,
+    refresh_search_text,
 )
 from samsyn.directory.services.organisations import MergeReport
 
@@ -101,6 +102,7 @@ def create_contact_person(
         contact = ContactPerson.objects.create(
             organisation=organisation, created_by=actor.user, **values
         )
+        refresh_search_text([organisation])
         _audit(
             actor,
             Action.CREATE,
@@ -128,6 +130,8 @@ def update_contact_person(
         if changed:
             contact_person.save(update_fields=[*changed, "updated_at"])
             _audit(actor, Action.UPDATE, "contact_person", contact_person.pk, fields=changed)
+        if "name" in changed:
+            refresh_search_text([contact_person.organisation])
     return contact_person
 
 
@@ -161,4 +165,5 @@ def merge_contact_persons(
             contact_person=duplicate
         ).update(contact_person=keep)
         _finish_merge(actor, "contact_person", keep, duplicate, report, FILLABLE_CONTACT_FIELDS)
+        refresh_search_text([keep.organisation])
     return report

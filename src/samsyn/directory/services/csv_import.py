@@ -20,11 +20,13 @@ from samsyn.accounts.models import (
 from samsyn.audit.models import Action
 from samsyn.directory import orgnr
 from samsyn.directory.models import ContactPerson, ContactRole
+from samsyn.directory.search import fold
 from samsyn.directory.services._common import (
     DirectoryError,
     _audit,
     _fill_blanks,
     _require_editor,
+    refresh_search_text,
 )
 
 # ---- CSV import --------------------------------------------------------------------
@@ -179,7 +181,7 @@ def _row_error(row: _Row) -> str:
 
 
 def _org_key(type_: str, number: str, name: str) -> tuple[str, str, str]:
-    return (type_, number, name.casefold())
+    return (type_, number, fold(name))
 
 
 def import_directory_csv(*, actor: Actor, file: IO[bytes]) -> DirectoryImportReport:
@@ -214,13 +216,13 @@ def import_directory_csv(*, actor: Actor, file: IO[bytes]) -> DirectoryImportRep
     for organisation in Organisation.objects.filter(
         type=OrganisationType.OCCUPATIONAL_HEALTH, merged_into__isnull=True
     ):
-        fhv_by_name.setdefault(organisation.name.casefold(), []).append(organisation)
+        fhv_by_name.setdefault(fold(organisation.name), []).append(organisation)
     touched: dict[Any, Organisation] = {}
     with transaction.atomic():
         for row in good:
             fhv = None
             if row.values["foretagshalsovard"]:
-                matches = fhv_by_name.get(row.values["foretagshalsovard"].casefold(), [])
+                matches = fhv_by_name.get(fold(row.values["foretagshalsovard"]), [])
                 if len(matches) != 1:
                     report.rejected.append(
                         RejectedRow(
@@ -235,11 +237,12 @@ def import_directory_csv(*, actor: Actor, file: IO[bytes]) -> DirectoryImportRep
                 fhv = matches[0]
             organisation = _import_organisation(actor, row, fhv, existing, touched, report)
             if organisation.type == OrganisationType.OCCUPATIONAL_HEALTH:
-                names = fhv_by_name.setdefault(organisation.name.casefold(), [])
+                names = fhv_by_name.setdefault(fold(organisation.name), [])
                 if organisation not in names:
                     names.append(organisation)
             if row.values["kontaktperson"]:
                 _import_contact(actor, row, organisation, report)
+        refresh_search_text(touched.values())
         report.rejected.sort(key=lambda r: r.line)
         report.unchanged = [
             o for o in touched.values() if o not in report.created and o not in report.updated
@@ -293,7 +296,9 @@ def _import_organisation(actor, row, fhv, existing, touched, report) -> Organisa
 def _import_contact(actor, row, organisation, report) -> None:
     v = row.values
     name = v["kontaktperson"]
-    if organisation.contact_persons.active().filter(name__iexact=name).exists():
+    # Compared folded in Python: SQLite's iexact ignores the case of ASCII letters only.
+    existing = organisation.contact_persons.active().values_list("name", flat=True)
+    if any(fold(other) == fold(name) for other in existing):
         return
     contact = ContactPerson.objects.create(
         organisation=organisation,

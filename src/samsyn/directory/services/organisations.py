@@ -19,6 +19,7 @@ from samsyn.collaboration.models import ContactEvent, Statement, Thread
 from samsyn.consent.models import Consent
 from samsyn.directory import orgnr
 from samsyn.directory.models import CaseActor, ContactPerson
+from samsyn.directory.search import fold
 from samsyn.directory.services._common import (
     FILLABLE_ORGANISATION_FIELDS,
     DirectoryError,
@@ -26,6 +27,7 @@ from samsyn.directory.services._common import (
     _finish_merge,
     _require_directory_org,
     _require_editor,
+    refresh_search_text,
 )
 
 # ---- organisations -----------------------------------------------------------------
@@ -74,12 +76,13 @@ def _clean_organisation(data: OrganisationData, *, current: Organisation | None)
             raise DirectoryError(gettext_noop("Välj ett samordningsförbund ur katalogen."))
         if current is not None and parent.pk == current.pk:
             raise DirectoryError(gettext_noop("En aktör kan inte höra till sig själv."))
-    duplicates = Organisation.objects.filter(
-        type=data.type, org_number=number, name__iexact=name, merged_into__isnull=True
+    # Names compared folded in Python: SQLite's iexact ignores the case of ASCII only.
+    others = Organisation.objects.filter(
+        type=data.type, org_number=number, merged_into__isnull=True
     )
     if current is not None:
-        duplicates = duplicates.exclude(pk=current.pk)
-    if duplicates.exists():
+        others = others.exclude(pk=current.pk)
+    if any(fold(other) == fold(name) for other in others.values_list("name", flat=True)):
         raise DirectoryError(
             gettext_noop("Det finns redan en aktör med samma typ, namn och organisationsnummer.")
         )
@@ -102,6 +105,7 @@ def create_organisation(*, actor: Actor, data: OrganisationData) -> Organisation
     with transaction.atomic():
         values = _clean_organisation(data, current=None)
         organisation = Organisation.objects.create(code=None, **values)
+        refresh_search_text([organisation])
         _audit(actor, Action.CREATE, "organisation", organisation.pk, type=organisation.type)
     return organisation
 
@@ -119,6 +123,9 @@ def update_organisation(
         if changed:
             organisation.save(update_fields=[*changed, "updated_at"])
             _audit(actor, Action.UPDATE, "organisation", organisation.pk, fields=changed)
+        # Also when nothing changed: it fills the text of a row written without the
+        # services (the demo's organisations are created with their login codes).
+        refresh_search_text([organisation])
     return organisation
 
 
@@ -211,4 +218,5 @@ def merge_organisations(
             FILLABLE_ORGANISATION_FIELDS,
             ended_links=report.ended_links,
         )
+        refresh_search_text([keep, duplicate])
     return report

@@ -221,6 +221,46 @@ def test_merge_keeps_users_memberships_on_the_duplicate(coordinator):
     assert membership.organisation == duplicate
 
 
+def test_merge_does_not_carry_the_duplicates_notes(coordinator):
+    """A note is about the row it was written on: the duplicate's "probably the same as
+    ..." would be stale on the kept organisation. It stays on the merged duplicate."""
+    actor = actor_for(coordinator)
+    keep = make_org(coordinator, "Nordbygg AB")
+    note = "Troligen samma som Nordbygg AB – kontrollera och slå samman"
+    duplicate = make_org(coordinator, "Nordbygg Aktiebolag", notes=note, phone="010-555")
+    preview = selectors.merge_preview(actor=actor, keep=keep, duplicate=duplicate)
+    assert preview.fills == ["telefon"]
+    report = services.merge_organisations(actor=actor, keep=keep, duplicate=duplicate)
+    assert report.filled == ["phone"]
+    keep.refresh_from_db()
+    duplicate.refresh_from_db()
+    assert (keep.notes, keep.phone) == ("", "010-555")
+    assert duplicate.notes == note
+
+
+def test_merge_keeps_the_kept_organisations_own_notes(coordinator):
+    actor = actor_for(coordinator)
+    keep = make_org(coordinator, "Nordbygg AB", notes="Ring växeln först.")
+    duplicate = make_org(coordinator, "Nordbygg Aktiebolag", notes="Dubblett.")
+    services.merge_organisations(actor=actor, keep=keep, duplicate=duplicate)
+    keep.refresh_from_db()
+    assert keep.notes == "Ring växeln först."
+
+
+def test_merge_preview_lists_a_parent_it_would_fill(coordinator):
+    forbund = make_org(coordinator, "Förbundet", OrganisationType.SAMORDNINGSFORBUND)
+    keep = make_org(coordinator, "Teamet", OrganisationType.SAMORDNINGSFORBUND)
+    duplicate = make_org(
+        coordinator, "Team Syd", OrganisationType.SAMORDNINGSFORBUND, parent=forbund
+    )
+    preview = selectors.merge_preview(actor=actor_for(coordinator), keep=keep, duplicate=duplicate)
+    assert preview.fills == ["överordnad enhet"]
+    report = services.merge_organisations(
+        actor=actor_for(coordinator), keep=keep, duplicate=duplicate
+    )
+    assert report.filled == ["parent"]
+
+
 # ---- contact persons ---------------------------------------------------------------
 
 
@@ -261,6 +301,19 @@ def test_merge_contact_persons_moves_links_and_consents(coordinator, unit):
     assert consent.contact_person == keep
     assert keep.email == "hanna@bygg.se"
     assert ContactPerson.objects.get(pk=duplicate.pk).merged_into == keep
+
+
+def test_merge_contact_persons_does_not_carry_the_duplicates_notes(coordinator):
+    org = make_org(coordinator)
+    keep = make_contact(coordinator, org, "Hanna HR")
+    duplicate = make_contact(coordinator, org, "Hanna H.", notes="Dubblett av Hanna HR.")
+    report = services.merge_contact_persons(
+        actor=actor_for(coordinator), keep=keep, duplicate=duplicate
+    )
+    keep.refresh_from_db()
+    assert keep.notes == ""
+    assert "notes" not in report.filled
+    assert ContactPerson.objects.get(pk=duplicate.pk).notes == "Dubblett av Hanna HR."
 
 
 def test_merge_contact_persons_of_different_organisations_is_refused(coordinator):

@@ -116,6 +116,25 @@ def test_merge_shows_what_moves_before_confirmation(coordinator_client, coordina
     assert keep.phone == "08-7"
 
 
+def test_merge_preview_shows_the_notes_that_stay_and_links_the_duplicate(
+    coordinator_client, coordinator
+):
+    keep = make_org(coordinator, "Nordbygg AB")
+    note = "Troligen samma som Nordbygg AB – kontrollera och slå samman"
+    dup = make_org(coordinator, "Nordbygg Aktiebolag", notes=note)
+    url = reverse("directory:merge", args=[keep.pk])
+    page = coordinator_client.post(url, {"merge-duplicate": dup.pk}).content.decode()
+    assert "anteckningar flyttas inte" in page
+    assert note in page
+    assert "Tomma fält som fylls i" not in page
+    coordinator_client.post(url, {"merge-duplicate": dup.pk, "merge-confirm": "on"})
+    page = coordinator_client.get(reverse("directory:detail", args=[keep.pk])).content.decode()
+    assert note not in page
+    assert reverse("directory:detail", args=[dup.pk]) in page
+    duplicate_page = coordinator_client.get(reverse("directory:detail", args=[dup.pk]))
+    assert note in duplicate_page.content.decode()
+
+
 def test_search_by_name_number_and_contact(coordinator_client, coordinator):
     make_org(coordinator, "Volvo AB", org_number="5560360793")
     fk = make_org(coordinator, "FK Syd", OrganisationType.FK_OFFICE, org_number="2021005521")
