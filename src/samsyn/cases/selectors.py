@@ -9,6 +9,7 @@ from functools import partial
 
 from django.db.models import Count, Q
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samsyn.accounts.actor import Actor
@@ -20,7 +21,7 @@ from samsyn.cases.models import Case, CaseStatus, Task
 from samsyn.collaboration import selectors as collaboration_selectors
 from samsyn.collaboration.statements import statements_for_case
 from samsyn.consent.models import Consent
-from samsyn.consent.selectors import consent_rows, recipients_in_force
+from samsyn.consent.selectors import EXPIRING_WITHIN_DAYS, consent_rows, recipients_in_force
 from samsyn.people.models import Person, Sex
 from samsyn.people.personnummer import age_on
 from samsyn.sickleave import rules
@@ -461,3 +462,25 @@ def my_cases(*, actor: Actor, on: date) -> WorklistResult:
     """The coordinator's own open cases, next deadline first (the start page)."""
     filters = wl.Filters(responsible=str(actor.user.pk))
     return worklist(actor=actor, filters=filters, sort="milestone", on=on, per_page=100)
+
+
+@dataclass(frozen=True)
+class Attention:
+    """What needs the coordinator's attention at their units (counts, no personal data)."""
+
+    fk_questions: int
+    expiring_consents: int
+
+
+def attention_counts(*, actor: Actor, now) -> Attention:
+    """Unanswered questions from Försäkringskassan on open cases, and consents in force
+    that end within 14 days, at the actor's units (two queries)."""
+    units = list(actor.care_unit_ids())
+    questions = collaboration_selectors.unanswered_fk_questions_for_units(units)
+    today = timezone.localtime(now).date()
+    expiring = (
+        Consent.objects.in_force(now)
+        .filter(unit_id__in=units, valid_to__lte=today + timedelta(days=EXPIRING_WITHIN_DAYS))
+        .count()
+    )
+    return Attention(fk_questions=sum(questions.values()), expiring_consents=expiring)

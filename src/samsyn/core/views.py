@@ -26,6 +26,7 @@ def home(request):
     context = {"persons_at_unit": people_selectors.count_persons_at_unit(actor=actor)}
     if role == "coordinator":
         context["my_cases"] = case_selectors.my_cases(actor=actor, on=timezone.localdate())
+        context["attention"] = case_selectors.attention_counts(actor=actor, now=timezone.now())
     elif role in ("physician", "unit_manager"):
         context["current_sick_leaves"] = case_selectors.count_current_sick_leaves(
             actor=actor, on=timezone.localdate()
