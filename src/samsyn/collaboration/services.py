@@ -346,6 +346,8 @@ def _check_fk_question(actor, case, fk_topic, certificate, answer_by) -> None:
         raise MessageError(gettext_noop("Välj frågans ämne."))
     if answer_by is None:
         raise MessageError(gettext_noop("Ange när svaret senast ska lämnas."))
+    if answer_by < timezone.localdate():
+        raise MessageError(gettext_noop("Svarsdatumet har redan passerat."))
     if certificate is not None and certificate.person_id != case.person_id:
         raise MessageError(gettext_noop("Intyget gäller inte personen i ärendet."))
 

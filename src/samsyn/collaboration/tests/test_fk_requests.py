@@ -692,3 +692,12 @@ def test_a_request_about_a_person_without_an_open_case_opens_one_for_the_unit(
     fk_client.post(FK_REQUESTS, request_data(person, day, subject="Igen"))
     assert person.cases.count() == 1
     assert Thread.objects.count() == 2
+
+
+def test_an_answer_by_date_in_the_past_is_refused(fk_client, case, certificate):
+    yesterday = timezone.localdate() - timedelta(days=1)
+    data = request_data(case.person, signed_day(), answer_by=yesterday.isoformat())
+    response = fk_client.post(FK_REQUESTS, data)
+    assert response.status_code == 400
+    assert "Svarsdatumet har redan passerat." in error_summary(response.content.decode())
+    assert not Thread.objects.exists()
