@@ -13,5 +13,10 @@ urlpatterns = [
         name="harm_assessment",
     ),
     path("fk/fragor/", views.fk_requests_view, name="fk_requests"),
+    path(
+        "uppfoljning/koordinering/",
+        views.coordination_report_view,
+        name="coordination_report",
+    ),
     path("meddelanden/bilagor/<uuid:attachment_id>/", views.attachment_view, name="attachment"),
 ]

@@ -1,8 +1,12 @@
-"""Contact log and secure messages: parse → authorise (selectors) → call → render."""
+"""Contact log, secure messages and the follow-up of coordination:
+parse → authorise (selectors) → call → render."""
+
+import csv
+import io
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -15,6 +19,7 @@ from samsyn.cases import selectors as case_selectors
 from samsyn.collaboration import fk_requests, selectors, services
 from samsyn.collaboration.forms import (
     ContactLogForm,
+    CoordinationReportForm,
     FkRequestForm,
     HarmAssessmentForm,
     MessageReplyForm,
@@ -217,3 +222,36 @@ def attachment_view(request, attachment_id):
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+REPORT_TEMPLATE = "collaboration/coordination_report.html"
+
+
+def _report_csv(report) -> HttpResponse:
+    """The follow-up table as CSV for Swedish Excel: UTF-8 with BOM, semicolons. Counts
+    only, no personal data."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow([_("Mått"), _("Del av koordineringen"), _("Kvinnor"), _("Män"), _("Totalt")])
+    for measure, rows in ((_("Kontakter"), report.contacts), (_("Personer"), report.persons)):
+        writer.writerows([measure, str(r.label), r.female, r.male, r.total] for r in rows)
+    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+    filename = f"koordineringsinsatser_{report.start:%Y-%m-%d}_{report.end:%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+@role_required(Role.UNIT_MANAGER, Role.COORDINATOR)
+def coordination_report_view(request):
+    actor = Actor.from_request(request)
+    units = selectors.coordination_units(actor=actor)
+    form = CoordinationReportForm(request.GET, units=units, today=timezone.localdate())
+    if not form.is_valid():
+        return TemplateResponse(request, REPORT_TEMPLATE, {"form": form}, status=400)
+    export = request.GET.get("format") == "csv"
+    report = selectors.coordination_report(actor=actor, **form.report_kwargs(), export=export)
+    if export:
+        return _report_csv(report)
+    context = {"form": form, "report": report, "csv_query": form.csv_query()}
+    return TemplateResponse(request, REPORT_TEMPLATE, context)

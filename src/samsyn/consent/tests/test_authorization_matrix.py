@@ -81,6 +81,8 @@ def expected(view: str, role: str, state: str) -> bool:
         "directory_import": keeps_directory,
         "directory_detail": keeps_directory,
         "contact_edit": keeps_directory,
+        # Counts only, no personal data: coordinators and unit managers, own units.
+        "coordination_report": role in {"coordinator", "unit_manager", "outsider"},
     }[view]
 
 
@@ -94,6 +96,7 @@ def urls(world, scene) -> dict[str, str]:
         "threads": reverse("collaboration:threads", args=[case.pk]),
         "contacts": reverse("collaboration:contacts", args=[case.pk]),
         "fk_requests": reverse("collaboration:fk_requests"),
+        "coordination_report": reverse("collaboration:coordination_report"),
         "case_actors": reverse("directory:case_actors", args=[case.pk]),
         "case_actor_link": reverse("directory:case_actor_link", args=[case.pk]),
         "case_actor_end": reverse("directory:case_actor_end", args=[case.pk, world["link"].pk]),
