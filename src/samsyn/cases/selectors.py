@@ -138,7 +138,7 @@ class SickLeaveSummary:
         return covered_intervals(self.segments)
 
 
-def _milestones_for(sick_leave, case: Case | None, on: date):
+def _milestones_for(sick_leave, case: OpenCase | Case | None, on: date):
     occupation = sick_leave.occupation or Occupation.CURRENT_WORK
     return rules.compute_milestones(
         start=sick_leave.start,
@@ -249,12 +249,52 @@ def _add_sick_leave(row: wl.Row, values: tuple, on: date, ending_soon_days: int,
     row.on = on
 
 
-def _add_case(row: wl.Row, case: Case, labels) -> None:
+@dataclass(frozen=True)
+class OpenCase:
+    """What a worklist row needs of the coordinator's open case (read as a value tuple)."""
+
+    pk: object
+    person_id: object
+    status: str
+    expected_days: int | None
+    responsible_id: object
+    responsible_name: str
+    overdue_count: int
+
+
+# The open case's columns, then the person's (for a case without a current sick leave).
+OPEN_CASE_FIELDS = (
+    "pk",
+    "person_id",
+    "status",
+    "expected_days",
+    "responsible_id",
+    "responsible__first_name",
+    "responsible__last_name",
+    "responsible__username",
+    "overdue_count",
+    "person__personnummer",
+    "person__given_name",
+    "person__family_name",
+    "person__birth_date",
+    "person__sex",
+    "person__protected_identity",
+    "person__violence_risk",
+)
+
+
+def _open_case(values: tuple) -> OpenCase:
+    pk, person_id, status, expected, resp_id, first, last, username, overdue = values[:9]
+    name = (f"{first} {last}".strip() or username) if resp_id else ""  # User.display_name
+    return OpenCase(pk, person_id, status, expected, resp_id, name, overdue)
+
+
+def _add_case(row: wl.Row, case: OpenCase, labels) -> None:
     row.case = case
     row.status = case.status
     row.status_label = labels.status.get(case.status, "–")
     row.responsible_id = case.responsible_id
-    row.responsible_name = case.responsible.display_name if case.responsible else ""
+    row.responsible_name = case.responsible_name
     row.overdue_tasks = case.overdue_count
 
 
@@ -304,14 +344,15 @@ def _worklist_rows(actor: Actor, units: list, on: date) -> list[wl.Row]:
     cases = (
         Case.objects.open()
         .at_units(units)
-        .select_related("responsible", "person")
         .annotate(
             overdue_count=Count(
                 "tasks", filter=Q(tasks__done_at__isnull=True, tasks__due_date__lt=on)
             )
         )
+        .values_list(*OPEN_CASE_FIELDS)
     )
-    cases_by_person = {c.person_id: c for c in cases}
+    case_values = {values[1]: values for values in cases}
+    cases_by_person = {person_id: _open_case(v) for person_id, v in case_values.items()}
     rows = []
     seen = set()
     for values in sick_leaves.order_by("person_id", "-end").values_list(*SICK_LEAVE_FIELDS):
@@ -331,11 +372,9 @@ def _worklist_rows(actor: Actor, units: list, on: date) -> list[wl.Row]:
         for person_id, case in cases_by_person.items():
             if person_id in seen:
                 continue
-            p = case.person
-            row = _base_row(
-                p.pk, p.personnummer, p.given_name, p.family_name, p.birth_date, p.sex, on, labels
-            )
-            row.protected = p.needs_protection
+            number, given, family, birth, sex, protected, violence = case_values[person_id][9:]
+            row = _base_row(person_id, number, given, family, birth, sex, on, labels)
+            row.protected = protected or violence
             _add_case(row, case, labels)
             rows.append(row)
     _add_collaboration(rows, units, labels)
