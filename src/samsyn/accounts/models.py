@@ -201,7 +201,18 @@ class Membership(BaseModel):
         ordering = ["organisation__name", "role"]
 
     def __str__(self) -> str:
-        return f"{self.get_role_display()} – {self.organisation.name}"
+        return f"{self.role_label} – {self.organisation.name}"
+
+    @property
+    def role_label(self) -> str:
+        """The role as the user knows it: occupational health staff act in the employer
+        role (on the employer's behalf) but are not the employer."""
+        if (
+            self.role == Role.EMPLOYER
+            and self.organisation.type == OrganisationType.OCCUPATIONAL_HEALTH
+        ):
+            return str(_("Företagshälsovård"))
+        return self.get_role_display()
 
     @property
     def is_care_staff(self) -> bool:
