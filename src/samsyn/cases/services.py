@@ -67,16 +67,14 @@ def open_case(
         raise CaseError(gettext_noop("Den ansvariga måste vara rehabkoordinator vid enheten."))
     try:
         with transaction.atomic():
-            case = Case.objects.create(
-                person=person,
-                unit=actor.organisation,
+            case = _create_case(
+                actor,
+                person,
+                actor.organisation,
+                note="Ärendet öppnat",
                 responsible=responsible,
                 preventive=preventive,
                 expected_days=expected_days,
-                opened_by=actor.user,
-            )
-            CaseStatusChange.objects.create(
-                case=case, status=CaseStatus.NONE, created_by=actor.user, note="Ärendet öppnat"
             )
             ResponsibleChange.objects.create(
                 case=case, responsible=responsible, created_by=actor.user
@@ -84,6 +82,16 @@ def open_case(
             _audit(actor, case, Action.CREATE, preventive=preventive)
     except IntegrityError:
         raise CaseError(gettext_noop("Personen har redan ett öppet ärende vid enheten.")) from None
+    return case
+
+
+def _create_case(actor: Actor, person: Person, unit, *, note: str, **fields) -> Case:
+    """The open case and its first status row (the caller audits and holds the
+    transaction)."""
+    case = Case.objects.create(person=person, unit=unit, opened_by=actor.user, **fields)
+    CaseStatusChange.objects.create(
+        case=case, status=CaseStatus.NONE, created_by=actor.user, note=note
+    )
     return case
 
 
@@ -198,12 +206,8 @@ def open_case_for_request(*, actor: Actor, person: Person, unit) -> Case:
         return existing
     try:
         with transaction.atomic():
-            case = Case.objects.create(person=person, unit=unit, opened_by=actor.user)
-            CaseStatusChange.objects.create(
-                case=case,
-                status=CaseStatus.NONE,
-                created_by=actor.user,
-                note="Ärendet öppnat av en fråga från Försäkringskassan",
+            case = _create_case(
+                actor, person, unit, note="Ärendet öppnat av en fråga från Försäkringskassan"
             )
             auditor.record(
                 actor=actor,

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date
 
 from django.db import transaction
 from django.db.models import F
@@ -56,15 +56,11 @@ def _certificate_for(number: str, signed_on: date) -> Certificate | None:
         identity = personnummer.parse(number)
     except personnummer.PersonnummerError:
         raise MessageError(gettext_noop("Personnumret är inte giltigt.")) from None
-    tz = policy.STOCKHOLM
-    start = datetime.combine(signed_on, time.min, tzinfo=tz)
-    end = datetime.combine(date.fromordinal(signed_on.toordinal() + 1), time.min, tzinfo=tz)
     return (
         Certificate.objects.filter(
             person__personnummer=identity.normalized,
             type__in=FK_CERTIFICATE_TYPES,
-            signed_at__gte=start,
-            signed_at__lt=end,
+            signed_at__date=signed_on,  # the day in TIME_ZONE, Europe/Stockholm
         )
         .select_related("person", "care_unit")
         .order_by("-signed_at")

@@ -302,8 +302,8 @@ def get_case_for_category(*, actor: Actor, case_id, category: str, act: str = Ac
     return case
 
 
-def get_consent_document(*, actor: Actor, consent_id) -> Consent:
-    """A consent whose scanned document care staff at its unit open; the read is logged."""
+def _care_read(*, actor: Actor, consent_id, object_type: str) -> Consent:
+    """A consent that care staff at its unit open (not the patient); the read is logged."""
     consent = get_consent_for(actor=actor, consent_id=consent_id)
     if actor.role == "patient":
         raise Http404
@@ -311,12 +311,23 @@ def get_consent_document(*, actor: Actor, consent_id) -> Consent:
         actor=actor,
         action=Action.READ,
         ground=Ground.UNIT_MEMBERSHIP,
-        object_type="consent_document",
+        object_type=object_type,
         object_id=consent.pk,
         person_id=consent.person_id,
         ground_ref=consent.pk,
     )
     return consent
+
+
+def get_consent_document(*, actor: Actor, consent_id) -> Consent:
+    """A consent whose scanned document care staff at its unit open; the read is logged."""
+    return _care_read(actor=actor, consent_id=consent_id, object_type="consent_document")
+
+
+def get_consent_to_change(*, actor: Actor, consent_id) -> Consent:
+    """A consent the unit's coordinator opens to change it (the change page shows the
+    person and the consent); the read is logged."""
+    return _care_read(actor=actor, consent_id=consent_id, object_type="consent")
 
 
 def own_person(*, actor: Actor):

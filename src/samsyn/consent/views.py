@@ -53,7 +53,7 @@ def person_consents_view(request, person_id):
 @role_required(Role.COORDINATOR)
 def consent_change_view(request, consent_id):
     actor = Actor.from_request(request)
-    consent = selectors.get_consent_for(actor=actor, consent_id=consent_id)
+    consent = selectors.get_consent_to_change(actor=actor, consent_id=consent_id)
     if request.method == "POST":
         form = ConsentChangeForm(request.POST, request.FILES, consent=consent)
     else:
