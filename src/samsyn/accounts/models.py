@@ -9,57 +9,29 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from samsyn.accounts.roles import (
+    CARE_ROLES,
+    EXTERNAL_ORGANISATION_TYPES,
+    EXTERNAL_ROLES,
+    ROLES_BY_ORGANISATION_TYPE,
+    OrganisationType,
+    Role,
+)
 from samsyn.core.models import BaseModel
 
-
-class OrganisationType(models.TextChoices):
-    CARE_UNIT = "care_unit", _("Vårdenhet")
-    EMPLOYER = "employer", _("Arbetsgivare")
-    OCCUPATIONAL_HEALTH = "occupational_health", _("Företagshälsovård")
-    FK_OFFICE = "fk_office", _("Försäkringskassan")
-    AF_OFFICE = "af_office", _("Arbetsförmedlingen")
-    SOCIAL_SERVICES = "social_services", _("Kommunens socialtjänst")
-    SAMORDNINGSFORBUND = "samordningsforbund", _("Samordningsförbund")
-
-
-class Role(models.TextChoices):
-    COORDINATOR = "coordinator", _("Rehabkoordinator")
-    PHYSICIAN = "physician", _("Läkare")
-    UNIT_MANAGER = "unit_manager", _("Verksamhetschef")
-    EMPLOYER = "employer", _("Arbetsgivare")
-    FK_OFFICER = "fk_officer", _("Handläggare Försäkringskassan")
-    AF_OFFICER = "af_officer", _("Handläggare Arbetsförmedlingen")
-    SOCIAL_SERVICES = "social_services", _("Socialsekreterare")
-    PATIENT = "patient", _("Patient")
-    ADMIN = "admin", _("Systemadministratör")
-
-
-CARE_ROLES = frozenset({Role.COORDINATOR, Role.PHYSICIAN, Role.UNIT_MANAGER})
-EXTERNAL_ROLES = frozenset({Role.EMPLOYER, Role.FK_OFFICER, Role.AF_OFFICER, Role.SOCIAL_SERVICES})
-
-EXTERNAL_ORGANISATION_TYPES = frozenset(
-    {
-        OrganisationType.EMPLOYER,
-        OrganisationType.OCCUPATIONAL_HEALTH,
-        OrganisationType.FK_OFFICE,
-        OrganisationType.AF_OFFICE,
-        OrganisationType.SOCIAL_SERVICES,
-        OrganisationType.SAMORDNINGSFORBUND,
-    }
-)
-
-# Which roles make sense in which kind of organisation.
-ROLES_BY_ORGANISATION_TYPE: dict[str, frozenset[str]] = {
-    OrganisationType.CARE_UNIT: frozenset(
-        {Role.COORDINATOR, Role.PHYSICIAN, Role.UNIT_MANAGER, Role.PATIENT, Role.ADMIN}
-    ),
-    OrganisationType.EMPLOYER: frozenset({Role.EMPLOYER}),
-    OrganisationType.OCCUPATIONAL_HEALTH: frozenset({Role.EMPLOYER}),
-    OrganisationType.FK_OFFICE: frozenset({Role.FK_OFFICER}),
-    OrganisationType.AF_OFFICE: frozenset({Role.AF_OFFICER}),
-    OrganisationType.SOCIAL_SERVICES: frozenset({Role.SOCIAL_SERVICES}),
-    OrganisationType.SAMORDNINGSFORBUND: frozenset({Role.COORDINATOR, Role.ADMIN}),
-}
+# Roles and organisation types are defined once, in `accounts.roles` (pure).
+__all__ = [
+    "CARE_ROLES",
+    "EXTERNAL_ORGANISATION_TYPES",
+    "EXTERNAL_ROLES",
+    "LoginThrottle",
+    "ROLES_BY_ORGANISATION_TYPE",
+    "Membership",
+    "Organisation",
+    "OrganisationType",
+    "Role",
+    "User",
+]
 
 
 class Organisation(BaseModel):

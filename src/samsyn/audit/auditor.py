@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from samsyn.accounts.actor import Actor
-from samsyn.audit.models import AccessEvent, Action, ChainHead, Ground
+from samsyn.audit.models import AccessEvent, Action, ChainHead, Ground, ObjectType
 
 GENESIS_HASH = "0" * 64
 
@@ -128,6 +128,8 @@ def record_many(*, actor: Actor, accesses: Sequence[Access]) -> list[AccessEvent
             raise ValueError(f"Unknown ground {access.ground!r}")
         if access.action not in Action.values:
             raise ValueError(f"Unknown action {access.action!r}")
+        if access.object_type not in ObjectType.values:
+            raise ValueError(f"Unknown object type {access.object_type!r}")
     now = timezone.now()
     with transaction.atomic():
         head, _ = ChainHead.objects.select_for_update().get_or_create(pk=1)

@@ -3,35 +3,10 @@
 from __future__ import annotations
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 
+from samsyn.audit.vocabulary import Action, Ground, ObjectType
 
-class Action(models.TextChoices):
-    READ = "read", _("Läsning")
-    CREATE = "create", _("Skapande")
-    UPDATE = "update", _("Ändring")
-    DELETE = "delete", _("Borttagning")
-    PRINT = "print", _("Utskrift")
-    EXPORT = "export", _("Export")
-    DISCLOSE = "disclose", _("Utlämnande till extern aktör")
-    DENIED = "denied", _("Nekad åtkomst")
-    LOGIN = "login", _("Inloggning")
-    LOGOUT = "logout", _("Utloggning")
-    LOGIN_FAILED = "login_failed", _("Misslyckad inloggning")
-
-
-class Ground(models.TextChoices):
-    """Why access was granted: a closed set (DESIGN §5)."""
-
-    UNIT_MEMBERSHIP = "unit_membership", _("Medarbetare vid vårdenheten")
-    CONSENT = "consent", _("Samtycke")
-    OWN_RECORD = "own_record", _("Egen uppgift")
-    EMERGENCY = "emergency", _("Nödåtkomst")
-    LEGAL_DUTY = "legal_duty", _("Lagstadgad skyldighet")
-    ADMINISTRATION = "administration", _("Systemadministration")
-    AUTHENTICATION = "authentication", _("Inloggning")
-    SYSTEM = "system", _("Systemjobb")
-    NONE = "none", _("Ingen grund (nekad)")
+__all__ = ["AccessEvent", "Action", "ChainHead", "Ground", "ObjectType"]
 
 
 class AppendOnlyQuerySet(models.QuerySet):
@@ -61,7 +36,7 @@ class AccessEvent(models.Model):
     )
     role = models.CharField(max_length=32, blank=True)
     action = models.CharField(max_length=16, choices=Action.choices)
-    object_type = models.CharField(max_length=64, blank=True)
+    object_type = models.CharField(max_length=64, blank=True, choices=ObjectType.choices)
     object_id = models.CharField(max_length=64, blank=True)
     person = models.ForeignKey(
         "people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"

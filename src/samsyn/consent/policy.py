@@ -31,10 +31,11 @@ from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext_noop
 
+from samsyn.accounts.roles import CARE_ROLES, EXTERNAL_ROLES, Role
+from samsyn.audit.vocabulary import Ground
+
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
-CARE_ROLES = frozenset({"coordinator", "physician", "unit_manager"})
-EXTERNAL_ROLES = frozenset({"employer", "fk_officer", "af_officer", "social_services"})
 # The information categories (values of `consent.models.Category`, checked by a test).
 ALL_CATEGORIES = (
     "contact",
@@ -54,14 +55,6 @@ class Act(StrEnum):
     READ = "read"  # the party reads the category
     WRITE = "write"  # the party sends information in the category (message, statement)
     DISCLOSE = "disclose"  # the care unit contacts / sends the category to the party
-
-
-class Ground(StrEnum):
-    UNIT_MEMBERSHIP = "unit_membership"
-    OWN_RECORD = "own_record"
-    CONSENT = "consent"
-    LEGAL_DUTY = "legal_duty"
-    NONE = "none"
 
 
 class Rule(StrEnum):
@@ -114,9 +107,19 @@ DENIAL_TEXT = {
     ),
 }
 
+# Certificates an external role sees under `certificates` (values of
+# `sickleave.models.CertificateType`, checked by a test): Försäkringskassan's and the
+# employer's copies; the AF statement only to Arbetsförmedlingen.
+SHARED_CERTIFICATE_TYPES: dict[str, frozenset[str]] = {
+    Role.EMPLOYER: frozenset({"FK7804", "AG7804", "AG1-14"}),
+    Role.FK_OFFICER: frozenset({"FK7804", "FK7263", "AG7804"}),
+    Role.AF_OFFICER: frozenset({"FK7804", "AF_UTLATANDE"}),
+    Role.SOCIAL_SERVICES: frozenset({"FK7804"}),
+}
+
 # Försäkringskassan's request reaches only its own messages (the question and the answer).
 LEGAL_DUTY_CATEGORIES = frozenset({"messages"})
-FK_ROLE = "fk_officer"
+FK_ROLE = Role.FK_OFFICER
 
 
 @dataclass(frozen=True)
@@ -226,6 +229,12 @@ def _deny(rule: Rule, category: str, act: str) -> Decision:
     return Decision(False, rule, Ground.NONE, None, category, act)
 
 
+def is_unit_staff(*, party: Party, unit_id, roles: Iterable[str] = CARE_ROLES) -> bool:
+    """Care staff (in one of `roles`) at this care unit or a unit above it: the rule of
+    every care-staff read and write (the unit's sub-units are in `care_unit_ids`)."""
+    return party.role in roles and unit_id is not None and unit_id in party.care_unit_ids
+
+
 def decide(
     *,
     party: Party,
@@ -244,13 +253,13 @@ def decide(
     if at.tzinfo is None:
         raise ValueError("`at` must be an aware datetime")
     role = party.role
-    if role == "admin":
+    if role == Role.ADMIN:
         return _deny(Rule.ADMIN, category, act)
     if role in CARE_ROLES:
-        if case.unit_id in party.care_unit_ids:
+        if is_unit_staff(party=party, unit_id=case.unit_id):
             return _allow(Rule.UNIT_STAFF, Ground.UNIT_MEMBERSHIP, category, act)
         return _deny(Rule.NOT_UNIT_STAFF, category, act)
-    if role == "patient":
+    if role == Role.PATIENT:
         if party.person_id is not None and party.person_id == case.person_id:
             return _allow(Rule.OWN_RECORD, Ground.OWN_RECORD, category, act)
         return _deny(Rule.NOT_OWN_RECORD, category, act)
@@ -321,6 +330,25 @@ def allowed_categories(
         for category in ALL_CATEGORIES
     }
     return {category: d for category, d in decisions.items() if d.allowed}
+
+
+def certificate_types(*, party: Party) -> frozenset[str] | None:
+    """The certificate types the party may see once `certificates` is allowed: every type
+    (None) for care staff and the person themself, the role's own copies for an external
+    actor, none for anyone else."""
+    if party.role in CARE_ROLES or party.role == Role.PATIENT:
+        return None
+    return SHARED_CERTIFICATE_TYPES.get(party.role, frozenset())
+
+
+def shows_contact_details(*, party: Party, allowed: Iterable[str], protected: bool) -> bool:
+    """May the party see the person's address and contact details? Care staff and the
+    person themself always (the page marks a protected identity); an external actor only
+    under `contact`, and never for a person with protected personal data or a noted risk
+    of violence."""
+    if party.role in CARE_ROLES or party.role == Role.PATIENT:
+        return True
+    return "contact" in set(allowed) and not protected
 
 
 def explain(decision: Decision, *, recipient: str, category: str) -> str:

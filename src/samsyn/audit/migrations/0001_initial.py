@@ -6,48 +6,128 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('people', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ChainHead',
+            name="ChainHead",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('last_seq', models.PositiveBigIntegerField(default=0)),
-                ('last_hash', models.CharField(default='0000000000000000000000000000000000000000000000000000000000000000', max_length=64)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("last_seq", models.PositiveBigIntegerField(default=0)),
+                (
+                    "last_hash",
+                    models.CharField(
+                        default="0000000000000000000000000000000000000000000000000000000000000000",
+                        max_length=64,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='AccessEvent',
+            name="AccessEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seq', models.PositiveBigIntegerField(unique=True)),
-                ('created_at', models.DateTimeField()),
-                ('system_job', models.CharField(blank=True, max_length=100)),
-                ('role', models.CharField(blank=True, max_length=32)),
-                ('action', models.CharField(choices=[('read', 'Läsning'), ('create', 'Skapande'), ('update', 'Ändring'), ('delete', 'Borttagning'), ('print', 'Utskrift'), ('export', 'Export'), ('login', 'Inloggning'), ('logout', 'Utloggning'), ('login_failed', 'Misslyckad inloggning')], max_length=16)),
-                ('object_type', models.CharField(blank=True, max_length=64)),
-                ('object_id', models.CharField(blank=True, max_length=64)),
-                ('ground', models.CharField(choices=[('unit_membership', 'Medarbetare vid vårdenheten'), ('consent', 'Samtycke'), ('own_record', 'Egen uppgift'), ('emergency', 'Nödåtkomst'), ('legal_duty', 'Lagstadgad skyldighet'), ('administration', 'Systemadministration'), ('authentication', 'Inloggning'), ('system', 'Systemjobb')], max_length=32)),
-                ('ground_ref', models.CharField(blank=True, help_text='e.g. the consent id', max_length=64)),
-                ('request_id', models.CharField(blank=True, max_length=64)),
-                ('extra', models.JSONField(blank=True, default=dict)),
-                ('prev_hash', models.CharField(max_length=64)),
-                ('hash', models.CharField(max_length=64)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("seq", models.PositiveBigIntegerField(unique=True)),
+                ("created_at", models.DateTimeField()),
+                ("system_job", models.CharField(blank=True, max_length=100)),
+                ("role", models.CharField(blank=True, max_length=32)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("read", "Läsning"),
+                            ("create", "Skapande"),
+                            ("update", "Ändring"),
+                            ("delete", "Borttagning"),
+                            ("print", "Utskrift"),
+                            ("export", "Export"),
+                            ("login", "Inloggning"),
+                            ("logout", "Utloggning"),
+                            ("login_failed", "Misslyckad inloggning"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("object_type", models.CharField(blank=True, max_length=64)),
+                ("object_id", models.CharField(blank=True, max_length=64)),
+                (
+                    "ground",
+                    models.CharField(
+                        choices=[
+                            ("unit_membership", "Medarbetare vid vårdenheten"),
+                            ("consent", "Samtycke"),
+                            ("own_record", "Egen uppgift"),
+                            ("emergency", "Nödåtkomst"),
+                            ("legal_duty", "Lagstadgad skyldighet"),
+                            ("administration", "Systemadministration"),
+                            ("authentication", "Inloggning"),
+                            ("system", "Systemjobb"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                (
+                    "ground_ref",
+                    models.CharField(blank=True, help_text="e.g. the consent id", max_length=64),
+                ),
+                ("request_id", models.CharField(blank=True, max_length=64)),
+                ("extra", models.JSONField(blank=True, default=dict)),
+                ("prev_hash", models.CharField(max_length=64)),
+                ("hash", models.CharField(max_length=64)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organisation",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['seq'],
-                'indexes': [models.Index(fields=['person', 'created_at'], name='audit_person_time'), models.Index(fields=['actor', 'created_at'], name='audit_actor_time'), models.Index(fields=['organisation', 'created_at'], name='audit_org_time')],
+                "ordering": ["seq"],
+                "indexes": [
+                    models.Index(fields=["person", "created_at"], name="audit_person_time"),
+                    models.Index(fields=["actor", "created_at"], name="audit_actor_time"),
+                    models.Index(fields=["organisation", "created_at"], name="audit_org_time"),
+                ],
             },
         ),
     ]

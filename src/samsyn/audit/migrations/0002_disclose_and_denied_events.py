@@ -4,20 +4,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0001_initial'),
+        ("audit", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='accessevent',
-            name='action',
-            field=models.CharField(choices=[('read', 'Läsning'), ('create', 'Skapande'), ('update', 'Ändring'), ('delete', 'Borttagning'), ('print', 'Utskrift'), ('export', 'Export'), ('disclose', 'Utlämnande till extern aktör'), ('denied', 'Nekad åtkomst'), ('login', 'Inloggning'), ('logout', 'Utloggning'), ('login_failed', 'Misslyckad inloggning')], max_length=16),
+            model_name="accessevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("read", "Läsning"),
+                    ("create", "Skapande"),
+                    ("update", "Ändring"),
+                    ("delete", "Borttagning"),
+                    ("print", "Utskrift"),
+                    ("export", "Export"),
+                    ("disclose", "Utlämnande till extern aktör"),
+                    ("denied", "Nekad åtkomst"),
+                    ("login", "Inloggning"),
+                    ("logout", "Utloggning"),
+                    ("login_failed", "Misslyckad inloggning"),
+                ],
+                max_length=16,
+            ),
         ),
         migrations.AlterField(
-            model_name='accessevent',
-            name='ground',
-            field=models.CharField(choices=[('unit_membership', 'Medarbetare vid vårdenheten'), ('consent', 'Samtycke'), ('own_record', 'Egen uppgift'), ('emergency', 'Nödåtkomst'), ('legal_duty', 'Lagstadgad skyldighet'), ('administration', 'Systemadministration'), ('authentication', 'Inloggning'), ('system', 'Systemjobb'), ('none', 'Ingen grund (nekad)')], max_length=32),
+            model_name="accessevent",
+            name="ground",
+            field=models.CharField(
+                choices=[
+                    ("unit_membership", "Medarbetare vid vårdenheten"),
+                    ("consent", "Samtycke"),
+                    ("own_record", "Egen uppgift"),
+                    ("emergency", "Nödåtkomst"),
+                    ("legal_duty", "Lagstadgad skyldighet"),
+                    ("administration", "Systemadministration"),
+                    ("authentication", "Inloggning"),
+                    ("system", "Systemjobb"),
+                    ("none", "Ingen grund (nekad)"),
+                ],
+                max_length=32,
+            ),
         ),
     ]
