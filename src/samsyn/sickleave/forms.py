@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
-from dataclasses import dataclass, field
-from pathlib import PurePath
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -15,9 +11,10 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from samsyn.people import personnummer
-from samsyn.sickleave import diagnoses, engine, jsonformat
+from samsyn.sickleave import diagnoses
+from samsyn.sickleave.importing import parse_certificate_file, sniff_kind
 from samsyn.sickleave.models import CertificateType, Degree, Occupation
-from samsyn.sickleave.services import CertificateData, ImportReport, PeriodInput
+from samsyn.sickleave.services import CertificateData, PeriodInput
 
 PERIOD_ROWS = 4
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -255,141 +252,15 @@ class CertificateRegisterForm(forms.Form):
         )
 
 
+#: The largest file the import page accepts.
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
-JSON, CSV = "json", "csv"
-#: Certificate.external_id's max_length (the parser allows longer ids).
-MAX_EXTERNAL_ID = 100
-
-
-@dataclass(frozen=True)
-class RejectedRow:
-    """A row that was not imported. `line` is 0 when unknown; for JSON it is the
-    certificate's 1-based position in the list, for CSV the line in the file."""
-
-    line: int
-    certificate: str
-    reason: str
-
-
-@dataclass
-class ParsedFile:
-    """The certificates of a file that parsed, their lines, and the rows that did not.
-
-    `document_error` is set when the file as a whole cannot be read (bad JSON, a bad CSV
-    header); then there are no certificates and no row errors.
-    """
-
-    certificates: list[engine.CertificateInput] = field(default_factory=list)
-    lines: dict[str, int] = field(default_factory=dict)
-    errors: list[RejectedRow] = field(default_factory=list)
-    document_error: str = ""
-
-
-@dataclass
-class ImportResult:
-    """What the import page and command report: parse errors and service rejections."""
-
-    imported: int
-    persons: int
-    rejected: list[RejectedRow]
-
-    @classmethod
-    def combine(cls, parsed: ParsedFile, report: ImportReport) -> ImportResult:
-        rejected = parsed.errors + [RejectedRow(*row) for row in report.rejected]
-        rejected.sort(key=lambda r: (r.line, r.certificate))
-        return cls(imported=report.imported, persons=report.persons, rejected=rejected)
-
-
-def _reason(error: jsonformat.CertificateFormatError) -> str:
-    if error.field and f"'{error.field}'" not in error.message:
-        return f"{error.message} (fält {error.field})"
-    return error.message
-
-
-def _is_document_error(error: jsonformat.CertificateFormatError) -> bool:
-    # Errors of one certificate or row always name a certificate or a line after the header.
-    return error.certificate is None and (error.line or 1) == 1
-
-
-def _json_lines(good, errors) -> dict[str, int]:
-    """Each list item gives either one good certificate or one error on its own line."""
-    taken = {e.line for e in errors}
-    positions = [i for i in range(1, len(good) + len(errors) + 1) if i not in taken]
-    return {c.id: line for c, line in zip(good, positions, strict=False)}
-
-
-def _csv_lines(text: str) -> dict[str, int]:
-    """The line of the first row of every id (the header is line 1), as jsonformat counts."""
-    text = text.removeprefix("\ufeff")
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if ";" in first_line and "," not in first_line else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    lines: dict[str, int] = {}
-    try:
-        header = [name.strip().lower() for name in next(reader)]
-        column = header.index("id")
-        line = reader.line_num + 1
-        for cells in reader:
-            if column < len(cells):
-                lines.setdefault(cells[column].strip(), line)
-            line = reader.line_num + 1
-    except (StopIteration, ValueError, csv.Error):
-        pass
-    return lines
-
-
-def parse_certificate_file(kind: str, text: str) -> ParsedFile:
-    """Parse a JSON document or CSV text leniently into good certificates and bad rows."""
-    if kind == CSV:
-        good, errors = jsonformat.parse_csv_lenient(text)
-    else:
-        good, errors = jsonformat.parse_document_lenient(text)
-    document = [e for e in errors if _is_document_error(e)]
-    if document:
-        return ParsedFile(document_error="; ".join(_reason(e) for e in document))
-    lines = _csv_lines(text) if kind == CSV else _json_lines(good, errors)
-    parsed = ParsedFile(
-        errors=[
-            RejectedRow(
-                line=e.line or 0,
-                certificate=e.certificate if isinstance(e.certificate, str) else "",
-                reason=_reason(e),
-            )
-            for e in errors
-        ]
-    )
-    for certificate in good:
-        line = lines.get(certificate.id, 0)
-        if len(certificate.id) > MAX_EXTERNAL_ID:
-            reason = _t("Intygs-id får vara högst %(n)s tecken.") % {"n": MAX_EXTERNAL_ID}
-            parsed.errors.append(RejectedRow(line, certificate.id, reason))
-            continue
-        parsed.certificates.append(certificate)
-        parsed.lines[certificate.id] = line
-    return parsed
-
-
-def _sniff_kind(name: str, head: str) -> str | None:
-    suffix = PurePath(name or "").suffix.lower()
-    if suffix == ".json":
-        return JSON
-    if suffix == ".csv":
-        return CSV
-    if suffix not in ("", ".txt"):
-        return None
-    stripped = head.lstrip()
-    if stripped[:1] in ("{", "["):
-        return JSON
-    first_line = stripped.splitlines()[0] if stripped else ""
-    if "," in first_line or ";" in first_line:
-        return CSV
-    return None
 
 
 class CertificateImportForm(forms.Form):
     """A JSON or CSV file of certificates (UTF-8, at most 20 MB).
 
-    Validation reads and parses the file: `cleaned_data["parsed"]` is the `ParsedFile`.
+    Validation reads and parses the file (`importing.parse_certificate_file`):
+    `cleaned_data["parsed"]` is the `importing.ParsedFile`.
     A file that cannot be read as a whole (wrong type, not UTF-8, bad JSON, bad CSV
     header) is a form error; errors in single certificates are reported rows.
     """
@@ -411,7 +282,7 @@ class CertificateImportForm(forms.Form):
                 _("Filen kunde inte läsas som text (UTF-8). Ladda upp en JSON- eller CSV-fil."),
                 code="encoding",
             ) from None
-        kind = _sniff_kind(upload.name, text[:2000])
+        kind = sniff_kind(upload.name, text[:2000])
         if kind is None:
             raise ValidationError(
                 _("Filtypen stöds inte. Ladda upp en JSON-fil (.json) eller CSV-fil (.csv)."),

@@ -1,9 +1,9 @@
-"""The certificate import formats (JSON and CSV) -> engine.CertificateInput.
+"""The certificate import's JSON format -> engine.CertificateInput.
 
-Pure Python, no Django. The formats are described in ``docs/formats.md``; in short:
-
-* JSON: a list of certificate objects, or ``{"certificates": [...]}``;
-* CSV: one row per period, rows with the same ``id`` form one certificate.
+Pure Python, no Django. The format is described in ``docs/formats.md``; in short, a list
+of certificate objects, or ``{"certificates": [...]}``. :func:`parse_certificate` checks
+one certificate object; the CSV format (``samsyn.sickleave.csvformat``) turns its rows into
+such objects and checks them with it.
 
 Every error is a :class:`CertificateFormatError` naming the certificate (its id, or its
 1-based position when the id is missing or unusable), the field and the position (the
@@ -24,8 +24,6 @@ Decisions:
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from collections.abc import Mapping
@@ -43,11 +41,8 @@ from samsyn.sickleave.engine import (
 )
 
 __all__ = [
-    "CSV_COLUMNS",
-    "CSV_REQUIRED_COLUMNS",
     "CertificateFormatError",
     "parse_certificate",
-    "parse_csv_lenient",
     "parse_document",
     "parse_document_lenient",
 ]
@@ -60,43 +55,6 @@ OPTIONAL_FIELDS = ("occupation", "diagnoses", *TEXT_FIELDS)
 ALL_FIELDS = frozenset(REQUIRED_FIELDS + OPTIONAL_FIELDS)
 PERIOD_FIELDS = ("start", "end", "degree")
 
-CSV_COLUMNS = (
-    "id",
-    "person",
-    "type",
-    "signed",
-    "status",
-    "occupation",
-    "diagnoses",
-    "period_start",
-    "period_end",
-    "degree",
-    "unit",
-    "physician",
-)
-CSV_REQUIRED_COLUMNS = (
-    "id",
-    "person",
-    "type",
-    "signed",
-    "status",
-    "period_start",
-    "period_end",
-    "degree",
-)
-# Columns that describe the certificate: equal on every row of one certificate.
-_CSV_CERTIFICATE_COLUMNS = (
-    "person",
-    "type",
-    "signed",
-    "status",
-    "occupation",
-    "diagnoses",
-    "unit",
-    "physician",
-)
-_CSV_PERIOD_COLUMN = {"start": "period_start", "end": "period_end", "degree": "degree"}
-
 MAX_ID_LENGTH = 200
 MAX_TEXT_LENGTH = 10_000
 MAX_PERIODS = 100
@@ -104,7 +62,6 @@ MAX_DIAGNOSES = 20
 
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 _DIAGNOSIS_RE = re.compile(r"([A-Z]\d{2})\.?([0-9A-Z]{1,4})?", re.ASCII)
-_PERIOD_FIELD_RE = re.compile(r"periods\[(\d+)\](?:\.(\w+))?")
 
 
 class CertificateFormatError(ValueError):
@@ -143,9 +100,6 @@ class CertificateFormatError(ValueError):
 
     def as_json(self) -> dict[str, object]:
         return {"error": self.message, "certificate": self.certificate, "field": self.field}
-
-
-# --------------------------------------------------------------------------- JSON
 
 
 def parse_document(text: str | bytes) -> list[CertificateInput]:
@@ -401,182 +355,3 @@ def _diagnosis_code(value: object) -> str | None:
         return None
     category, rest = match.groups()
     return f"{category}.{rest}" if rest else category
-
-
-# --------------------------------------------------------------------------- CSV
-
-
-def parse_csv_lenient(
-    text: str | bytes,
-) -> tuple[list[CertificateInput], list[CertificateFormatError]]:
-    """Parse the CSV format: one row per period, rows with the same id form a certificate.
-
-    Returns the good certificates (in order of first appearance) and the errors, each
-    carrying the 1-based line number in the file (the header is line 1). A certificate
-    with any bad row is rejected as a whole. An error in the header rejects everything.
-    """
-    if isinstance(text, bytes):
-        try:
-            text = text.decode("utf-8")
-        except UnicodeDecodeError:
-            return [], [CertificateFormatError("CSV-filen ska vara kodad i UTF-8.", line=None)]
-    text = text.removeprefix("\ufeff")
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if ";" in first_line and "," not in first_line else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = next(reader)
-    except StopIteration:
-        return [], [CertificateFormatError("CSV-filen är tom; första raden ska vara rubriker.")]
-    except csv.Error as error:
-        return [], [CertificateFormatError(f"Ogiltig CSV: {error}.", line=1)]
-    header = [name.strip().lower() for name in header]
-    header_error = _check_header(header)
-    if header_error is not None:
-        return [], [header_error]
-
-    # id -> list of (line, row dict); certificates in order of first appearance.
-    groups: dict[str, list[tuple[int, dict[str, str]]]] = {}
-    errors: list[CertificateFormatError] = []
-    rejected: set[str] = set()  # ids with a row that could not be read
-    id_column = header.index("id")
-    last_line = 1
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as error:
-            errors.append(CertificateFormatError(f"Ogiltig CSV: {error}.", line=last_line + 1))
-            break
-        line = last_line + 1
-        last_line = reader.line_num
-        if not any(cell.strip() for cell in cells):
-            continue
-        if len(cells) != len(header):
-            certificate_id = cells[id_column].strip() if id_column < len(cells) else ""
-            if certificate_id:
-                rejected.add(certificate_id)
-            errors.append(
-                CertificateFormatError(
-                    f"Raden har {len(cells)} fält men rubrikraden har {len(header)}.",
-                    certificate=certificate_id or None,
-                    line=line,
-                )
-            )
-            continue
-        row = {name: cell.strip() for name, cell in zip(header, cells, strict=True)}
-        certificate_id = row["id"]
-        if not certificate_id:
-            errors.append(
-                CertificateFormatError(
-                    "Intygs-id saknas på raden.", certificate=None, field="id", line=line
-                )
-            )
-            continue
-        groups.setdefault(certificate_id, []).append((line, row))
-
-    good: list[CertificateInput] = []
-    for certificate_id, rows in groups.items():
-        if certificate_id in rejected:
-            continue
-        try:
-            good.append(_certificate_from_rows(certificate_id, rows))
-        except CertificateFormatError as error:
-            errors.append(error)
-    errors.sort(key=lambda error: error.line or 0)
-    return good, errors
-
-
-def _check_header(header: list[str]) -> CertificateFormatError | None:
-    unknown = [name for name in header if name not in CSV_COLUMNS]
-    if unknown:
-        return CertificateFormatError(
-            f"Okänd kolumn {unknown[0]!r}. Tillåtna kolumner: {', '.join(CSV_COLUMNS)}.",
-            field=unknown[0],
-            line=1,
-        )
-    duplicates = sorted({name for name in header if header.count(name) > 1})
-    if duplicates:
-        return CertificateFormatError(
-            f"Kolumnen {duplicates[0]!r} förekommer mer än en gång.", field=duplicates[0], line=1
-        )
-    missing = [name for name in CSV_REQUIRED_COLUMNS if name not in header]
-    if missing:
-        return CertificateFormatError(
-            f"Kolumnen {missing[0]!r} saknas. Obligatoriska kolumner: "
-            f"{', '.join(CSV_REQUIRED_COLUMNS)}.",
-            field=missing[0],
-            line=1,
-        )
-    return None
-
-
-def _certificate_from_rows(
-    certificate_id: str, rows: list[tuple[int, dict[str, str]]]
-) -> CertificateInput:
-    first_line, first = rows[0]
-    for line, row in rows[1:]:
-        for column in _CSV_CERTIFICATE_COLUMNS:
-            if row.get(column, "") != first.get(column, ""):
-                raise CertificateFormatError(
-                    f"Kolumnen {column!r} skiljer sig från intygets första rad (rad "
-                    f"{first_line}); alla rader i ett intyg ska ha samma värde.",
-                    certificate=certificate_id,
-                    field=column,
-                    line=line,
-                )
-    periods = []
-    for line, row in rows:
-        raw = row["degree"].removesuffix("%").strip()
-        if not raw.isascii() or not raw.isdigit():
-            raise CertificateFormatError(
-                f"Sjukskrivningsgraden ska vara 25, 50, 75 eller 100 (procent), inte "
-                f"{row['degree']!r}.",
-                certificate=certificate_id,
-                field="degree",
-                line=line,
-            )
-        periods.append(
-            {
-                "start": row["period_start"] or None,
-                "end": row["period_end"] or None,
-                "degree": int(raw),
-            }
-        )
-    diagnoses = [code for code in re.split(r"[;\s]+", first.get("diagnoses", "")) if code]
-    obj: dict[str, object] = {
-        "id": certificate_id,
-        "person": first["person"] or None,
-        "type": first["type"] or None,
-        "signed": first["signed"] or None,
-        "status": first["status"] or None,
-        "occupation": first.get("occupation") or None,
-        "diagnoses": diagnoses,
-        "periods": periods,
-        "unit": first.get("unit") or None,
-        "physician": first.get("physician") or None,
-    }
-    try:
-        return parse_certificate(obj, first_line)
-    except CertificateFormatError as error:
-        field, line = _csv_position(error.field, rows)
-        raise CertificateFormatError(
-            error.message, certificate=certificate_id, field=field, line=line
-        ) from None
-
-
-def _csv_position(
-    field: str | None, rows: list[tuple[int, dict[str, str]]]
-) -> tuple[str | None, int]:
-    """Map a JSON field path of an error to the CSV column and line."""
-    if field is None:
-        return None, rows[0][0]
-    match = _PERIOD_FIELD_RE.fullmatch(field)
-    if match:
-        index = int(match[1])
-        line = rows[index][0] if index < len(rows) else rows[0][0]
-        return _CSV_PERIOD_COLUMN.get(match[2] or "start", "period_start"), line
-    if field.startswith("diagnoses"):
-        return "diagnoses", rows[0][0]
-    return field, rows[0][0]

@@ -10,7 +10,8 @@ from samsyn.accounts.actor import Actor
 from samsyn.accounts.models import Role
 from samsyn.core.decorators import role_required
 from samsyn.sickleave import selectors, services
-from samsyn.sickleave.forms import CertificateImportForm, CertificateRegisterForm, ImportResult
+from samsyn.sickleave.forms import CertificateImportForm, CertificateRegisterForm
+from samsyn.sickleave.importing import ImportResult
 
 REGISTRARS = (Role.COORDINATOR, Role.PHYSICIAN)
 

@@ -18,6 +18,7 @@ from samsyn.accounts.models import (
     OrganisationType,
 )
 from samsyn.audit.models import Action
+from samsyn.core.importing import RejectedRow
 from samsyn.directory import orgnr
 from samsyn.directory.models import ContactPerson, ContactRole
 from samsyn.directory.search import fold
@@ -77,15 +78,11 @@ TYPE_WORDS = {
 CARE_WORDS = {"care_unit", "vårdenhet", "vardenhet"}
 
 
-@dataclass(frozen=True)
-class RejectedRow:
-    line: int
-    name: str
-    reason: str  # Swedish, gettext_noop-marked or formatted from such a message
-
-
 @dataclass
 class DirectoryImportReport:
+    """What the import page shows. `rejected` rows are labelled with the actor's name;
+    their reasons are gettext_noop-marked (or formatted from such a message)."""
+
     created: list[Organisation] = field(default_factory=list)
     updated: list[Organisation] = field(default_factory=list)
     unchanged: list[Organisation] = field(default_factory=list)

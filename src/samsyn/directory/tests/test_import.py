@@ -43,7 +43,7 @@ def _import(user, text, encoding="utf-8"):
 
 def test_import_keeps_good_rows_and_reports_bad_ones_with_lines(coordinator):
     report = _import(coordinator, FILE)
-    assert [(r.line, r.name) for r in report.rejected] == [
+    assert [(r.line, r.label) for r in report.rejected] == [
         (4, "Fel AB"),
         (5, "VC Norr"),
         (6, "Okänd FHV AB"),
@@ -117,6 +117,18 @@ def test_import_page_shows_report(coordinator_client):
     assert "kontrollsiffran" in page
     assert "Hälsan FHV" in page
     assert ContactPerson.objects.filter(name="Stina").exists()
+
+
+def test_import_page_lists_rejected_rows_with_line_name_and_translated_reason(coordinator_client):
+    upload = SimpleUploadedFile("aktorer.csv", FILE.encode("utf-8"), content_type="text/csv")
+    response = coordinator_client.post(
+        reverse("directory:import"), {"file": upload}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    page = response.content.decode()
+    assert '<th scope="col">Name</th>' in page
+    assert "<td>5</td>" in page
+    assert "<td>VC Norr</td>" in page
+    assert "<td>Care units cannot be added to the actor directory.</td>" in page
 
 
 def test_import_page_bad_file_is_400_with_message(coordinator_client):

@@ -98,9 +98,9 @@ def test_upload_imports_good_rows_and_reports_every_bad_one(
         "A-4",
         "B-1",
     ]
-    rejected = [(r.line, r.certificate) for r in result.rejected]
+    rejected = [(r.line, r.label) for r in result.rejected]
     assert rejected == [(2, "A-2"), (4, "X-1"), (5, "A-3"), (7, "A-1")]
-    reasons = {r.certificate + str(r.line): r.reason for r in result.rejected}
+    reasons = {r.label + str(r.line): r.reason for r in result.rejected}
     assert "25, 50, 75 eller 100" in reasons["A-22"]
     assert reasons["X-14"] == "Personen finns inte vid din enhet."
     assert reasons["A-35"] == "Okänd diagnoskod U50.0."
@@ -111,6 +111,18 @@ def test_upload_imports_good_rows_and_reports_every_bad_one(
         assert f"<td>{row.line}</td>" in html
     assert "Okänd diagnoskod U50.0." in html
     assert SickLeaveCase.objects.filter(person=anna).count() == 1
+
+
+def test_report_names_each_rejected_row_by_its_certificate_id(coordinator_client, anna):
+    document = [cert("A-1", anna), cert("A-1", anna)]
+
+    response = coordinator_client.post(URL, {"file": _upload(json.dumps(document))})
+
+    html = response.content.decode()
+    assert '<th scope="col">Intygs-id</th>' in html
+    assert "<td>2</td>" in html
+    assert "<td>A-1</td>" in html
+    assert "Intyg som redan importerats avvisas då som dubbletter." in html
 
 
 def test_upload_csv(coordinator_client, anna):
@@ -126,7 +138,7 @@ def test_upload_csv(coordinator_client, anna):
     result = response.context["result"]
     assert result.imported == 1
     assert Certificate.objects.get(external_id="C-1").periods.count() == 2
-    assert [(r.line, r.certificate) for r in result.rejected] == [(4, "C-2")]
+    assert [(r.line, r.label) for r in result.rejected] == [(4, "C-2")]
 
 
 def test_outsider_imports_nothing_for_another_unit(outsider_client, anna):
@@ -134,7 +146,7 @@ def test_outsider_imports_nothing_for_another_unit(outsider_client, anna):
 
     result = response.context["result"]
     assert result.imported == 0
-    assert [(r.line, r.certificate) for r in result.rejected] == [(1, "A-1")]
+    assert [(r.line, r.label) for r in result.rejected] == [(1, "A-1")]
     assert not Certificate.objects.exists()
 
 

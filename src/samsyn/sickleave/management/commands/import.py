@@ -21,7 +21,7 @@ from django.core.management.base import BaseCommand
 from samsyn.accounts.actor import Actor
 from samsyn.accounts.models import Membership, OrganisationType, Role
 from samsyn.sickleave import services
-from samsyn.sickleave.forms import CSV, JSON, ImportResult, ParsedFile, parse_certificate_file
+from samsyn.sickleave.importing import CSV, JSON, ImportResult, ParsedFile, parse_certificate_file
 
 EXIT_ALL_REJECTED = 1
 EXIT_UNUSABLE = 2
@@ -99,7 +99,7 @@ class Command(BaseCommand):
         self.stdout.write(_summary(result.imported, result.persons))
         for row in result.rejected:
             line = row.line or "–"
-            self.stdout.write(f"rad {line}, intyg {row.certificate or '–'}: {row.reason}")
+            self.stdout.write(f"rad {line}, intyg {row.label or '–'}: {row.reason}")
         self.stdout.flush()
         if result.imported == 0 and result.rejected:
             sys.exit(EXIT_ALL_REJECTED)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from samsyn.sickleave import engine, jsonformat
+from samsyn.sickleave import csvformat, engine, jsonformat
 
 EXIT_BAD_INPUT = 2
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
@@ -135,7 +135,7 @@ class Command(BaseCommand):
             raise _BadArgument({"error": str(error)}) from None
         data = self._read(options["input"])
         if options["format"] == "csv":
-            certificates, errors = jsonformat.parse_csv_lenient(data)
+            certificates, errors = csvformat.parse_csv_lenient(data)
             if errors:
                 raise _BadArgument(errors[0].as_json())
         else:

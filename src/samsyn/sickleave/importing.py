@@ -1,0 +1,131 @@
+"""Reading a file of certificates for import: its kind, its good certificates and lines,
+its rejected rows, and the report that combines them with the service's rejections.
+
+The certificate import page (`forms.CertificateImportForm`) and the command
+`samsyn import certificates` both parse through `parse_certificate_file` and report
+through `ImportResult`. The formats are `jsonformat` and `csvformat`; the writes are
+`services.import_certificates`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+from django.utils.translation import gettext as _t
+
+from samsyn.core.importing import RejectedRow
+from samsyn.sickleave import csvformat, engine, jsonformat
+from samsyn.sickleave.services import ImportReport
+
+__all__ = [
+    "CSV",
+    "JSON",
+    "MAX_EXTERNAL_ID",
+    "ImportResult",
+    "ParsedFile",
+    "parse_certificate_file",
+    "sniff_kind",
+]
+
+JSON, CSV = "json", "csv"
+#: Certificate.external_id's max_length (the parser allows longer ids).
+MAX_EXTERNAL_ID = 100
+
+
+@dataclass
+class ParsedFile:
+    """The certificates of a file that parsed, their lines, and the rows that did not.
+
+    `document_error` is set when the file as a whole cannot be read (bad JSON, a bad CSV
+    header); then there are no certificates and no row errors. A rejected row's `line` is
+    the certificate's 1-based position in the list for JSON, the line in the file for CSV.
+    """
+
+    certificates: list[engine.CertificateInput] = field(default_factory=list)
+    lines: dict[str, int] = field(default_factory=dict)
+    errors: list[RejectedRow] = field(default_factory=list)
+    document_error: str = ""
+
+
+@dataclass
+class ImportResult:
+    """What the import page and command report: parse errors and service rejections."""
+
+    imported: int
+    persons: int
+    rejected: list[RejectedRow]
+
+    @classmethod
+    def combine(cls, parsed: ParsedFile, report: ImportReport) -> ImportResult:
+        rejected = parsed.errors + [RejectedRow(*row) for row in report.rejected]
+        rejected.sort(key=lambda r: (r.line, r.label))
+        return cls(imported=report.imported, persons=report.persons, rejected=rejected)
+
+
+def _reason(error: jsonformat.CertificateFormatError) -> str:
+    if error.field and f"'{error.field}'" not in error.message:
+        return f"{error.message} (fält {error.field})"
+    return error.message
+
+
+def _is_document_error(error: jsonformat.CertificateFormatError) -> bool:
+    # Errors of one certificate or row always name a certificate or a line after the header.
+    return error.certificate is None and (error.line or 1) == 1
+
+
+def _json_lines(good, errors) -> dict[str, int]:
+    """Each list item gives either one good certificate or one error on its own line."""
+    taken = {e.line for e in errors}
+    positions = [i for i in range(1, len(good) + len(errors) + 1) if i not in taken]
+    return {c.id: line for c, line in zip(good, positions, strict=False)}
+
+
+def parse_certificate_file(kind: str, text: str) -> ParsedFile:
+    """Parse a JSON document or CSV text leniently into good certificates and bad rows."""
+    if kind == CSV:
+        good, errors = csvformat.parse_csv_lenient(text)
+    else:
+        good, errors = jsonformat.parse_document_lenient(text)
+    document = [e for e in errors if _is_document_error(e)]
+    if document:
+        return ParsedFile(document_error="; ".join(_reason(e) for e in document))
+    lines = csvformat.first_lines(text) if kind == CSV else _json_lines(good, errors)
+    parsed = ParsedFile(
+        errors=[
+            RejectedRow(
+                line=e.line or 0,
+                label=e.certificate if isinstance(e.certificate, str) else "",
+                reason=_reason(e),
+            )
+            for e in errors
+        ]
+    )
+    for certificate in good:
+        line = lines.get(certificate.id, 0)
+        if len(certificate.id) > MAX_EXTERNAL_ID:
+            reason = _t("Intygs-id får vara högst %(n)s tecken.") % {"n": MAX_EXTERNAL_ID}
+            parsed.errors.append(RejectedRow(line, certificate.id, reason))
+            continue
+        parsed.certificates.append(certificate)
+        parsed.lines[certificate.id] = line
+    return parsed
+
+
+def sniff_kind(name: str, head: str) -> str | None:
+    """JSON or CSV from the file name's extension, or for a name without one (or .txt)
+    from the first characters; None when the file is neither."""
+    suffix = PurePath(name or "").suffix.lower()
+    if suffix == ".json":
+        return JSON
+    if suffix == ".csv":
+        return CSV
+    if suffix not in ("", ".txt"):
+        return None
+    stripped = head.lstrip()
+    if stripped[:1] in ("{", "["):
+        return JSON
+    first_line = stripped.splitlines()[0] if stripped else ""
+    if "," in first_line or ";" in first_line:
+        return CSV
+    return None
