@@ -1,5 +1,10 @@
+from samsyn.accounts.presenters import capabilities
+
+
 def membership(request):
+    active = getattr(request, "membership", None)
     return {
-        "active_membership": getattr(request, "membership", None),
+        "active_membership": active,
         "memberships": getattr(request, "memberships", []),
+        "can": capabilities(active),
     }

@@ -70,3 +70,14 @@ def is_care_role(role: str) -> bool:
 
 def is_external_role(role: str) -> bool:
     return role in EXTERNAL_ROLES
+
+
+# ---- who uses which part of Samsyn ----------------------------------------------------
+# The views' `@role_required(...)` and the menu (`accounts.presenters.Capabilities`)
+# both read these sets, so a page and its link never disagree.
+WORKLIST_ROLES = CARE_ROLES
+CERTIFICATE_REGISTRAR_ROLES = frozenset({Role.COORDINATOR, Role.PHYSICIAN})
+DIRECTORY_EDITOR_ROLES = frozenset({Role.COORDINATOR, Role.UNIT_MANAGER})
+FOLLOWUP_ROLES = frozenset({Role.COORDINATOR, Role.UNIT_MANAGER})
+FK_REQUEST_ROLES = frozenset({Role.FK_OFFICER})
+OWN_CONSENT_ROLES = frozenset({Role.PATIENT})

@@ -4,16 +4,17 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from samsyn.accounts.actor import Actor
+from samsyn.accounts.roles import CARE_ROLES, Role
 from samsyn.cases import external
 from samsyn.cases import selectors as case_selectors
 from samsyn.people import selectors as people_selectors
 
 START_TEMPLATES = {
-    "coordinator": "core/start_coordinator.html",
-    "physician": "core/start_care.html",
-    "unit_manager": "core/start_care.html",
-    "patient": "core/start_patient.html",
-    "admin": "core/start_admin.html",
+    Role.COORDINATOR: "core/start_coordinator.html",
+    Role.PHYSICIAN: "core/start_care.html",
+    Role.UNIT_MANAGER: "core/start_care.html",
+    Role.PATIENT: "core/start_patient.html",
+    Role.ADMIN: "core/start_admin.html",
 }
 
 
@@ -24,10 +25,10 @@ def home(request):
         role, "core/start_external.html" if role else "core/start_none.html"
     )
     context = {"persons_at_unit": people_selectors.count_persons_at_unit(actor=actor)}
-    if role == "coordinator":
+    if role == Role.COORDINATOR:
         context["my_cases"] = case_selectors.my_cases(actor=actor, on=timezone.localdate())
         context["attention"] = case_selectors.attention_counts(actor=actor, now=timezone.now())
-    elif role in ("physician", "unit_manager"):
+    elif role in CARE_ROLES:
         context["current_sick_leaves"] = case_selectors.count_current_sick_leaves(
             actor=actor, on=timezone.localdate()
         )
