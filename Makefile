@@ -50,6 +50,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python scripts/lint_views.py
+	PYTHONPATH=scripts $(BIN)/lint-imports --no-cache
 	$(BIN)/samsyn makemigrations --check --dry-run >/dev/null
 
 format: install
