@@ -8,10 +8,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from samsyn import access
 from samsyn.accounts.actor import Actor
 from samsyn.accounts.models import Role, User
 from samsyn.audit import auditor
-from samsyn.audit.models import Action, Ground
+from samsyn.audit.models import Action, Ground, ObjectType
 from samsyn.cases.models import (
     TRANSITIONS,
     Case,
@@ -221,3 +222,35 @@ def open_case_for_request(*, actor: Actor, person: Person, unit) -> Case:
     except IntegrityError:  # opened by someone else at the same moment
         return Case.objects.open().get(person=person, unit=unit)
     return case
+
+
+def add_system_task(*, actor: Actor, case: Case, title: str, due_date: date) -> Task:
+    """A task for the case's responsible coordinator that follows from another write (the
+    person withdrawing a consent, say): the actor is the person themself or care staff at
+    the case's unit, as the access module decides, not necessarily a coordinator. Audited
+    as the task's creation on the ground of that decision, in the caller's transaction."""
+    decision = access.ask(actor=actor, case=case, category="")
+    if not decision.allowed:
+        raise CaseError(
+            gettext_noop("Bara personen själv eller vårdpersonal vid enheten kan lägga uppgiften.")
+        )
+    if not case.is_open or case.responsible_id is None:
+        raise CaseError(gettext_noop("Ärendet är avslutat eller saknar ansvarig."))
+    with transaction.atomic():
+        task = Task.objects.create(
+            case=case,
+            title=title,
+            due_date=due_date,
+            assigned_to=case.responsible,
+            created_by=actor.user,
+        )
+        auditor.record(
+            actor=actor,
+            action=Action.CREATE,
+            ground=decision.ground,
+            object_type=ObjectType.TASK,
+            object_id=task.pk,
+            person_id=case.person_id,
+            extra={"case": str(case.pk)},
+        )
+    return task

@@ -1,8 +1,9 @@
-"""Reads through the sharing policy. Every decision about an external actor is logged.
+"""Reads of the consent registry, as the coordinator and the patient see it.
 
-`authorize` is the door every other app uses: it asks `policy.decide` and writes the
-decision (allowed with its ground and consent id, or denied with the rule) into the
-access log. `consents_for_person` and the external actors' case list live here too.
+Who may read is decided by the access module (`samsyn.access`): care staff at the
+person's unit, or the person themself; each read is logged there with its ground.
+The door for every other decision about a person's data (`authorize`, `disclose`,
+`require`, the facts) lives in `samsyn.access`, not here.
 """
 
 from __future__ import annotations
@@ -12,179 +13,40 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
+from samsyn import access
 from samsyn.accounts.actor import Actor
-from samsyn.accounts.models import Organisation
-from samsyn.audit import auditor
-from samsyn.audit.models import Action, Ground
-from samsyn.consent import policy
-from samsyn.consent.models import Category, Consent
-from samsyn.consent.policy import Act, CaseFacts, ConsentFacts, Decision, Party, RequestFacts
+from samsyn.audit.vocabulary import Ground, ObjectType
+from samsyn.cases.models import Case
+from samsyn.consent.models import Consent
+from samsyn.consent.policy import Act
+from samsyn.people.models import Person
 
 EXPIRING_WITHIN_DAYS = 14
 
-_ACTION_OF_ACT = {Act.READ: Action.READ, Act.WRITE: Action.CREATE, Act.DISCLOSE: Action.DISCLOSE}
+# ---- the door, moved to `samsyn.access` ------------------------------------------------
+# kept for callers being moved; removed at the end of issue 11
+ConsentMissing = access.ConsentMissing
+consent_facts = access.consent_facts
+party_of = access.party_of
+case_facts = access.case_facts
+log_decision = access.log
+authorize = access.authorize
+authorize_disclosure = access.disclose
 
 
-class ConsentMissing(Exception):
-    """A disclosure, contact or message was refused; `message` names the missing consent."""
+def get_case_for_category(*, actor: Actor, case_id, category: str, act: str = Act.READ) -> Case:
+    """The case, if the actor may `act` on `category` of it; else 404 (logged either way).
 
-    def __init__(self, decision: Decision, message: str):
-        super().__init__(message)
-        self.decision = decision
-        self.message = message
-
-
-def consent_facts(
-    *, person_ids: Iterable | None = None, recipient_id=None, in_force_at: datetime | None = None
-) -> dict[object, list[ConsentFacts]]:
-    """The consent facts per person, in one query: of these persons, or of every person
-    with a consent naming `recipient_id`; optionally only those in force at an instant."""
-    if person_ids is None and recipient_id is None:
-        raise ValueError("consent_facts needs persons or a recipient")
-    qs = Consent.objects.all()
-    if person_ids is not None:
-        qs = qs.filter(person_id__in=list(person_ids))
-    if recipient_id is not None:
-        qs = qs.filter(recipient_id=recipient_id)
-    if in_force_at is not None:
-        qs = qs.in_force(in_force_at)
-    rows = qs.values_list(
-        "pk",
-        "person_id",
-        "unit_id",
-        "recipient_id",
-        "categories",
-        "valid_from",
-        "valid_to",
-        "contact_person__user_id",
-        "withdrawn_at",
-        "replaced_at",
-        "replaces_id",
-        "created_at",
-    )
-    facts: dict[object, list[ConsentFacts]] = defaultdict(list)
-    for row in rows:
-        pk, person, unit, recipient, cats, start, end, user, withdrawn, replaced = row[:10]
-        replaces, created = row[10:]
-        facts[person].append(
-            ConsentFacts(
-                id=pk,
-                person_id=person,
-                unit_id=unit,
-                recipient_id=recipient,
-                categories=frozenset(cats),
-                valid_from=start,
-                valid_to=end,
-                contact_user_id=user,
-                withdrawn_at=withdrawn,
-                replaced_at=replaced,
-                version_from=created if replaces is not None else None,
-            )
-        )
-    return facts
-
-
-def party_of(actor: Actor) -> Party:
-    user = actor.user
-    return Party(
-        organisation_id=actor.organisation.pk if actor.organisation else None,
-        role=actor.role,
-        user_id=user.pk if user else None,
-        care_unit_ids=frozenset(actor.care_unit_ids()),
-        person_id=user.person_id if user is not None else None,
-    )
-
-
-def case_facts(case) -> CaseFacts:
-    return CaseFacts(person_id=case.person_id, unit_id=case.unit_id)
-
-
-def log_decision(actor: Actor, decision: Decision, case, object_type: str, object_id, extra=None):
-    """Write a policy decision into the access log: the act with its ground and consent id
-    when allowed, a `denied` event with the rule when not."""
-    action = _ACTION_OF_ACT.get(decision.act, Action.READ) if decision.allowed else Action.DENIED
-    auditor.record(
-        actor=actor,
-        action=action,
-        ground=str(decision.ground),
-        object_type=object_type,
-        object_id=object_id or case.pk,
-        person_id=case.person_id,
-        ground_ref=decision.ground_ref or "",
-        extra={"category": decision.category, "rule": str(decision.rule), **(extra or {})},
-    )
-
-
-def authorize(
-    *,
-    actor: Actor,
-    case,
-    category: str,
-    act: str = Act.READ,
-    object_type: str = "case",
-    object_id=None,
-    at: datetime | None = None,
-    request: RequestFacts | None = None,
-) -> Decision:
-    """Ask the policy whether the actor may `act` on `category` of `case`; log the answer.
-
-    `request`: the act happens within Försäkringskassan's request (see `policy`).
-    """
-    at = at or timezone.now()
-    facts = consent_facts(person_ids=[case.person_id]).get(case.person_id, [])
-    decision = policy.decide(
-        party=party_of(actor),
-        act=act,
-        category=category,
-        case=case_facts(case),
-        consents=facts,
-        at=at,
-        request=request,
-    )
-    log_decision(actor, decision, case, object_type, object_id)
-    return decision
-
-
-def authorize_disclosure(
-    *,
-    actor: Actor,
-    case,
-    recipient: Organisation,
-    category: str,
-    object_type: str,
-    object_id=None,
-    at: datetime | None = None,
-    request: RequestFacts | None = None,
-) -> Decision:
-    """May the care unit contact, write to or send `category` to `recipient`? Logged.
-
-    Raises `ConsentMissing` with a message naming the missing consent (or the missing harm
-    assessment, within Försäkringskassan's `request`) when not.
-    """
-    at = at or timezone.now()
-    facts = consent_facts(person_ids=[case.person_id], recipient_id=recipient.pk)
-    decision = policy.decide(
-        party=Party(organisation_id=recipient.pk),
-        act=Act.DISCLOSE,
-        category=category,
-        case=case_facts(case),
-        consents=facts.get(case.person_id, []),
-        at=at,
-        request=request,
-    )
-    log_decision(
-        actor, decision, case, object_type, object_id, extra={"recipient": str(recipient.pk)}
-    )
-    if not decision.allowed:
-        label = str(dict(Category.choices).get(category, category)).lower()
-        raise ConsentMissing(
-            decision, policy.explain(decision, recipient=recipient.name, category=label)
-        )
-    return decision
+    Kept for callers being moved; removed at the end of issue 11 (they fetch the case and
+    call `access.require`)."""
+    case = Case.objects.select_related("person", "unit").filter(pk=case_id).first()
+    if case is None:
+        raise Http404
+    access.require(actor=actor, case=case, category=category, act=act)
+    return case
 
 
 # ---- the consent registry as the coordinator and the patient see it -------------------
@@ -223,58 +85,71 @@ def consent_rows(consents: Iterable[Consent], now: datetime | None = None) -> li
     return rows
 
 
-def consents_for_person(*, actor: Actor, person) -> list[ConsentRow]:
+def consents_for_person(*, actor: Actor, person: Person) -> list[ConsentRow]:
     """Every consent version of the person at the actor's units (care staff), or for the
     patient their own consents, the current version of each only (a replaced version is
     history for the registry, not a consent of its own). Logged as a read of the person's
-    consents."""
-    if actor.role == "patient":
-        if actor.user is None or actor.user.person_id != person.pk:
-            raise Http404
-        ground, scope = Ground.OWN_RECORD, Q(replaced_at__isnull=True)
-    elif actor.care_unit_ids():
-        if person.care_unit_id not in actor.care_unit_ids():
-            raise Http404
-        ground, scope = Ground.UNIT_MEMBERSHIP, Q(unit_id__in=actor.care_unit_ids())
+    consents (a refusal is a logged 404)."""
+    decision = access.read_person(actor, person, object_type=ObjectType.CONSENTS)
+    consents = Consent.objects.filter(person=person)
+    if decision.ground == Ground.OWN_RECORD:
+        consents = consents.filter(replaced_at__isnull=True)
     else:
-        raise Http404
-    consents = (
-        Consent.objects.filter(scope, person=person)
-        .select_related("recipient", "contact_person", "recorded_by", "withdrawn_by", "unit")
-        .order_by("-created_at")
-    )
-    auditor.record(
-        actor=actor,
-        action=Action.READ,
-        ground=ground,
-        object_type="consents",
-        object_id=person.pk,
-        person_id=person.pk,
-    )
+        consents = access.scoped(actor, consents)
+    consents = consents.select_related(
+        "recipient", "contact_person", "recorded_by", "withdrawn_by", "unit"
+    ).order_by("-created_at")
     return consent_rows(consents)
 
 
-def get_consent_for(*, actor: Actor, consent_id) -> Consent:
-    """A consent the actor may act on: care staff at its unit, or the person themself."""
+def _consent(consent_id) -> Consent:
     consent = Consent.objects.select_related("person", "recipient").filter(pk=consent_id).first()
     if consent is None:
-        raise Http404
-    own = actor.role == "patient" and actor.user and actor.user.person_id == consent.person_id
-    if not own and consent.unit_id not in actor.care_unit_ids():
         raise Http404
     return consent
 
 
-def recipients_in_force(*, unit_ids: Iterable) -> dict[object, list[tuple]]:
-    """(recipient name, valid_to, expiring) of the consents in force now at these units,
-    per person, in one query (the worklist's consent column)."""
+def _is_own(actor: Actor, consent: Consent) -> bool:
+    own = access.own_person_id(actor)
+    return own is not None and own == consent.person_id
+
+
+def get_consent_for(*, actor: Actor, consent_id) -> Consent:
+    """A consent the actor may act on: care staff at its unit, or the person themself."""
+    consent = _consent(consent_id)
+    if not _is_own(actor, consent) and not access.care_staff_at(actor, consent.unit_id):
+        raise Http404
+    return consent
+
+
+def is_own_consent(*, actor: Actor, consent: Consent) -> bool:
+    """Does the person themself act on their consent (not care staff on their behalf)?"""
+    return _is_own(actor, consent)
+
+
+def may_record_consents(*, actor: Actor, person: Person) -> bool:
+    """May the actor record, change and withdraw the person's consents (a coordinator at
+    the person's unit)? What the registry page offers; the services check it again."""
+    return access.is_coordinator_at(actor, person.care_unit_id)
+
+
+def recipients_in_force(
+    *, actor: Actor | None = None, unit_ids: Iterable | None = None
+) -> dict[object, list[tuple]]:
+    """(recipient name, valid_to, expiring) of the consents in force now, per person, in one
+    query (the worklist's consent column): at the actor's care units (`actor`), or at
+    `unit_ids` that the caller took from the access module (`access.unit_scope`)."""
+    if actor is None and unit_ids is None:
+        raise ValueError("recipients_in_force needs an actor or units")
     now = timezone.now()
     today = timezone.localdate()
-    rows = (
-        Consent.objects.in_force(now)
-        .filter(unit_id__in=list(unit_ids))
-        .values_list("person_id", "recipient__name", "valid_to")
-        .order_by("valid_to", "recipient__name")
+    consents = Consent.objects.in_force(now)
+    if actor is not None:
+        consents = access.scoped(actor, consents)
+    if unit_ids is not None:
+        consents = consents.filter(unit_id__in=list(unit_ids))
+    rows = consents.values_list("person_id", "recipient__name", "valid_to").order_by(
+        "valid_to", "recipient__name"
     )
     result: dict[object, list[tuple]] = defaultdict(list)
     for person_id, name, valid_to in rows:
@@ -283,33 +158,13 @@ def recipients_in_force(*, unit_ids: Iterable) -> dict[object, list[tuple]]:
     return result
 
 
-def get_case_for_category(*, actor: Actor, case_id, category: str, act: str = Act.READ):
-    """The case, if the policy lets the actor `act` on `category` of it now; else 404.
-
-    Care staff at the case's unit, the person themself and external actors with a covering
-    consent all come through here; the decision is logged either way.
-    """
-    from samsyn.cases.models import Case
-
-    case = Case.objects.select_related("person", "unit").filter(pk=case_id).first()
-    if case is None:
-        raise Http404
-    decision = authorize(
-        actor=actor, case=case, category=category, act=act, object_type=f"case:{category}"
-    )
-    if not decision.allowed:
-        raise Http404
-    return case
-
-
 def _care_read(*, actor: Actor, consent_id, object_type: str) -> Consent:
     """A consent that care staff at its unit open (not the patient); the read is logged."""
-    consent = get_consent_for(actor=actor, consent_id=consent_id)
-    if actor.role == "patient":
+    consent = _consent(consent_id)
+    if not access.care_staff_at(actor, consent.unit_id):
         raise Http404
-    auditor.record(
+    access.record_read(
         actor=actor,
-        action=Action.READ,
         ground=Ground.UNIT_MEMBERSHIP,
         object_type=object_type,
         object_id=consent.pk,
@@ -321,17 +176,17 @@ def _care_read(*, actor: Actor, consent_id, object_type: str) -> Consent:
 
 def get_consent_document(*, actor: Actor, consent_id) -> Consent:
     """A consent whose scanned document care staff at its unit open; the read is logged."""
-    return _care_read(actor=actor, consent_id=consent_id, object_type="consent_document")
+    return _care_read(actor=actor, consent_id=consent_id, object_type=ObjectType.CONSENT_DOCUMENT)
 
 
 def get_consent_to_change(*, actor: Actor, consent_id) -> Consent:
     """A consent the unit's coordinator opens to change it (the change page shows the
     person and the consent); the read is logged."""
-    return _care_read(actor=actor, consent_id=consent_id, object_type="consent")
+    return _care_read(actor=actor, consent_id=consent_id, object_type=ObjectType.CONSENT)
 
 
-def own_person(*, actor: Actor):
+def own_person(*, actor: Actor) -> Person:
     """The patient's own person record (404 for a login without one)."""
-    if actor.role != "patient" or actor.user is None or actor.user.person_id is None:
+    if access.own_person_id(actor) is None:
         raise Http404
     return actor.user.person

@@ -15,11 +15,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from samsyn import access
 from samsyn.accounts.actor import Actor
-from samsyn.accounts.models import Organisation, Role
+from samsyn.accounts.models import Organisation
 from samsyn.audit import auditor
-from samsyn.audit.models import Action, Ground
+from samsyn.audit.vocabulary import Action, Ground, ObjectType
+from samsyn.cases import services as case_services
+from samsyn.consent import selectors
 from samsyn.consent.models import Category, Consent, GivenHow, WithdrawnHow, default_valid_to
+from samsyn.core.files import sniff_content_type
 from samsyn.core.notify import notify
 from samsyn.directory.models import ContactPerson
 from samsyn.people.models import Person
@@ -34,7 +38,7 @@ class ConsentError(Exception):
 
 
 def _require_coordinator(actor: Actor, person: Person) -> None:
-    if actor.role != Role.COORDINATOR or person.care_unit_id not in actor.care_unit_ids():
+    if not access.is_coordinator_at(actor, person.care_unit_id):
         raise ConsentError(gettext_noop("Bara rehabkoordinatorer vid enheten kan ändra samtycken."))
 
 
@@ -43,7 +47,7 @@ def _audit(actor: Actor, consent: Consent, action: str, ground=Ground.UNIT_MEMBE
         actor=actor,
         action=action,
         ground=ground,
-        object_type="consent",
+        object_type=ObjectType.CONSENT,
         object_id=consent.pk,
         person_id=consent.person_id,
         ground_ref=consent.pk,
@@ -54,8 +58,6 @@ def _audit(actor: Actor, consent: Consent, action: str, ground=Ground.UNIT_MEMBE
 def _check_document(document: UploadedFile | None) -> None:
     if document is None:
         return
-    from samsyn.core.files import sniff_content_type
-
     if document.size > MAX_DOCUMENT_BYTES:
         raise ConsentError(gettext_noop("Det inskannade samtycket får vara högst 10 MB."))
     if sniff_content_type(document) not in ALLOWED_DOCUMENT_TYPES:
@@ -96,7 +98,7 @@ def _validate(
 
 def _unit_for(actor: Actor, person: Person):
     """The unit that discloses: the person's open case at the actor's units, if any."""
-    case = person.cases.filter(closed_at__isnull=True, unit_id__in=actor.care_unit_ids()).first()
+    case = access.scoped(actor, person.cases.filter(closed_at__isnull=True)).first()
     return case.unit if case is not None else actor.organisation
 
 
@@ -210,7 +212,7 @@ def withdraw_consent(*, actor: Actor, consent: Consent, how: str) -> Consent:
     """Withdraw at once. The person may do it themself; so may a coordinator at the unit,
     who records how the person withdrew it. The unit's coordinator is told when the person
     withdraws it themself."""
-    own = actor.role == Role.PATIENT and actor.user and actor.user.person_id == consent.person_id
+    own = selectors.is_own_consent(actor=actor, consent=consent)
     if not own:
         _require_coordinator(actor, consent.person)
         if how not in {WithdrawnHow.WRITTEN, WithdrawnHow.ORAL}:
@@ -235,20 +237,18 @@ def withdraw_consent(*, actor: Actor, consent: Consent, how: str) -> Consent:
 
 
 def _tell_coordinators(actor: Actor, consent: Consent) -> None:
-    """A task for the responsible coordinator of each open case, and an e-mail notice."""
-    from samsyn.cases.models import Task
-
+    """A task for the responsible coordinator of each open case (through the task
+    service, audited), and an e-mail notice."""
     cases = consent.person.cases.filter(closed_at__isnull=True, unit=consent.unit)
     coordinators = []
-    for case in cases.select_related("responsible"):
+    for case in cases.select_related("responsible", "person"):
         if case.responsible is None:
             continue
-        Task.objects.create(
+        case_services.add_system_task(
+            actor=actor,
             case=case,
             title=f"Samtycke återkallat av personen: {consent.recipient.name}",
             due_date=timezone.localdate(),
-            assigned_to=case.responsible,
-            created_by=actor.user,
         )
         coordinators.append(case.responsible)
     notify(users=coordinators, path=reverse("consent:person", args=[consent.person_id]))

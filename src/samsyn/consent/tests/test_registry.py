@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import verified_client
-from samsyn.audit.models import AccessEvent, Action, Ground
+from samsyn.audit.models import AccessEvent, Action, Ground, ObjectType
+from samsyn.cases import services as case_services
 from samsyn.cases.models import Task
 from samsyn.cases.tests.helpers import actor_for
 from samsyn.consent import services
@@ -190,6 +191,54 @@ def test_the_patient_sees_consents_in_plain_swedish_and_withdraws_one_click(
     event = AccessEvent.objects.filter(object_type="consent", action=Action.UPDATE).get()
     assert event.ground == Ground.OWN_RECORD
     assert "Du tog tillbaka samtycket" in client.get(reverse("consent:mine")).content.decode()
+
+
+def test_the_task_of_a_withdrawal_by_the_person_has_its_audit_event(
+    patient_user, coordinator, person, case, employer_org
+):
+    consent = give_consent(coordinator, person, employer_org, ["work_capacity"])
+    services.withdraw_consent(actor=actor_for(patient_user), consent=consent, how="")
+    task = Task.objects.get(case=case, title__contains="Samtycke återkallat")
+    event = AccessEvent.objects.get(object_type=ObjectType.TASK, object_id=str(task.pk))
+    assert event.action == Action.CREATE
+    assert event.ground == Ground.OWN_RECORD
+    assert event.actor == patient_user
+    assert event.person_id == person.pk
+    assert event.extra == {"case": str(case.pk)}
+    assert task.assigned_to == coordinator
+    assert task.created_by == patient_user
+
+
+def test_the_withdrawal_its_task_and_their_audit_events_are_one_transaction(
+    monkeypatch, patient_user, coordinator, person, case, employer_org
+):
+    consent = give_consent(coordinator, person, employer_org, ["work_capacity"])
+    events_before = AccessEvent.objects.count()
+    record = case_services.auditor.record
+
+    def failing_record(**kwargs):
+        if kwargs["object_type"] == ObjectType.TASK:
+            raise RuntimeError("the audit log is unavailable")
+        return record(**kwargs)
+
+    monkeypatch.setattr(case_services.auditor, "record", failing_record)
+    with pytest.raises(RuntimeError):
+        services.withdraw_consent(actor=actor_for(patient_user), consent=consent, how="")
+    consent.refresh_from_db()
+    assert consent.withdrawn_at is None
+    assert not Task.objects.filter(case=case).exists()
+    assert AccessEvent.objects.count() == events_before
+
+
+def test_only_the_person_or_care_staff_at_the_unit_add_a_task_to_the_case(
+    outsider, employer_user, case
+):
+    for user in (outsider, employer_user):
+        with pytest.raises(case_services.CaseError):
+            case_services.add_system_task(
+                actor=actor_for(user), case=case, title="x", due_date=timezone.localdate()
+            )
+    assert not Task.objects.filter(case=case).exists()
 
 
 def test_a_patient_cannot_touch_someone_elses_consent(
