@@ -23,12 +23,14 @@ from samsyn.access.decisions import (
     ask,
     authorize,
     category_label,
+    certificate_types,
     decide_many,
     disclose,
     explain,
     log,
     preview_disclosure,
     require,
+    shows_contact_details,
 )
 from samsyn.access.facts import (
     case_facts,
@@ -65,6 +67,7 @@ __all__ = [
     "care_staff_at",
     "case_facts",
     "category_label",
+    "certificate_types",
     "consent_facts",
     "decide_many",
     "disclose",
@@ -88,6 +91,7 @@ __all__ = [
     "request_facts",
     "require",
     "scoped",
+    "shows_contact_details",
     "unit_scope",
     "units_in_scope",
 ]

@@ -214,3 +214,17 @@ def allowed_categories(*, party: Party, case, consents, at: datetime, act: str =
     return policy.allowed_categories(
         party=party, case=case_facts(case), consents=consents, at=at, act=act
     )
+
+
+def certificate_types(*, actor: Actor) -> frozenset[str] | None:
+    """The certificate types the actor sees once `certificates` is allowed: every type
+    (None) for care staff and the person themself, the role's own copies for an external
+    actor, none for anyone else (`policy.certificate_types`)."""
+    return policy.certificate_types(party=party_of(actor))
+
+
+def shows_contact_details(*, actor: Actor, allowed: Iterable[str], protected: bool) -> bool:
+    """May the actor see the person's address and contact details, given the categories
+    `allowed` and whether the person has protected personal data or a noted risk of
+    violence (`protected`)? See `policy.shows_contact_details`."""
+    return policy.shows_contact_details(party=party_of(actor), allowed=allowed, protected=protected)
