@@ -9,13 +9,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samsyn.accounts.actor import Actor
-from samsyn.accounts.models import Role
+from samsyn.accounts.roles import CARE_ROLES, OWN_CONSENT_ROLES, Role
 from samsyn.cases import selectors as case_selectors
 from samsyn.consent import selectors, services
 from samsyn.consent.forms import ConsentChangeForm, ConsentForm, WithdrawForm
 from samsyn.core.decorators import role_required
-
-CARE = (Role.COORDINATOR, Role.PHYSICIAN, Role.UNIT_MANAGER)
+from samsyn.people import selectors as people_selectors
 
 
 def _registry_page(request, actor, person, form=None, status=200):
@@ -23,20 +22,20 @@ def _registry_page(request, actor, person, form=None, status=200):
         "person": person,
         "case": case_selectors.open_case_of(actor=actor, person=person),
         "rows": selectors.consents_for_person(actor=actor, person=person),
-        "is_coordinator": actor.role == Role.COORDINATOR,
+        "is_coordinator": selectors.may_record_consents(actor=actor, person=person),
         "form": form or ConsentForm(),
         "withdraw_form": WithdrawForm(),
     }
     return TemplateResponse(request, "consent/person_consents.html", context, status=status)
 
 
-@role_required(*CARE)
+@role_required(*CARE_ROLES)
 def person_consents_view(request, person_id):
     actor = Actor.from_request(request)
-    person = case_selectors.get_person_for(actor=actor, person_id=person_id)
+    person = people_selectors.get_person_for(actor=actor, person_id=person_id)
     if request.method != "POST":
         return _registry_page(request, actor, person)
-    if actor.role != Role.COORDINATOR:
+    if not selectors.may_record_consents(actor=actor, person=person):
         raise PermissionDenied
     form = ConsentForm(request.POST, request.FILES)
     if form.is_valid():
@@ -73,10 +72,11 @@ def consent_change_view(request, consent_id):
 
 
 @require_POST
-@role_required(Role.COORDINATOR, Role.PATIENT)
+@role_required(Role.COORDINATOR, *OWN_CONSENT_ROLES)
 def consent_withdraw_view(request, consent_id):
     actor = Actor.from_request(request)
     consent = selectors.get_consent_for(actor=actor, consent_id=consent_id)
+    own = selectors.is_own_consent(actor=actor, consent=consent)
     form = WithdrawForm(request.POST)
     how = form.cleaned_data["how"] if form.is_valid() else ""
     try:
@@ -84,14 +84,14 @@ def consent_withdraw_view(request, consent_id):
     except services.ConsentError as exc:
         messages.error(request, _(str(exc)))
     else:
-        messages.success(request, _withdrawn_message(actor, consent))
-    if actor.role == Role.PATIENT:
+        messages.success(request, _withdrawn_message(own, consent))
+    if own:
         return redirect("consent:mine")
     return redirect("consent:person", person_id=consent.person_id)
 
 
-def _withdrawn_message(actor, consent) -> str:
-    if actor.role != Role.PATIENT:
+def _withdrawn_message(own: bool, consent) -> str:
+    if not own:
         return _("Samtycket är återkallat och gäller inte längre.")
     return _(
         "Du har tagit tillbaka samtycket. %(name)s får inte längre ta del av de uppgifter om "
@@ -100,7 +100,7 @@ def _withdrawn_message(actor, consent) -> str:
     ) % {"name": consent.recipient.name}
 
 
-@role_required(*CARE)
+@role_required(*CARE_ROLES)
 def consent_document_view(request, consent_id):
     actor = Actor.from_request(request)
     consent = selectors.get_consent_document(actor=actor, consent_id=consent_id)
@@ -111,7 +111,7 @@ def consent_document_view(request, consent_id):
     return response
 
 
-@role_required(Role.PATIENT)
+@role_required(*OWN_CONSENT_ROLES)
 def my_consents_view(request):
     actor = Actor.from_request(request)
     person = selectors.own_person(actor=actor)

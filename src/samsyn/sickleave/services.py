@@ -10,6 +10,7 @@ from datetime import date, datetime
 from django.db import transaction
 from django.utils import timezone
 
+from samsyn import access
 from samsyn.accounts.actor import Actor
 from samsyn.accounts.models import Role, User
 from samsyn.audit import auditor
@@ -32,7 +33,7 @@ def _check_may_register(actor: Actor, person: Person) -> None:
     membership = actor.membership
     if membership is None or membership.role not in REGISTER_ROLES:
         raise CertificatePermissionError("Bara läkare och rehabkoordinatorer registrerar intyg.")
-    if person.care_unit_id not in actor.care_unit_ids():
+    if not access.care_staff_at(actor, person.care_unit_id):
         raise CertificatePermissionError("Personen hör inte till din enhet.")
 
 
@@ -207,7 +208,7 @@ def import_certificates(
             raise CertificatePermissionError("Bara läkare och rehabkoordinatorer importerar intyg.")
         if not membership.organisation.is_care_unit:
             raise CertificatePermissionError("Intyg importeras vid en vårdenhet.")
-        unit_ids = set(actor.care_unit_ids())
+        unit_ids = set(access.unit_scope(actor))
     physicians = {u.username: u for u in User.objects.filter(memberships__role=Role.PHYSICIAN)}
     for number, group in by_person.items():
         person = persons.get(number)
