@@ -13,6 +13,21 @@ from django.utils.translation import gettext_lazy as _
 
 from samsyn.core.models import BaseModel
 
+# The fields a merge fills on the kept row when they are empty there: facts about the
+# actor. Not `notes`: a note is about the row it was written on ("Troligen samma som
+# Nordbygg AB – kontrollera och slå samman") and would go stale on the kept one; it stays
+# on the merged duplicate, which the kept organisation's page links to. (The merge writes
+# them, its preview lists them.)
+FILLABLE_ORGANISATION_FIELDS = (
+    "org_number",
+    "phone",
+    "email",
+    "address",
+    "occupational_health",
+    "parent",
+)
+FILLABLE_CONTACT_FIELDS = ("title", "phone", "email", "care_unit", "user")
+
 
 class ContactRole(models.TextChoices):
     HR = "hr", _("HR-kontakt")

@@ -1,8 +1,8 @@
 """Reads of the actors' directory and of a case's actors.
 
 The directory itself holds no patients' data: it is open to care staff who keep it
-(coordinators and unit managers). A case's actors are the person's data: reading them
-is logged.
+(coordinators and unit managers). A case's actors are the person's data: who may read
+them is the access module's (`samsyn.access`) to say, and reading them is logged.
 """
 
 from __future__ import annotations
@@ -14,24 +14,46 @@ from django.db.models import Case as SqlCase
 from django.db.models import Count, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 
+from samsyn import access
 from samsyn.accounts.actor import Actor
 from samsyn.accounts.models import (
     EXTERNAL_ORGANISATION_TYPES,
+    Membership,
     Organisation,
     OrganisationType,
     User,
 )
-from samsyn.audit import auditor
-from samsyn.audit.models import Action, Ground
+from samsyn.accounts.roles import DIRECTORY_EDITOR_ROLES, EXTERNAL_ROLES
+from samsyn.audit.vocabulary import ObjectType
 from samsyn.cases.models import Case
 from samsyn.collaboration.models import ContactEvent, Statement, Thread
 from samsyn.consent.models import Consent
-from samsyn.directory.models import CaseActor, ContactPerson
+from samsyn.directory.models import FILLABLE_ORGANISATION_FIELDS, CaseActor, ContactPerson
 from samsyn.directory.search import query_terms
-from samsyn.directory.services import login_memberships, may_edit_directory
-from samsyn.directory.services._common import FILLABLE_ORGANISATION_FIELDS
 
 SEARCH_LIMIT = 200
+
+
+def may_edit_directory(actor: Actor) -> bool:
+    """Coordinators and unit managers at a care unit keep (read and edit) the directory."""
+    membership = actor.membership
+    return (
+        membership is not None
+        and membership.is_active
+        and membership.role in DIRECTORY_EDITOR_ROLES
+        and membership.is_care_staff
+    )
+
+
+def login_memberships(organisation: Organisation) -> QuerySet[Membership]:
+    """The memberships that let a login be a contact person's at `organisation`: active,
+    in an external role, of an active user."""
+    return Membership.objects.filter(
+        organisation=organisation,
+        is_active=True,
+        role__in=EXTERNAL_ROLES,
+        user__is_active=True,
+    )
 
 
 def _require_reader(actor: Actor) -> None:
@@ -146,9 +168,8 @@ def coordination_associations(*, actor: Actor) -> QuerySet[Organisation]:
 
 def actor_care_units(*, actor: Actor) -> QuerySet[Organisation]:
     """The actor's own care units (for a contact person's "contact for unit")."""
-    return Organisation.objects.filter(
-        pk__in=actor.care_unit_ids(), type=OrganisationType.CARE_UNIT
-    )
+    units = Organisation.objects.filter(type=OrganisationType.CARE_UNIT)
+    return access.scoped(actor, units, unit_field="pk")
 
 
 def contact_login_choices(
@@ -259,20 +280,15 @@ def parallel_rehabilitation(links: list[CaseActor]) -> list[CaseActor]:
 def case_actors_for(*, actor: Actor, case: Case) -> CaseActors:
     """The case's current and ended actors (care staff at the case's unit; else 404).
     A read of the person's data: logged."""
-    if case.unit_id not in actor.care_unit_ids():
+    if not access.care_staff_at(actor, case.unit_id):
         raise Http404
     links = list(
         CaseActor.objects.filter(case=case)
         .select_related("organisation", "contact_person")
         .order_by("started_on", "created_at")
     )
-    auditor.record(
-        actor=actor,
-        action=Action.READ,
-        ground=Ground.UNIT_MEMBERSHIP,
-        object_type="case_actors",
-        object_id=case.pk,
-        person_id=case.person_id,
+    access.record_care_reads(
+        actor=actor, object_type=ObjectType.CASE_ACTORS, rows=[(case.pk, case.person_id)]
     )
     current = [link for link in links if link.ended_on is None]
     return CaseActors(
@@ -282,8 +298,14 @@ def case_actors_for(*, actor: Actor, case: Case) -> CaseActors:
     )
 
 
+def may_edit_case_actors(*, actor: Actor, case: Case) -> bool:
+    """May the actor link actors to the case and end links (a coordinator at the case's
+    unit, while the case is open)? What the page offers; the services check it again."""
+    return case.is_open and access.is_coordinator_at(actor, case.unit_id)
+
+
 def get_case_actor_for(*, actor: Actor, case: Case, case_actor_id) -> CaseActor:
-    if case.unit_id not in actor.care_unit_ids():
+    if not access.care_staff_at(actor, case.unit_id):
         raise Http404
     link = CaseActor.objects.filter(pk=case_actor_id, case=case).first()
     if link is None:
@@ -294,7 +316,7 @@ def get_case_actor_for(*, actor: Actor, case: Case, case_actor_id) -> CaseActor:
 
 def linkable_organisations(*, actor: Actor, type: str = "") -> QuerySet[Organisation]:
     """Directory organisations a coordinator may link to a case (care staff only)."""
-    if not actor.care_unit_ids():
+    if not access.is_care_staff(actor):
         raise PermissionDenied
     organisations = directory_organisations()
     if type:
@@ -303,7 +325,7 @@ def linkable_organisations(*, actor: Actor, type: str = "") -> QuerySet[Organisa
 
 
 def linkable_contacts(*, actor: Actor, type: str = "") -> QuerySet[ContactPerson]:
-    if not actor.care_unit_ids():
+    if not access.is_care_staff(actor):
         raise PermissionDenied
     contacts = ContactPerson.objects.active().filter(
         organisation__type__in=EXTERNAL_ORGANISATION_TYPES,

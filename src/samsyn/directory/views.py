@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samsyn.accounts.actor import Actor
-from samsyn.accounts.models import Role
+from samsyn.accounts.roles import DIRECTORY_EDITOR_ROLES, Role
 from samsyn.cases.selectors import get_case_for
 from samsyn.core.decorators import role_required
 from samsyn.directory import selectors, services
@@ -22,8 +22,6 @@ from samsyn.directory.forms import (
     OrganisationForm,
     OrganisationMergeForm,
 )
-
-EDITORS = (Role.COORDINATOR, Role.UNIT_MANAGER)
 
 
 def _posted(request):
@@ -53,7 +51,7 @@ def _contact_form(actor, organisation, data=None, *, contact=None, **kwargs):
 # ---- the directory -----------------------------------------------------------------
 
 
-@role_required(*EDITORS)
+@role_required(*DIRECTORY_EDITOR_ROLES)
 def directory_view(request):
     actor = Actor.from_request(request)
     form = DirectorySearchForm(request.GET or None)
@@ -70,7 +68,7 @@ def directory_view(request):
     return TemplateResponse(request, "directory/index.html", context)
 
 
-@role_required(*EDITORS)
+@role_required(*DIRECTORY_EDITOR_ROLES)
 def organisation_create_view(request):
     actor = Actor.from_request(request)
     form = _organisation_form(actor, _posted(request))
@@ -104,7 +102,7 @@ def _detail_page(request, organisation, status=200, **forms):
     return TemplateResponse(request, "directory/detail.html", context, status=status)
 
 
-@role_required(*EDITORS)
+@role_required(*DIRECTORY_EDITOR_ROLES)
 def organisation_detail_view(request, organisation_id):
     actor = Actor.from_request(request)
     organisation = selectors.get_organisation_for(actor=actor, organisation_id=organisation_id)
@@ -125,7 +123,7 @@ def organisation_detail_view(request, organisation_id):
 
 
 @require_POST
-@role_required(*EDITORS)
+@role_required(*DIRECTORY_EDITOR_ROLES)
 def contact_add_view(request, organisation_id):
     actor = Actor.from_request(request)
     organisation = selectors.get_organisation_for(actor=actor, organisation_id=organisation_id)
@@ -144,7 +142,7 @@ def contact_add_view(request, organisation_id):
 
 
 @require_POST
-@role_required(*EDITORS)
+@role_required(*DIRECTORY_EDITOR_ROLES)
 def organisation_merge_view(request, organisation_id):
     actor = Actor.from_request(request)
     keep = selectors.get_organisation_for(actor=actor, organisation_id=organisation_id)
@@ -184,7 +182,7 @@ def _contact_page(request, contact, status=200, **forms):
     return TemplateResponse(request, "directory/contact_person.html", context, status=status)
 
 
-@role_required(*EDITORS)
+@role_required(*DIRECTORY_EDITOR_ROLES)
 def contact_edit_view(request, contact_id):
     actor = Actor.from_request(request)
     contact = selectors.get_contact_person_for(actor=actor, contact_id=contact_id)
@@ -205,7 +203,7 @@ def contact_edit_view(request, contact_id):
 
 
 @require_POST
-@role_required(*EDITORS)
+@role_required(*DIRECTORY_EDITOR_ROLES)
 def contact_merge_view(request, contact_id):
     actor = Actor.from_request(request)
     keep = selectors.get_contact_person_for(actor=actor, contact_id=contact_id)
@@ -224,7 +222,7 @@ def contact_merge_view(request, contact_id):
     return _contact_page(request, keep, status=400, merge_form=form)
 
 
-@role_required(*EDITORS)
+@role_required(*DIRECTORY_EDITOR_ROLES)
 def directory_import_view(request):
     actor = Actor.from_request(request)
     posted = request.method == "POST"
@@ -250,7 +248,7 @@ def _case_actors_page(request, case, status=200, **forms):
     context = {
         "case": case,
         "actors": selectors.case_actors_for(actor=actor, case=case),
-        "can_edit": actor.role == Role.COORDINATOR and case.is_open,
+        "can_edit": selectors.may_edit_case_actors(actor=actor, case=case),
         "type_form": type_form,
         "link_form": forms.get("link_form")
         or CaseActorLinkForm(

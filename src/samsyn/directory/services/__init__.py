@@ -6,11 +6,8 @@ between a case and an actor on the ground "unit membership", with the person.
 Care units are never created, changed or merged here.
 """
 
-from samsyn.directory.services._common import (
-    DirectoryError,
-    login_memberships,
-    may_edit_directory,
-)
+from samsyn.directory.selectors import login_memberships, may_edit_directory
+from samsyn.directory.services._common import DirectoryError
 from samsyn.directory.services.case_actors import end_case_actor, link_actor_to_case
 from samsyn.directory.services.contacts import (
     ContactData,

@@ -1,4 +1,8 @@
-"""Shared checks, audit helpers and the domain error of the directory services."""
+"""Shared checks, audit helpers and the domain error of the directory services.
+
+Who may read and edit the directory (`may_edit_directory`) and which logins may be a
+contact person's (`login_memberships`) are reads, in `directory.selectors`.
+"""
 
 from __future__ import annotations
 
@@ -6,38 +10,19 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import QuerySet
 from django.utils.translation import gettext_noop
 
+from samsyn import access
 from samsyn.accounts.actor import Actor
-from samsyn.accounts.models import (
-    EXTERNAL_ORGANISATION_TYPES,
-    EXTERNAL_ROLES,
-    Membership,
-    Organisation,
-    Role,
-)
+from samsyn.accounts.models import EXTERNAL_ORGANISATION_TYPES, Organisation
 from samsyn.audit import auditor
-from samsyn.audit.models import Action, Ground
+from samsyn.audit.vocabulary import Action, Ground, ObjectType
 from samsyn.cases.models import Case
 from samsyn.directory.models import CaseActor, ContactPerson
 from samsyn.directory.search import organisation_search_text
+from samsyn.directory.selectors import may_edit_directory
 
-EDITOR_ROLES = frozenset({Role.COORDINATOR, Role.UNIT_MANAGER})
 ORGANISATION_FIELDS = ("name", "org_number", "phone", "email", "address", "notes")
-# The fields a merge fills on the kept row when they are empty there: facts about the
-# actor. Not `notes`: a note is about the row it was written on ("Troligen samma som
-# Nordbygg AB – kontrollera och slå samman") and would go stale on the kept one; it stays
-# on the merged duplicate, which the kept organisation's page links to.
-FILLABLE_ORGANISATION_FIELDS = (
-    "org_number",
-    "phone",
-    "email",
-    "address",
-    "occupational_health",
-    "parent",
-)
-FILLABLE_CONTACT_FIELDS = ("title", "phone", "email", "care_unit", "user")
 
 
 class DirectoryError(Exception):
@@ -47,16 +32,6 @@ class DirectoryError(Exception):
 # ---- checks ------------------------------------------------------------------------
 
 
-def may_edit_directory(actor: Actor) -> bool:
-    membership = actor.membership
-    return (
-        membership is not None
-        and membership.is_active
-        and membership.role in EDITOR_ROLES
-        and membership.is_care_staff
-    )
-
-
 def _require_editor(actor: Actor) -> None:
     if not may_edit_directory(actor):
         raise DirectoryError(
@@ -64,19 +39,8 @@ def _require_editor(actor: Actor) -> None:
         )
 
 
-def login_memberships(organisation: Organisation) -> QuerySet[Membership]:
-    """The memberships that let a login be a contact person's at `organisation`: active,
-    in an external role, of an active user."""
-    return Membership.objects.filter(
-        organisation=organisation,
-        is_active=True,
-        role__in=EXTERNAL_ROLES,
-        user__is_active=True,
-    )
-
-
 def _require_case_coordinator(actor: Actor, case: Case) -> None:
-    if actor.role != Role.COORDINATOR or case.unit_id not in actor.care_unit_ids():
+    if not access.is_coordinator_at(actor, case.unit_id):
         raise DirectoryError(
             gettext_noop("Bara rehabkoordinatorer vid enheten kan ändra ärendets aktörer.")
         )
@@ -105,7 +69,7 @@ def _audit_case(actor: Actor, action: str, case: Case, link: CaseActor, **extra)
         actor=actor,
         action=action,
         ground=Ground.UNIT_MEMBERSHIP,
-        object_type="case_actor",
+        object_type=ObjectType.CASE_ACTOR,
         object_id=link.pk,
         person_id=case.person_id,
         extra={"case": str(case.pk), "organisation": str(link.organisation_id), **extra},

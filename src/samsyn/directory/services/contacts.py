@@ -9,18 +9,17 @@ from django.utils.translation import gettext_noop
 
 from samsyn.accounts.actor import Actor
 from samsyn.accounts.models import Organisation, User
-from samsyn.audit.models import Action
+from samsyn.audit.vocabulary import Action, ObjectType
 from samsyn.collaboration.models import ContactEvent
 from samsyn.consent.models import Consent
-from samsyn.directory.models import CaseActor, ContactPerson, ContactRole
+from samsyn.directory.models import FILLABLE_CONTACT_FIELDS, CaseActor, ContactPerson, ContactRole
+from samsyn.directory.selectors import login_memberships
 from samsyn.directory.services._common import (
-    FILLABLE_CONTACT_FIELDS,
     DirectoryError,
     _audit,
     _finish_merge,
     _require_directory_org,
     _require_editor,
-    login_memberships,
     refresh_search_text,
 )
 from samsyn.directory.services.organisations import MergeReport
@@ -106,7 +105,7 @@ def create_contact_person(
         _audit(
             actor,
             Action.CREATE,
-            "contact_person",
+            ObjectType.CONTACT_PERSON,
             contact.pk,
             organisation=str(organisation.pk),
         )
@@ -129,7 +128,9 @@ def update_contact_person(
             setattr(contact_person, key, values[key])
         if changed:
             contact_person.save(update_fields=[*changed, "updated_at"])
-            _audit(actor, Action.UPDATE, "contact_person", contact_person.pk, fields=changed)
+            _audit(
+                actor, Action.UPDATE, ObjectType.CONTACT_PERSON, contact_person.pk, fields=changed
+            )
         if "name" in changed:
             refresh_search_text([contact_person.organisation])
     return contact_person
@@ -164,6 +165,8 @@ def merge_contact_persons(
         report.moved["contact_events"] = ContactEvent.objects.filter(
             contact_person=duplicate
         ).update(contact_person=keep)
-        _finish_merge(actor, "contact_person", keep, duplicate, report, FILLABLE_CONTACT_FIELDS)
+        _finish_merge(
+            actor, ObjectType.CONTACT_PERSON, keep, duplicate, report, FILLABLE_CONTACT_FIELDS
+        )
         refresh_search_text([keep.organisation])
     return report

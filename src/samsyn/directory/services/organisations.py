@@ -14,14 +14,13 @@ from samsyn.accounts.models import (
     Organisation,
     OrganisationType,
 )
-from samsyn.audit.models import Action
+from samsyn.audit.vocabulary import Action, ObjectType
 from samsyn.collaboration.models import ContactEvent, Statement, Thread
 from samsyn.consent.models import Consent
 from samsyn.directory import orgnr
-from samsyn.directory.models import CaseActor, ContactPerson
+from samsyn.directory.models import FILLABLE_ORGANISATION_FIELDS, CaseActor, ContactPerson
 from samsyn.directory.search import fold
 from samsyn.directory.services._common import (
-    FILLABLE_ORGANISATION_FIELDS,
     DirectoryError,
     _audit,
     _finish_merge,
@@ -106,7 +105,9 @@ def create_organisation(*, actor: Actor, data: OrganisationData) -> Organisation
         values = _clean_organisation(data, current=None)
         organisation = Organisation.objects.create(code=None, **values)
         refresh_search_text([organisation])
-        _audit(actor, Action.CREATE, "organisation", organisation.pk, type=organisation.type)
+        _audit(
+            actor, Action.CREATE, ObjectType.ORGANISATION, organisation.pk, type=organisation.type
+        )
     return organisation
 
 
@@ -122,7 +123,7 @@ def update_organisation(
             setattr(organisation, key, values[key])
         if changed:
             organisation.save(update_fields=[*changed, "updated_at"])
-            _audit(actor, Action.UPDATE, "organisation", organisation.pk, fields=changed)
+            _audit(actor, Action.UPDATE, ObjectType.ORGANISATION, organisation.pk, fields=changed)
         # Also when nothing changed: it fills the text of a row written without the
         # services (the demo's organisations are created with their login codes).
         refresh_search_text([organisation])
@@ -211,7 +212,7 @@ def merge_organisations(
             report.moved[key] = queryset.update(**{column: keep})
         _finish_merge(
             actor,
-            "organisation",
+            ObjectType.ORGANISATION,
             keep,
             duplicate,
             report,
