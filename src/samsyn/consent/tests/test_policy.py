@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given
 from hypothesis import strategies as st
 
+from samsyn.accounts.roles import Role
 from samsyn.audit.models import Ground as AuditGround
 from samsyn.consent import policy
 from samsyn.consent.models import Category
@@ -19,6 +20,7 @@ from samsyn.consent.policy import (
     Rule,
     decide,
 )
+from samsyn.sickleave.models import CertificateType
 
 UTC = ZoneInfo("UTC")
 STHLM = ZoneInfo("Europe/Stockholm")
@@ -383,3 +385,78 @@ def test_expiry_and_start_are_whole_stockholm_days(c, when):
     inside = c.valid_from <= local_day <= c.valid_to
     withdrawn = c.withdrawn_at is not None and when >= c.withdrawn_at
     assert c.in_force(when) == (inside and not withdrawn)
+
+
+# ---- what an allowed party sees: certificate types, contact details; unit staff -------
+
+CARE_AND_PERSON = sorted(policy.CARE_ROLES | {Role.PATIENT})
+
+
+def test_shared_certificate_types_are_certificate_types_of_external_roles():
+    for role, types in policy.SHARED_CERTIFICATE_TYPES.items():
+        assert role in policy.EXTERNAL_ROLES
+        assert types <= set(CertificateType.values)
+
+
+def test_each_external_role_sees_its_own_copies_only():
+    def types(role):
+        return policy.certificate_types(party=Party(organisation_id=EMPLOYER, role=role))
+
+    assert types(Role.EMPLOYER) == {"FK7804", "AG7804", "AG1-14"}
+    assert CertificateType.AF_UTLATANDE not in types(Role.EMPLOYER)
+    assert CertificateType.AF_UTLATANDE in types(Role.AF_OFFICER)
+    assert CertificateType.FK7263 in types(Role.FK_OFFICER)
+    assert types(Role.SOCIAL_SERVICES) == {"FK7804"}
+
+
+def test_care_staff_and_the_person_see_every_certificate_type():
+    for role in CARE_AND_PERSON:
+        assert policy.certificate_types(party=Party(organisation_id=UNIT, role=role)) is None
+
+
+def test_anyone_else_sees_no_certificate():
+    for role in (Role.ADMIN, policy.RECIPIENT, "janitor"):
+        assert policy.certificate_types(party=Party(organisation_id=UNIT, role=role)) == set()
+
+
+def test_contact_details_for_care_staff_and_the_person_even_when_protected():
+    for role in CARE_AND_PERSON:
+        party = Party(organisation_id=UNIT, role=role)
+        assert policy.shows_contact_details(party=party, allowed=[], protected=True)
+
+
+def test_contact_details_for_an_external_actor_only_under_contact_and_unprotected():
+    assert policy.shows_contact_details(party=HR, allowed=["contact"], protected=False)
+    assert not policy.shows_contact_details(party=HR, allowed=["contact"], protected=True)
+    assert not policy.shows_contact_details(party=HR, allowed=["work_capacity"], protected=False)
+    assert not policy.shows_contact_details(party=HR, allowed=[], protected=False)
+
+
+@given(role=external_roles, allowed=st.frozensets(st.sampled_from(ALL_CATEGORIES)))
+def test_an_external_party_never_sees_contact_details_of_a_protected_person(role, allowed):
+    party = Party(organisation_id=EMPLOYER, role=role)
+    assert not policy.shows_contact_details(party=party, allowed=allowed, protected=True)
+    shown = policy.shows_contact_details(party=party, allowed=allowed, protected=False)
+    assert shown == ("contact" in allowed)
+
+
+def test_unit_staff_are_care_staff_at_the_unit_or_above_it():
+    staff = Party(organisation_id=UNIT, role=Role.PHYSICIAN, care_unit_ids=frozenset({UNIT, "sub"}))
+    assert policy.is_unit_staff(party=staff, unit_id=UNIT)
+    assert policy.is_unit_staff(party=staff, unit_id="sub")
+    assert not policy.is_unit_staff(party=staff, unit_id="u2")
+    assert not policy.is_unit_staff(party=staff, unit_id=None)
+    assert not policy.is_unit_staff(party=staff, unit_id=UNIT, roles={Role.COORDINATOR})
+    external = Party(organisation_id=UNIT, role=Role.EMPLOYER, care_unit_ids=frozenset({UNIT}))
+    assert not policy.is_unit_staff(party=external, unit_id=UNIT)
+
+
+@given(
+    role=st.sampled_from(sorted(Role.values) + [policy.RECIPIENT]),
+    units=st.frozensets(st.sampled_from(["u1", "u2", "u3"])),
+    unit=st.sampled_from(["u1", "u2", "u3", None]),
+)
+def test_unit_staff_means_a_care_role_and_the_unit_in_scope(role, units, unit):
+    party = Party(organisation_id="u1", role=role, care_unit_ids=units)
+    expected = role in policy.CARE_ROLES and unit is not None and unit in units
+    assert policy.is_unit_staff(party=party, unit_id=unit) == expected
