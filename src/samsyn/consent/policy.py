@@ -1,8 +1,8 @@
 """The sharing policy: may this party do this action on this category of this case now?
 
 One pure function, `decide`, with no ORM and no request inside. Every selector, export,
-letter, contact and message that concerns an external actor calls it (through
-`consent.selectors.authorize`) and writes its decision into the access log.
+letter, contact and message that touches a person's data asks it through the access
+module (`samsyn.access`, its only caller), which writes the decision into the access log.
 
 The grounds of a yes are a closed set (they match `audit.models.Ground`):
 - `unit_membership`: care staff at the case's care unit, for their own care;
