@@ -1,0 +1,58 @@
+"""The check after loading: for a sample of persons, the bulk-written SickLeaveCase rows must
+equal what the real `refresh_sick_leave_cases` makes (in a transaction rolled back)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+FIELDS_COMPARED = (
+    "care_unit_id",
+    "start",
+    "end",
+    "days",
+    "net_days",
+    "uncovered_days",
+    "certificate_count",
+    "certificate_ids",
+    "current_certificate_id",
+    "physician_id",
+    "physician_name",
+    "diagnosis_code",
+    "diagnosis_chapter",
+    "occupation",
+    "segments",
+    "degrees",
+    "gap_days",
+)
+
+
+class _Rollback(Exception):
+    pass
+
+
+def check_materialised(person_ids, on: date) -> int:
+    """The bulk rows equal what refresh_sick_leave_cases makes (refresh rolled back)."""
+    from django.db import transaction
+
+    from samsyn.people.models import Person
+    from samsyn.sickleave.models import SickLeaveCase
+    from samsyn.sickleave.services import refresh_sick_leave_cases
+
+    def values(rows):
+        return sorted(tuple(getattr(r, f) for f in FIELDS_COMPARED) for r in rows)
+
+    persons = Person.objects.filter(pk__in=person_ids).select_related("care_unit")
+    for person in persons:
+        stored = values(SickLeaveCase.objects.filter(person=person))
+        try:
+            with transaction.atomic():
+                fresh = values(refresh_sick_leave_cases(person=person, on=on))
+                raise _Rollback
+        except _Rollback:
+            pass
+        if stored != fresh:
+            raise SystemExit(
+                f"bulk SickLeaveCase rows differ from refresh_sick_leave_cases for {person}:\n"
+                f"  bulk:    {stored}\n  refresh: {fresh}"
+            )
+    return len(persons)
