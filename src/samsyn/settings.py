@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "samsyn.directory",
     "samsyn.consent",
     "samsyn.collaboration",
+    "samsyn.followup",
 ]
 
 MIDDLEWARE = [

@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("samsyn.directory.urls")),
     path("", include("samsyn.consent.urls")),
     path("", include("samsyn.collaboration.urls")),
+    path("", include("samsyn.followup.urls")),
 ]

@@ -1,12 +1,9 @@
-"""Contact log, secure messages and the follow-up of coordination:
-parse → authorise (selectors) → call → render."""
+"""Contact log, secure messages and Försäkringskassan's requests:
+parse → authorise (selectors, presenters) → call → render."""
 
-import csv
-import io
-
-from django.contrib import messages
+from django.contrib import messages as flash
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -14,29 +11,34 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from samsyn.accounts.actor import Actor
-from samsyn.accounts.models import Role
-from samsyn.cases import selectors as case_selectors
-from samsyn.collaboration import fk_requests, selectors, services
+from samsyn.accounts.roles import FK_REQUEST_ROLES
+from samsyn.collaboration import presenters
 from samsyn.collaboration.forms import (
     ContactLogForm,
-    CoordinationReportForm,
     FkRequestForm,
     HarmAssessmentForm,
     MessageReplyForm,
     ThreadStartForm,
 )
+from samsyn.collaboration.selectors import contacts as contact_reads
+from samsyn.collaboration.selectors import fk_requests as fk_reads
+from samsyn.collaboration.selectors import messages as message_reads
+from samsyn.collaboration.selectors import recipients
+from samsyn.collaboration.services import contacts as contact_writes
+from samsyn.collaboration.services import fk_requests as fk_writes
+from samsyn.collaboration.services import messages as message_writes
 from samsyn.consent.models import Category
 from samsyn.core.decorators import role_required
 
 
 def _contact_form(case, data=None):
-    linked, others = selectors.organisation_choices(case=case)
+    linked, others = recipients.organisation_choices(case=case)
     now = timezone.localtime().replace(second=0, microsecond=0)
     return ContactLogForm(
         data,
         linked=linked,
         others=others,
-        contact_persons=selectors.contact_persons_for_case(case=case),
+        contact_persons=recipients.contact_persons_for_case(case=case),
         protected=case.person.needs_protection,
         initial={"occurred_at": now},
     )
@@ -47,64 +49,60 @@ def _contacts_page(request, actor, case, form, status=200):
         "case": case,
         "person": case.person,
         "form": form,
-        "contacts": selectors.contacts_for_case(actor=actor, case=case),
-        "actor_consents": selectors.case_actor_consents(case=case, category=Category.CONTACT),
-        "can_write": actor.role == Role.COORDINATOR,
+        "contacts": contact_reads.contacts_for_case(actor=actor, case=case),
+        "actor_consents": recipients.case_actor_consents(case=case, category=Category.CONTACT),
+        "can_write": presenters.may_log_contacts(actor, case),
     }
     return TemplateResponse(request, "collaboration/contacts.html", context, status=status)
 
 
 def contacts_view(request, case_id):
     actor = Actor.from_request(request)
-    case = case_selectors.get_case_for(actor=actor, case_id=case_id)
+    case = contact_reads.case_for_contacts(actor=actor, case_id=case_id)
     if request.method != "POST":
         return _contacts_page(request, actor, case, _contact_form(case))
-    if actor.role != Role.COORDINATOR:
+    if not presenters.may_log_contacts(actor, case):
         raise PermissionDenied
     form = _contact_form(case, request.POST)
     if form.is_valid():
         try:
-            services.log_contact(actor=actor, case=case, **form.service_kwargs())
-        except services.ContactError as exc:
+            contact_writes.log_contact(actor=actor, case=case, **form.service_kwargs())
+        except contact_writes.ContactError as exc:
             form.add_error(None, _(str(exc)))
         else:
-            messages.success(request, _("Kontakten är loggad."))
+            flash.success(request, _("Kontakten är loggad."))
             return redirect("collaboration:contacts", case_id=case.pk)
     return _contacts_page(request, actor, case, form, status=400)
 
 
-def _side(actor) -> str:
-    if actor.care_unit_ids():
-        return "care"
-    return "fk" if actor.role == Role.FK_OFFICER else "external"
-
-
 def _start_form(actor, case, data=None, files=None):
-    side = _side(actor)
-    linked, others = selectors.organisation_choices(case=case) if side == "care" else ((), ())
+    page = presenters.message_page(actor, case)
+    linked, others = recipients.organisation_choices(case=case) if page.is_care else ((), ())
     return ThreadStartForm(
         data,
         files,
-        side=side,
+        side=page.side,
         linked=linked,
         others=others,
-        certificates=selectors.certificates_for_question(actor=actor, case=case)
-        if side == "fk"
+        certificates=fk_reads.certificates_for_question(actor=actor, case=case)
+        if page.is_fk
         else None,
     )
 
 
 def _threads_page(request, actor, case, form, status=200):
-    care = _side(actor) == "care"
+    page = presenters.message_page(actor, case)
     context = {
         "case": case,
         "person": case.person,
         "form": form,
-        "threads": selectors.threads_for_case(actor=actor, case=case),
-        "is_external": not care,
-        "can_write": not care or actor.role in services.MESSAGE_WRITERS,
+        "threads": message_reads.threads_for_case(actor=actor, case=case),
+        "is_external": page.is_external,
+        "can_write": page.may_write,
         "actor_consents": (
-            selectors.case_actor_consents(case=case, category=Category.MESSAGES) if care else ()
+            recipients.case_actor_consents(case=case, category=Category.MESSAGES)
+            if page.is_care
+            else ()
         ),
     }
     return TemplateResponse(request, "collaboration/threads.html", context, status=status)
@@ -112,38 +110,40 @@ def _threads_page(request, actor, case, form, status=200):
 
 def threads_view(request, case_id):
     actor = Actor.from_request(request)
-    case = selectors.case_for_messages(actor=actor, case_id=case_id)
+    case = message_reads.case_for_messages(actor=actor, case_id=case_id)
     if request.method != "POST":
         return _threads_page(request, actor, case, _start_form(actor, case))
     form = _start_form(actor, case, request.POST, request.FILES)
     if form.is_valid():
         try:
-            thread = services.start_thread(
+            thread = message_writes.start_thread(
                 actor=actor, case=case, **form.service_kwargs(actor.organisation)
             )
-        except services.MessageError as exc:
+        except message_writes.MessageError as exc:
             form.add_error(None, _(str(exc)))
         else:
-            messages.success(request, _("Meddelandet är skickat."))
+            flash.success(request, _("Meddelandet är skickat."))
             return redirect("collaboration:thread", thread_id=thread.pk)
     return _threads_page(request, actor, case, form, status=400)
 
 
 def _thread_page(request, actor, thread, form, status=200, assessment_form=None):
-    care = _side(actor) == "care"
-    assessment = fk_requests.assessment_state(thread=thread) if care else None
-    writer = not care or actor.role in services.MESSAGE_WRITERS
+    page = presenters.message_page(actor, thread.case)
+    assessment = fk_reads.assessment_state(thread=thread) if page.is_care else None
     context = {
         "thread": thread,
         "case": thread.case,
         "person": thread.case.person,
-        "thread_messages": selectors.messages_of(thread=thread),
+        "thread_messages": message_reads.messages_of(thread=thread),
         "form": form,
-        "is_external": not care,
-        "is_fk_request": _side(actor) == "fk" and thread.kind == "fk_question",
-        "can_write": writer and (assessment is None or assessment.may_answer),
+        "is_external": page.is_external,
+        "is_fk_request": page.is_fk_request(thread),
+        "can_write": page.may_write and (assessment is None or assessment.may_answer),
         "assessment": assessment,
-        "can_assess": writer and care and assessment.needed and not thread.answered_at,
+        "can_assess": page.may_write
+        and page.is_care
+        and assessment.needed
+        and not thread.answered_at,
         "assessment_form": assessment_form or HarmAssessmentForm(),
     }
     return TemplateResponse(request, "collaboration/thread.html", context, status=status)
@@ -151,23 +151,23 @@ def _thread_page(request, actor, thread, form, status=200, assessment_form=None)
 
 def thread_view(request, thread_id):
     actor = Actor.from_request(request)
-    thread = selectors.thread_for(actor=actor, thread_id=thread_id)
+    thread = message_reads.thread_for(actor=actor, thread_id=thread_id)
     if request.method != "POST":
-        services.mark_read(actor=actor, thread=thread)
+        message_writes.mark_read(actor=actor, thread=thread)
         return _thread_page(request, actor, thread, MessageReplyForm())
     form = MessageReplyForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.post_message(
+            message_writes.post_message(
                 actor=actor,
                 thread=thread,
                 body=form.cleaned_data["body"],
                 attachments=form.cleaned_data["attachments"],
             )
-        except services.MessageError as exc:
+        except message_writes.MessageError as exc:
             form.add_error(None, _(str(exc)))
         else:
-            messages.success(request, _("Meddelandet är skickat."))
+            flash.success(request, _("Meddelandet är skickat."))
             return redirect("collaboration:thread", thread_id=thread.pk)
     return _thread_page(request, actor, thread, form, status=400)
 
@@ -175,25 +175,25 @@ def thread_view(request, thread_id):
 @require_POST
 def harm_assessment_view(request, thread_id):
     actor = Actor.from_request(request)
-    thread = selectors.thread_for(actor=actor, thread_id=thread_id)
+    thread = message_reads.thread_for(actor=actor, thread_id=thread_id)
     form = HarmAssessmentForm(request.POST)
     if form.is_valid():
         try:
-            fk_requests.record_harm_assessment(actor=actor, thread=thread, **form.cleaned_data)
-        except services.MessageError as exc:
+            fk_writes.record_harm_assessment(actor=actor, thread=thread, **form.cleaned_data)
+        except fk_writes.MessageError as exc:
             form.add_error(None, _(str(exc)))
         else:
-            messages.success(request, _("Menprövningen är sparad."))
+            flash.success(request, _("Menprövningen är sparad."))
             return redirect("collaboration:thread", thread_id=thread.pk)
     return _thread_page(request, actor, thread, MessageReplyForm(), 400, assessment_form=form)
 
 
 def _fk_requests_page(request, actor, form, status=200):
-    context = {"form": form, "office": fk_requests.threads_for_office(actor=actor)}
+    context = {"form": form, "office": fk_reads.threads_for_office(actor=actor)}
     return TemplateResponse(request, "collaboration/fk_requests.html", context, status=status)
 
 
-@role_required(Role.FK_OFFICER)
+@role_required(*FK_REQUEST_ROLES)
 def fk_requests_view(request):
     actor = Actor.from_request(request)
     if request.method != "POST":
@@ -201,11 +201,11 @@ def fk_requests_view(request):
     form = FkRequestForm(request.POST)
     if form.is_valid():
         try:
-            thread = fk_requests.start_fk_request(actor=actor, **form.service_kwargs())
-        except services.MessageError as exc:
+            thread = fk_writes.start_fk_request(actor=actor, **form.service_kwargs())
+        except fk_writes.MessageError as exc:
             form.add_error(None, _(str(exc)))
         else:
-            messages.success(request, _("Frågan är skickad till vårdenheten."))
+            flash.success(request, _("Frågan är skickad till vårdenheten."))
             return redirect("collaboration:thread", thread_id=thread.pk)
     return _fk_requests_page(request, actor, form, status=400)
 
@@ -213,7 +213,7 @@ def fk_requests_view(request):
 @require_GET
 def attachment_view(request, attachment_id):
     actor = Actor.from_request(request)
-    attachment = selectors.attachment_for(actor=actor, attachment_id=attachment_id)
+    attachment = message_reads.attachment_for(actor=actor, attachment_id=attachment_id)
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
@@ -222,36 +222,3 @@ def attachment_view(request, attachment_id):
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-REPORT_TEMPLATE = "collaboration/coordination_report.html"
-
-
-def _report_csv(report) -> HttpResponse:
-    """The follow-up table as CSV for Swedish Excel: UTF-8 with BOM, semicolons. Counts
-    only, no personal data."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow([_("Mått"), _("Del av koordineringen"), _("Kvinnor"), _("Män"), _("Totalt")])
-    for measure, rows in ((_("Kontakter"), report.contacts), (_("Personer"), report.persons)):
-        writer.writerows([measure, str(r.label), r.female, r.male, r.total] for r in rows)
-    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
-    filename = f"koordineringsinsatser_{report.start:%Y-%m-%d}_{report.end:%Y-%m-%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-@require_GET
-@role_required(Role.UNIT_MANAGER, Role.COORDINATOR)
-def coordination_report_view(request):
-    actor = Actor.from_request(request)
-    units = selectors.coordination_units(actor=actor)
-    form = CoordinationReportForm(request.GET, units=units, today=timezone.localdate())
-    if not form.is_valid():
-        return TemplateResponse(request, REPORT_TEMPLATE, {"form": form}, status=400)
-    export = request.GET.get("format") == "csv"
-    report = selectors.coordination_report(actor=actor, **form.report_kwargs(), export=export)
-    if export:
-        return _report_csv(report)
-    context = {"form": form, "report": report, "csv_query": form.csv_query()}
-    return TemplateResponse(request, REPORT_TEMPLATE, context)

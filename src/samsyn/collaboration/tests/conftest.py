@@ -1,14 +1,17 @@
-"""Shared data for the contact log and message tests, made through the real services."""
+"""Shared data for the contact log, message and request tests, made through the real
+services."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.utils import timezone
 
+from conftest import verified_client
 from samsyn.accounts.models import OrganisationType, Role
 from samsyn.accounts.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from samsyn.cases import services as case_services
-from samsyn.cases.tests.helpers import actor_for
+from samsyn.cases.tests.helpers import actor_for, certify
+from samsyn.collaboration.tests.fk_helpers import STOCKHOLM, signed_day
 from samsyn.consent import services as consent_services
 from samsyn.directory.models import CaseActor
 from samsyn.people.tests.factories import PersonFactory
@@ -80,3 +83,43 @@ def give_consent(coordinator, person, recipient, categories, *, start=None, end=
         valid_to=end,
         given_how="written",
     )
+
+
+@pytest.fixture
+def certificate(physician, case):
+    start = signed_day()
+    return certify(
+        physician,
+        case.person,
+        start,
+        start + timedelta(days=30),
+        signed=datetime.combine(start, time(9, 30), STOCKHOLM),
+    )
+
+
+@pytest.fixture
+def other_fk_org(db):
+    return OrganisationFactory(
+        name="Försäkringskassan Annanstad", type=OrganisationType.FK_OFFICE, code=None
+    )
+
+
+@pytest.fixture
+def other_fk_user(other_fk_org):
+    return MembershipFactory(
+        organisation=other_fk_org,
+        role=Role.FK_OFFICER,
+        user=UserFactory(first_name="Frans", last_name="Annan", email="frans@fk2.example"),
+    ).user
+
+
+@pytest.fixture
+def fk_client(fk_user):
+    return verified_client(fk_user)
+
+
+@pytest.fixture
+def mailed_coordinator(coordinator):
+    coordinator.email = "anna@vc.example"
+    coordinator.save(update_fields=["email"])
+    return coordinator

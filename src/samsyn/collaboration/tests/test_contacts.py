@@ -1,6 +1,6 @@
 """The contact log: consent for external contacts, protection, next steps, the page."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import time_machine
@@ -12,8 +12,8 @@ from samsyn.audit.models import AccessEvent, Action, Ground
 from samsyn.cases import services as case_services
 from samsyn.cases.models import Task
 from samsyn.cases.tests.helpers import actor_for
-from samsyn.collaboration import selectors, services
 from samsyn.collaboration.models import ContactEvent
+from samsyn.collaboration.services import contacts as contact_services
 from samsyn.collaboration.tests.conftest import give_consent
 from samsyn.consent import services as consent_services
 from samsyn.people.tests.factories import PersonFactory
@@ -27,13 +27,15 @@ def log(coordinator, case, **kw):
         "purpose": "adjust_tasks",
         "summary": "Pratade om anpassade arbetsuppgifter.",
     }
-    return services.log_contact(actor=actor_for(coordinator), case=case, **{**defaults, **kw})
+    return contact_services.log_contact(
+        actor=actor_for(coordinator), case=case, **{**defaults, **kw}
+    )
 
 
 def test_external_contact_without_consent_is_refused_naming_the_recipient(
     coordinator, case, employer_org
 ):
-    with pytest.raises(services.ContactError) as exc:
+    with pytest.raises(contact_services.ContactError) as exc:
         log(coordinator, case, organisation=employer_org)
     assert "Testbygg AB" in str(exc.value)
     assert "kontakt" in str(exc.value)
@@ -57,14 +59,14 @@ def test_external_contact_with_a_contact_consent_is_logged_with_the_consent(
 
 def test_consent_without_the_contact_category_is_not_enough(coordinator, case, employer_org):
     give_consent(coordinator, case.person, employer_org, ["plan"])
-    with pytest.raises(services.ContactError, match="omfattar inte"):
+    with pytest.raises(contact_services.ContactError, match="omfattar inte"):
         log(coordinator, case, organisation=employer_org)
 
 
 def test_external_contact_is_refused_after_withdrawal(coordinator, case, employer_org):
     consent = give_consent(coordinator, case.person, employer_org, ["contact"])
     consent_services.withdraw_consent(actor=actor_for(coordinator), consent=consent, how="oral")
-    with pytest.raises(services.ContactError, match="återkallat"):
+    with pytest.raises(contact_services.ContactError, match="återkallat"):
         log(coordinator, case, organisation=employer_org)
 
 
@@ -72,12 +74,12 @@ def test_external_contact_is_refused_after_expiry(coordinator, case, employer_or
     today = timezone.localdate()
     give_consent(coordinator, case.person, employer_org, ["contact"], end=today + timedelta(days=3))
     later = timezone.now() + timedelta(days=5)
-    with time_machine.travel(later), pytest.raises(services.ContactError, match="gått ut"):
+    with time_machine.travel(later), pytest.raises(contact_services.ContactError, match="gått ut"):
         log(coordinator, case, organisation=employer_org)
 
 
 def test_external_contact_needs_an_external_organisation(coordinator, case):
-    with pytest.raises(services.ContactError, match="Välj vilken aktör"):
+    with pytest.raises(contact_services.ContactError, match="Välj vilken aktör"):
         log(coordinator, case)
 
 
@@ -86,7 +88,7 @@ def test_internal_coordination_needs_no_consent_and_rejects_an_external_actor(
 ):
     event = log(coordinator, case, part="internal", purpose="check_in", with_whom="Fysioterapeut")
     assert event.consent_id is None
-    with pytest.raises(services.ContactError, match="Samverkan med andra aktörer"):
+    with pytest.raises(contact_services.ContactError, match="Samverkan med andra aktörer"):
         log(coordinator, case, part="personal_support", organisation=employer_org)
 
 
@@ -96,7 +98,7 @@ def test_protected_person_requires_acknowledgement_for_external_contact(
     person = PersonFactory(care_unit=unit, protected_identity=True)
     case = case_services.open_case(actor=actor_for(coordinator), person=person)
     give_consent(coordinator, person, employer_org, ["contact"])
-    with pytest.raises(services.ContactError, match="skyddade personuppgifter"):
+    with pytest.raises(contact_services.ContactError, match="skyddade personuppgifter"):
         log(coordinator, case, organisation=employer_org)
     event = log(coordinator, case, organisation=employer_org, protection_acknowledged=True)
     assert event.pk
@@ -121,37 +123,13 @@ def test_next_steps_become_tasks_in_the_same_transaction(coordinator, case):
 
 def test_only_coordinators_at_the_unit_log_contacts(physician, outsider, case):
     for user in (physician, outsider):
-        with pytest.raises(services.ContactError, match="Bara rehabkoordinatorer"):
+        with pytest.raises(contact_services.ContactError, match="Bara rehabkoordinatorer"):
             log(user, case, part="internal")
 
 
 def test_future_contact_is_refused(coordinator, case):
-    with pytest.raises(services.ContactError, match="framtiden"):
+    with pytest.raises(contact_services.ContactError, match="framtiden"):
         log(coordinator, case, part="internal", occurred_at=timezone.now() + timedelta(days=1))
-
-
-def test_coordination_counts_per_part_and_sex(coordinator, case, unit, outsider):
-    log(coordinator, case, part="internal")
-    log(coordinator, case, part="internal")
-    log(coordinator, case, part="personal_support", purpose="personal_support")
-    today = timezone.localdate()
-    counts = selectors.coordination_counts(
-        actor=actor_for(coordinator), unit_ids=[unit.pk], start=today - timedelta(days=1), end=today
-    )
-    assert counts["internal"] == {"total": 2, "female": 2, "male": 0}
-    assert counts["personal_support"]["total"] == 1
-    assert counts["external"]["total"] == 0
-    later = selectors.coordination_counts(
-        actor=actor_for(coordinator),
-        unit_ids=[unit.pk],
-        start=today + timedelta(days=1),
-        end=today + timedelta(days=2),
-    )
-    assert later["internal"]["total"] == 0
-    other = selectors.coordination_counts(
-        actor=actor_for(outsider), unit_ids=[unit.pk], start=date(2000, 1, 1), end=today
-    )
-    assert other["internal"]["total"] == 0
 
 
 # ---- the page ----------------------------------------------------------------------
@@ -267,7 +245,7 @@ def test_a_failing_next_step_rolls_back_the_contact(coordinator, case, monkeypat
 
     monkeypatch.setattr(case_services, "add_task", add_task)
     due = timezone.localdate() + timedelta(days=2)
-    with pytest.raises(services.ContactError, match="avslutat"):
+    with pytest.raises(contact_services.ContactError, match="avslutat"):
         log(coordinator, case, part="internal", next_steps=[("Ett", due), ("Två", due)])
     assert len(calls) == 2
     assert not ContactEvent.objects.exists()

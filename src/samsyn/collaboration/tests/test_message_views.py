@@ -11,8 +11,8 @@ from django.utils import timezone
 from conftest import verified_client
 from samsyn.audit.models import AccessEvent, Action, Ground
 from samsyn.cases.tests.helpers import actor_for
-from samsyn.collaboration import services
 from samsyn.collaboration.models import Attachment, Message, Thread, ThreadKind
+from samsyn.collaboration.services import messages as message_services
 from samsyn.collaboration.tests.conftest import give_consent
 from samsyn.consent import services as consent_services
 
@@ -21,7 +21,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 20
 
 
 def start(user, case, party, **kw):
-    return services.start_thread(
+    return message_services.start_thread(
         actor=actor_for(user),
         case=case,
         party=party,
@@ -272,8 +272,10 @@ def test_thread_page_queries_do_not_grow_with_messages(
     employer = actor_for(employer_user)
     for n in range(3):
         pdf = SimpleUploadedFile(f"b{n}.pdf", PDF)
-        services.post_message(actor=employer, thread=thread, body=f"Svar {n}", attachments=[pdf])
-    services.mark_read(actor=employer, thread=thread)
+        message_services.post_message(
+            actor=employer, thread=thread, body=f"Svar {n}", attachments=[pdf]
+        )
+    message_services.mark_read(actor=employer, thread=thread)
     client.get(url)
     with CaptureQueriesContext(connection) as four:
         response = client.get(url)

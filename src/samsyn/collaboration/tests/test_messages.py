@@ -9,8 +9,10 @@ from django.utils import timezone
 
 from samsyn.audit.models import AccessEvent, Action, Ground
 from samsyn.cases.tests.helpers import actor_for, certify
-from samsyn.collaboration import selectors, services
 from samsyn.collaboration.models import Attachment, MessageRead, Thread, ThreadKind
+from samsyn.collaboration.selectors import fk_requests as fk_selectors
+from samsyn.collaboration.selectors import messages as message_selectors
+from samsyn.collaboration.services import messages as message_services
 from samsyn.collaboration.tests.conftest import give_consent
 from samsyn.consent import services as consent_services
 
@@ -19,7 +21,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 20
 
 
 def start(user, case, party, **kw):
-    return services.start_thread(
+    return message_services.start_thread(
         actor=actor_for(user),
         case=case,
         party=party,
@@ -31,7 +33,7 @@ def start(user, case, party, **kw):
 
 def test_care_cannot_start_a_thread_without_a_messages_consent(coordinator, case, employer_org):
     give_consent(coordinator, case.person, employer_org, ["contact"])
-    with pytest.raises(services.MessageError) as exc:
+    with pytest.raises(message_services.MessageError) as exc:
         start(coordinator, case, employer_org)
     assert "Testbygg AB" in str(exc.value)
     assert "meddelanden" in str(exc.value)
@@ -47,12 +49,14 @@ def test_care_starts_a_thread_under_consent_and_the_employer_replies(
     assert first.consent_id == consent.pk
     assert first.organisation == case.unit
     employer = actor_for(employer_user)
-    seen = selectors.thread_for(actor=employer, thread_id=thread.pk)
+    seen = message_selectors.thread_for(actor=employer, thread_id=thread.pk)
     assert seen == thread
-    reply = services.post_message(actor=employer, thread=seen, body="Ja, på torsdag.")
+    reply = message_services.post_message(actor=employer, thread=seen, body="Ja, på torsdag.")
     assert reply.organisation == employer_org
     assert reply.consent_id == consent.pk
-    assert [t.pk for t in selectors.threads_for_case(actor=employer, case=case)] == [thread.pk]
+    assert [t.pk for t in message_selectors.threads_for_case(actor=employer, case=case)] == [
+        thread.pk
+    ]
 
 
 def test_external_read_is_logged_with_ground_consent_and_the_consent_id(
@@ -60,7 +64,7 @@ def test_external_read_is_logged_with_ground_consent_and_the_consent_id(
 ):
     consent = give_consent(coordinator, case.person, employer_org, ["messages"])
     thread = start(coordinator, case, employer_org)
-    selectors.thread_for(actor=actor_for(employer_user), thread_id=thread.pk)
+    message_selectors.thread_for(actor=actor_for(employer_user), thread_id=thread.pk)
     event = AccessEvent.objects.get(actor=employer_user, object_type="thread")
     assert event.action == Action.READ
     assert event.ground == Ground.CONSENT
@@ -76,12 +80,12 @@ def test_external_user_loses_access_at_once_when_consent_is_withdrawn(
     consent_services.withdraw_consent(actor=actor_for(coordinator), consent=consent, how="written")
     employer = actor_for(employer_user)
     with pytest.raises(Http404):
-        selectors.thread_for(actor=employer, thread_id=thread.pk)
+        message_selectors.thread_for(actor=employer, thread_id=thread.pk)
     assert AccessEvent.objects.filter(actor=employer_user, action=Action.DENIED).exists()
-    with pytest.raises(services.MessageError, match="återkallat"):
-        services.post_message(actor=employer, thread=thread, body="Hallå?")
-    with pytest.raises(services.MessageError, match="återkallat"):
-        services.post_message(actor=actor_for(coordinator), thread=thread, body="Hej")
+    with pytest.raises(message_services.MessageError, match="återkallat"):
+        message_services.post_message(actor=employer, thread=thread, body="Hallå?")
+    with pytest.raises(message_services.MessageError, match="återkallat"):
+        message_services.post_message(actor=actor_for(coordinator), thread=thread, body="Hej")
 
 
 def test_other_organisation_never_sees_the_thread(
@@ -92,10 +96,10 @@ def test_other_organisation_never_sees_the_thread(
     thread = start(coordinator, case, employer_org)
     other = actor_for(other_employer_user)
     with pytest.raises(Http404):
-        selectors.thread_for(actor=other, thread_id=thread.pk)
-    assert selectors.threads_for_case(actor=other, case=case) == []
-    with pytest.raises(services.MessageError):
-        services.post_message(actor=other, thread=thread, body="Jag med")
+        message_selectors.thread_for(actor=other, thread_id=thread.pk)
+    assert message_selectors.threads_for_case(actor=other, case=case) == []
+    with pytest.raises(message_services.MessageError):
+        message_services.post_message(actor=other, thread=thread, body="Jag med")
 
 
 def test_external_user_starts_a_general_thread_with_the_care_unit(
@@ -106,16 +110,16 @@ def test_external_user_starts_a_general_thread_with_the_care_unit(
     assert thread.party == employer_org
     assert thread.created_by == employer_user
     assert thread.messages.get().organisation == employer_org
-    with pytest.raises(services.MessageError):
+    with pytest.raises(message_services.MessageError):
         start(employer_user, case, employer_org, kind=ThreadKind.FK_QUESTION)
 
 
 def test_rehab_need_goes_only_to_fk_under_its_own_category(coordinator, case, fk_org, employer_org):
     give_consent(coordinator, case.person, employer_org, ["messages", "inform_fk_rehab_need"])
-    with pytest.raises(services.MessageError, match="Försäkringskassan"):
+    with pytest.raises(message_services.MessageError, match="Försäkringskassan"):
         start(coordinator, case, employer_org, kind=ThreadKind.FK_REHAB_NEED)
     give_consent(coordinator, case.person, fk_org, ["messages"])
-    with pytest.raises(services.MessageError, match="arbetslivsinriktad"):
+    with pytest.raises(message_services.MessageError, match="arbetslivsinriktad"):
         start(coordinator, case, fk_org, kind=ThreadKind.FK_REHAB_NEED)
     give_consent(coordinator, case.person, fk_org, ["inform_fk_rehab_need"])
     thread = start(coordinator, case, fk_org, kind=ThreadKind.FK_REHAB_NEED)
@@ -128,9 +132,9 @@ def test_fk_question_is_answered_by_a_care_reply(coordinator, physician, fk_user
         physician, case.person, today - timedelta(days=10), today + timedelta(days=20)
     )
     give_consent(coordinator, case.person, fk_org, ["messages"])
-    with pytest.raises(services.MessageError, match="Bara Försäkringskassan"):
+    with pytest.raises(message_services.MessageError, match="Bara Försäkringskassan"):
         start(coordinator, case, fk_org, kind=ThreadKind.FK_QUESTION)
-    with pytest.raises(services.MessageError, match="svaret senast"):
+    with pytest.raises(message_services.MessageError, match="svaret senast"):
         start(fk_user, case, fk_org, kind=ThreadKind.FK_QUESTION, fk_topic="KOMPLT")
     thread = start(
         fk_user,
@@ -144,14 +148,14 @@ def test_fk_question_is_answered_by_a_care_reply(coordinator, physician, fk_user
         body="Beskriv aktivitetsbegränsningen.",
     )
     assert thread.awaits_answer
-    assert selectors.unanswered_fk_questions_for_units([case.unit_id]) == {case.person_id: 1}
-    services.post_message(actor=actor_for(fk_user), thread=thread, body="Påminnelse")
+    assert fk_selectors.unanswered_fk_questions_for_units([case.unit_id]) == {case.person_id: 1}
+    message_services.post_message(actor=actor_for(fk_user), thread=thread, body="Påminnelse")
     thread.refresh_from_db()
     assert thread.answered_at is None
-    services.post_message(actor=actor_for(physician), thread=thread, body="Kompletterat.")
+    message_services.post_message(actor=actor_for(physician), thread=thread, body="Kompletterat.")
     thread.refresh_from_db()
     assert thread.answered_at is not None
-    assert selectors.unanswered_fk_questions_for_units([case.unit_id]) == {}
+    assert fk_selectors.unanswered_fk_questions_for_units([case.unit_id]) == {}
 
 
 def test_mark_read_creates_receipts_for_others_messages_only(
@@ -160,16 +164,16 @@ def test_mark_read_creates_receipts_for_others_messages_only(
     give_consent(coordinator, case.person, employer_org, ["messages"])
     thread = start(coordinator, case, employer_org)
     employer = actor_for(employer_user)
-    services.post_message(actor=employer, thread=thread, body="Svar")
-    assert selectors.unread_count(actor=employer) == 1
-    assert selectors.unread_count(actor=actor_for(coordinator)) == 1
-    assert services.mark_read(actor=employer, thread=thread) == 1
-    assert services.mark_read(actor=employer, thread=thread) == 0
+    message_services.post_message(actor=employer, thread=thread, body="Svar")
+    assert message_selectors.unread_count(actor=employer) == 1
+    assert message_selectors.unread_count(actor=actor_for(coordinator)) == 1
+    assert message_services.mark_read(actor=employer, thread=thread) == 1
+    assert message_services.mark_read(actor=employer, thread=thread) == 0
     read = MessageRead.objects.get()
     assert read.user == employer_user
     assert read.message.author == coordinator
-    assert selectors.unread_count(actor=employer) == 0
-    assert selectors.unread_count(actor=actor_for(coordinator)) == 1
+    assert message_selectors.unread_count(actor=employer) == 0
+    assert message_selectors.unread_count(actor=actor_for(coordinator)) == 1
 
 
 def test_unread_count_of_external_user_ignores_threads_without_consent(
@@ -178,7 +182,7 @@ def test_unread_count_of_external_user_ignores_threads_without_consent(
     consent = give_consent(coordinator, case.person, employer_org, ["messages"])
     start(coordinator, case, employer_org)
     consent_services.withdraw_consent(actor=actor_for(coordinator), consent=consent, how="oral")
-    assert selectors.unread_count(actor=actor_for(employer_user)) == 0
+    assert message_selectors.unread_count(actor=actor_for(employer_user)) == 0
 
 
 def test_attachment_types_are_sniffed_from_the_bytes(coordinator, case, employer_org):
@@ -193,7 +197,7 @@ def test_attachment_types_are_sniffed_from_the_bytes(coordinator, case, employer
 def test_renamed_executable_is_rejected(coordinator, case, employer_org):
     give_consent(coordinator, case.person, employer_org, ["messages"])
     exe = SimpleUploadedFile("virus.pdf", b"MZ\x90\x00" + b"\x00" * 40)
-    with pytest.raises(services.MessageError, match="PDF-filer eller bilder"):
+    with pytest.raises(message_services.MessageError, match="PDF-filer eller bilder"):
         start(coordinator, case, employer_org, attachments=[exe])
     assert not Thread.objects.exists()
 
@@ -201,10 +205,10 @@ def test_renamed_executable_is_rejected(coordinator, case, employer_org):
 def test_attachment_size_and_count_limits(coordinator, case, employer_org):
     give_consent(coordinator, case.person, employer_org, ["messages"])
     big = SimpleUploadedFile("stor.pdf", PDF + b"0" * (10 * 1024 * 1024))
-    with pytest.raises(services.MessageError, match="10 MB"):
+    with pytest.raises(message_services.MessageError, match="10 MB"):
         start(coordinator, case, employer_org, attachments=[big])
     many = [SimpleUploadedFile(f"f{i}.pdf", PDF) for i in range(6)]
-    with pytest.raises(services.MessageError, match="högst 5"):
+    with pytest.raises(message_services.MessageError, match="högst 5"):
         start(coordinator, case, employer_org, attachments=many)
     five = [SimpleUploadedFile(f"f{i}.pdf", PDF) for i in range(5)]
     start(coordinator, case, employer_org, attachments=five)
@@ -214,7 +218,7 @@ def test_attachment_size_and_count_limits(coordinator, case, employer_org):
 def test_message_writes_are_audited(coordinator, employer_user, case, employer_org):
     consent = give_consent(coordinator, case.person, employer_org, ["messages"])
     thread = start(coordinator, case, employer_org)
-    services.post_message(actor=actor_for(employer_user), thread=thread, body="Svar")
+    message_services.post_message(actor=actor_for(employer_user), thread=thread, body="Svar")
     created = AccessEvent.objects.filter(object_type="message", action=Action.CREATE)
     care = created.get(actor=coordinator)  # a disclosure: its ground is the consent
     assert care.ground == Ground.CONSENT

@@ -13,10 +13,10 @@ from samsyn.accounts.actor import Actor
 from samsyn.accounts.models import Membership, Organisation, OrganisationType, Role
 from samsyn.cases import services as case_services
 from samsyn.cases.models import Case
-from samsyn.collaboration import fk_requests, statements
-from samsyn.collaboration import selectors as collab_selectors
 from samsyn.collaboration import services as collab
 from samsyn.collaboration.models import Channel, CoordinationPart, FkTopic, Purpose, ThreadKind
+from samsyn.collaboration.selectors import messages as collab_selectors
+from samsyn.collaboration.services import fk_requests, statements
 from samsyn.consent import services as consent_services
 from samsyn.consent.models import Consent
 from samsyn.directory import services as directory

@@ -29,12 +29,12 @@ from samsyn.accounts.tests.factories import MembershipFactory, OrganisationFacto
 from samsyn.audit.models import AccessEvent, Action, Ground
 from samsyn.cases import services as case_services
 from samsyn.cases.tests.helpers import actor_for
-from samsyn.collaboration import services
+from samsyn.collaboration.services.contacts import log_contact
 from samsyn.collaboration.tests.conftest import give_consent
 from samsyn.people.tests.factories import PersonFactory
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
-URL = reverse("collaboration:coordination_report")
+URL = reverse("followup:coordination_report")
 MARCH = {"start": "2026-03-01", "end": "2026-03-31"}
 PURPOSES = {"personal_support": "personal_support", "internal": "check_in"}
 ROW = re.compile(
@@ -59,7 +59,7 @@ def open_case(coordinator, unit, sex, name):
 
 
 def log(coordinator, case, when, part, organisation=None):
-    return services.log_contact(
+    return log_contact(
         actor=actor_for(coordinator),
         case=case,
         occurred_at=when,

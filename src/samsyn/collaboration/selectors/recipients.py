@@ -1,0 +1,84 @@
+"""Whom the care unit may contact or write to on a case: the case's external actors with
+whether a consent covers the category now, and the directory's organisations and contact
+persons for the forms. What the coordinator sees before calling or writing (not logged:
+no decision is taken here, the contact or message itself is decided and logged)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from samsyn import access
+from samsyn.accounts.models import Organisation
+from samsyn.accounts.roles import EXTERNAL_ORGANISATION_TYPES
+from samsyn.cases.models import Case
+from samsyn.consent.policy import Act
+from samsyn.directory.models import CaseActor, ContactPerson
+from samsyn.directory.selectors import directory_organisations
+
+
+@dataclass(frozen=True)
+class ActorConsent:
+    """An external actor linked to the case, and whether a consent covers `category` now."""
+
+    organisation: Organisation
+    contact_person: ContactPerson | None
+    responsibility: str
+    allowed: bool
+    reason: str
+
+
+def case_actor_consents(*, case: Case, category: str) -> list[ActorConsent]:
+    """For each current external actor of the case: may the unit disclose `category` to
+    them now? The person's consents are read once for all actors."""
+    links = list(
+        case.actors.current()
+        .filter(organisation__type__in=EXTERNAL_ORGANISATION_TYPES)
+        .select_related("organisation", "contact_person")
+    )
+    consents = access.consent_facts(person_ids=[case.person_id])
+    now = timezone.now()
+    rows = []
+    for link in links:
+        decision = access.decide_many(
+            party=access.recipient_party(link.organisation_id),
+            rows=[case],
+            category=category,
+            act=Act.DISCLOSE,
+            at=now,
+            consents=consents,
+        )[0][category]
+        reason = (
+            ""
+            if decision.allowed
+            else access.explain(decision, recipient=link.organisation.name, category=category)
+        )
+        rows.append(
+            ActorConsent(
+                link.organisation,
+                link.contact_person,
+                link.responsibility,
+                decision.allowed,
+                reason,
+            )
+        )
+    return rows
+
+
+def organisation_choices(*, case: Case) -> tuple[list[Organisation], list[Organisation]]:
+    """External directory organisations: (the case's current actors, all others)."""
+    linked_ids = set(case.actors.current().values_list("organisation_id", flat=True))
+    orgs = list(directory_organisations().order_by("name"))
+    return [o for o in orgs if o.pk in linked_ids], [o for o in orgs if o.pk not in linked_ids]
+
+
+def contact_persons_for_case(*, case: Case):
+    """Contact persons at the case's current actors (for the contact form)."""
+    orgs = CaseActor.objects.filter(case=case, ended_on__isnull=True).values("organisation_id")
+    return (
+        ContactPerson.objects.active()
+        .filter(organisation_id__in=orgs)
+        .select_related("organisation")
+        .order_by("organisation__name", "name")
+    )
