@@ -5,30 +5,29 @@ from types import SimpleNamespace
 import pytest
 
 from samsyn import access
+from samsyn.access.tests.helpers import actor_for, consent_for
 from samsyn.audit.models import AccessEvent, Action, Ground, ObjectType
-from samsyn.cases.tests.helpers import actor_for
-from samsyn.consent.tests.fixtures import give_consent
 from samsyn.people.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def _rows(coordinator, unit, employer_org, count):
+def _rows(unit, employer_org, count):
     """`count` persons at the unit; every other one has consented to work capacity."""
     rows = []
     for index in range(count):
         person = PersonFactory(care_unit=unit)
         if index % 2 == 0:
-            give_consent(coordinator, person, employer_org, ["work_capacity"])
+            consent_for(person, employer_org, ["work_capacity"])
         rows.append(SimpleNamespace(person_id=person.pk, unit_id=unit.pk))
     return rows
 
 
 @pytest.mark.parametrize("count", [1, 6])
 def test_decide_many_fetches_the_consents_of_all_rows_in_one_query(
-    django_assert_num_queries, count, coordinator, employer_user, unit, employer_org
+    django_assert_num_queries, count, employer_user, unit, employer_org
 ):
-    rows = _rows(coordinator, unit, employer_org, count)
+    rows = _rows(unit, employer_org, count)
     party = access.party_of(actor_for(employer_user))
 
     with django_assert_num_queries(1):
@@ -39,10 +38,8 @@ def test_decide_many_fetches_the_consents_of_all_rows_in_one_query(
     assert all(d["work_capacity"].ground == Ground.CONSENT for d in decisions if d["work_capacity"])
 
 
-def test_decide_many_gives_one_decision_per_row_and_category(
-    coordinator, employer_user, unit, employer_org
-):
-    rows = _rows(coordinator, unit, employer_org, 2)
+def test_decide_many_gives_one_decision_per_row_and_category(employer_user, unit, employer_org):
+    rows = _rows(unit, employer_org, 2)
     party = access.party_of(actor_for(employer_user))
 
     decisions = access.decide_many(
@@ -84,7 +81,7 @@ def test_disclose_without_consent_raises_consent_missing_and_logs_the_denial(
 def test_disclose_under_a_covering_consent_logs_the_disclosure_with_the_consent(
     coordinator, case, person, employer_org
 ):
-    consent = give_consent(coordinator, person, employer_org, ["contact"])
+    consent = consent_for(person, employer_org, ["contact"])
 
     decision = access.disclose(
         actor=actor_for(coordinator),

@@ -4,10 +4,10 @@ import pytest
 from django.http import Http404
 
 from samsyn import access
+from samsyn.access.tests.helpers import actor_for
 from samsyn.accounts.models import Role
 from samsyn.accounts.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from samsyn.audit.models import AccessEvent, Action, Ground, ObjectType
-from samsyn.cases.tests.helpers import actor_for
 from samsyn.people.models import Person
 from samsyn.people.tests.factories import PersonFactory
 
