@@ -1,9 +1,12 @@
-"""Turn a sick-leave case into what the page draws: the degree-over-time chart."""
+"""What the pages draw from what the selectors read: the degree-over-time chart of a
+sick-leave case, and the worklist's columns as the user chose them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+
+from samsyn.cases import worklist as wl
 
 WIDTH = 800
 HEIGHT = 160
@@ -63,3 +66,22 @@ def degree_chart(segments: list[dict], *, today: date) -> Chart | None:
     today_x = x_of(today) if first <= today <= last else None
     label = ", ".join(f"{b.start}–{b.end}: {b.degree} %" for b in bars)
     return Chart(bars=bars, ticks=ticks, today_x=today_x, label=label)
+
+
+@dataclass
+class WorklistPreferenceView:
+    """The user's worklist columns, and whether names and personnummer are shown."""
+
+    columns: list[str]
+    show_personal_data: bool
+
+    def context(self) -> dict:
+        shown = [c for c in self.columns if self.show_personal_data or c not in wl.PERSONAL_COLUMNS]
+        labels = dict((k, label) for k, label, _s in wl.COLUMNS)
+        return {
+            "columns": [(c, labels[c]) for c in shown],
+            "column_keys": shown,
+            "all_columns": wl.COLUMNS,
+            "chosen_columns": self.columns,
+            "show_personal_data": self.show_personal_data,
+        }

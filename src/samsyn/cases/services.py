@@ -10,9 +10,10 @@ from django.utils.translation import gettext_noop
 
 from samsyn import access
 from samsyn.accounts.actor import Actor
-from samsyn.accounts.models import Role, User
+from samsyn.accounts.models import User
+from samsyn.accounts.roles import Role
 from samsyn.audit import auditor
-from samsyn.audit.models import Action, Ground, ObjectType
+from samsyn.audit.vocabulary import Action, Ground, ObjectType
 from samsyn.cases.models import (
     TRANSITIONS,
     Case,
@@ -31,7 +32,7 @@ class CaseError(Exception):
 
 
 def _require_coordinator(actor: Actor, unit_id) -> None:
-    if actor.role != Role.COORDINATOR or unit_id not in actor.care_unit_ids():
+    if not access.is_coordinator_at(actor, unit_id):
         raise CaseError(gettext_noop("Bara rehabkoordinatorer vid enheten kan ändra ärendet."))
 
 
@@ -40,7 +41,7 @@ def _audit(actor: Actor, case: Case, action: str, **extra) -> None:
         actor=actor,
         action=action,
         ground=Ground.UNIT_MEMBERSHIP,
-        object_type="case",
+        object_type=ObjectType.CASE,
         object_id=case.pk,
         person_id=case.person_id,
         extra=extra,
@@ -48,6 +49,7 @@ def _audit(actor: Actor, case: Case, action: str, **extra) -> None:
 
 
 def _coordinator_at(user: User, unit_ids) -> bool:
+    """Is `user` (not the actor) an active coordinator at one of these units?"""
     return user.memberships.filter(
         role=Role.COORDINATOR, organisation_id__in=unit_ids, is_active=True
     ).exists()
@@ -64,7 +66,7 @@ def open_case(
     """Open the coordinator's case for a person at the actor's unit."""
     _require_coordinator(actor, person.care_unit_id)
     responsible = responsible or actor.user
-    if not _coordinator_at(responsible, actor.care_unit_ids()):
+    if not _coordinator_at(responsible, access.unit_scope(actor)):
         raise CaseError(gettext_noop("Den ansvariga måste vara rehabkoordinator vid enheten."))
     try:
         with transaction.atomic():
@@ -112,7 +114,7 @@ def set_case_status(*, actor: Actor, case: Case, status: str, note: str = "") ->
 
 def hand_over_case(*, actor: Actor, case: Case, responsible: User) -> Case:
     _require_coordinator(actor, case.unit_id)
-    if not _coordinator_at(responsible, [case.unit_id, *(actor.care_unit_ids())]):
+    if not _coordinator_at(responsible, [case.unit_id, *access.unit_scope(actor)]):
         raise CaseError(
             gettext_noop("Ärendet kan bara lämnas över till en rehabkoordinator vid enheten.")
         )
@@ -214,7 +216,7 @@ def open_case_for_request(*, actor: Actor, person: Person, unit) -> Case:
                 actor=actor,
                 action=Action.CREATE,
                 ground=Ground.LEGAL_DUTY,
-                object_type="case",
+                object_type=ObjectType.CASE,
                 object_id=case.pk,
                 person_id=person.pk,
                 extra={"reason": "fk_request"},

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samsyn.accounts.actor import Actor
-from samsyn.accounts.models import Role
+from samsyn.accounts.roles import CARE_ROLES, Role
 from samsyn.cases import presenters, selectors, services
 from samsyn.cases import worklist as wl
 from samsyn.cases.forms import (
@@ -23,7 +23,6 @@ from samsyn.cases.forms import (
 )
 from samsyn.core.decorators import role_required
 
-CARE = (Role.COORDINATOR, Role.PHYSICIAN, Role.UNIT_MANAGER)
 FILTERS = "samsyn_worklist_filters"
 PER_PAGE = 50
 
@@ -41,7 +40,7 @@ def _page_number(request) -> int:
     return int(value) if value.isdigit() else 1
 
 
-@role_required(*CARE)
+@role_required(*CARE_ROLES)
 def worklist_view(request):
     actor = Actor.from_request(request)
     if request.method == "POST" and "reset" in request.POST:
@@ -67,7 +66,7 @@ def worklist_view(request):
     return TemplateResponse(request, "cases/worklist.html", context)
 
 
-@role_required(*CARE)
+@role_required(*CARE_ROLES)
 def worklist_print_view(request):
     actor = Actor.from_request(request)
     form = _filter_form(request, actor)
@@ -86,7 +85,7 @@ def worklist_print_view(request):
 
 
 @require_POST
-@role_required(*CARE)
+@role_required(*CARE_ROLES)
 def worklist_columns_view(request):
     form = ColumnsForm(request.POST)
     if form.is_valid():
@@ -101,32 +100,33 @@ def worklist_columns_view(request):
 
 def _person_page(request, person, status=200, **forms):
     actor = Actor.from_request(request)
-    overview = selectors.person_overview(actor=actor, person=person, on=timezone.localdate())
-    coordinators = selectors.coordinators_of(actor=actor)
+    today = timezone.localdate()
+    overview = selectors.person_overview(actor=actor, person=person, on=today)
+    current = overview.current.segments if overview.current else []
     context = {
         "o": overview,
-        "today": timezone.localdate(),
-        "is_coordinator": actor.role == Role.COORDINATOR,
-        "chart": presenters.degree_chart(
-            overview.current.segments if overview.current else [], today=timezone.localdate()
-        ),
-        "open_form": forms.get("open_form") or CaseOpenForm(),
-        "status_form": forms.get("status_form") or CaseStatusForm(),
-        "handover_form": forms.get("handover_form") or CaseHandOverForm(coordinators=coordinators),
-        "close_form": forms.get("close_form")
-        or CaseCloseForm(initial={"outcome_date": timezone.localdate()}),
-        "task_form": forms.get("task_form") or TaskAddForm(),
-        "expected_form": forms.get("expected_form")
-        or ExpectedDaysForm(
-            initial={
-                "expected_days": overview.open_case.expected_days if overview.open_case else None
-            }
-        ),
+        "today": today,
+        "chart": presenters.degree_chart(current, today=today),
+        **_case_forms(overview, selectors.coordinators_of(actor=actor), today, forms),
     }
     return TemplateResponse(request, "cases/person.html", context, status=status)
 
 
-@role_required(*CARE)
+def _case_forms(overview, coordinators, today, given: dict) -> dict:
+    """The person page's case forms: those `given` (bound, with errors) or blank ones."""
+    expected = overview.open_case.expected_days if overview.open_case else None
+    blank = {
+        "open_form": CaseOpenForm,
+        "status_form": CaseStatusForm,
+        "handover_form": lambda: CaseHandOverForm(coordinators=coordinators),
+        "close_form": lambda: CaseCloseForm(initial={"outcome_date": today}),
+        "task_form": TaskAddForm,
+        "expected_form": lambda: ExpectedDaysForm(initial={"expected_days": expected}),
+    }
+    return {name: given.get(name) or make() for name, make in blank.items()}
+
+
+@role_required(*CARE_ROLES)
 def person_view(request, person_id):
     person = selectors.get_person_for(actor=Actor.from_request(request), person_id=person_id)
     return _person_page(request, person)

@@ -54,6 +54,24 @@ def test_diagnosis_is_shown_only_when_consented(
     assert "FK7804" in page
 
 
+def test_each_role_sees_only_its_own_certificate_types(
+    employer_client, coordinator, physician, person, case, employer_org
+):
+    today = timezone.localdate()
+    certify(physician, person, today - timedelta(days=60), today - timedelta(days=41))
+    certify(
+        physician,
+        person,
+        today - timedelta(days=10),
+        today + timedelta(days=10),
+        type_="AF_UTLATANDE",
+    )
+    give_consent(coordinator, person, employer_org, ["certificates"])
+    page = employer_client.get(shared_url(case)).content.decode()
+    assert "FK7804 Läkarintyg för sjukpenning" in page
+    assert "Arbetsförmedlingens medicinska utlåtande" not in page
+
+
 def test_no_consent_other_organisation_or_category_only_for_others_gives_nothing(
     employer_client, other_employer_user, coordinator, person, case, fk_org
 ):

@@ -1,0 +1,59 @@
+"""Reads of persons, cases, the worklist and the cases shared with external actors.
+
+Every read of personal data goes through the access module (`samsyn.access`) and is
+logged. One module per concept:
+
+- `lookups`: the one person, case or task a care page works on; the staff of the units;
+- `worklist`: the worklist's rows and page, the start page's counts, the chosen columns;
+- `person`: the person page (sick leave, certificates, cases, consents, statements);
+- `shared`: what an external actor sees of the cases shared with them by consent.
+"""
+
+from samsyn.cases.selectors.lookups import (
+    coordinators_of,
+    get_case_for,
+    get_person_for,
+    get_task_for,
+    open_case_of,
+    physicians_of,
+)
+from samsyn.cases.selectors.person import PersonOverview, person_overview
+from samsyn.cases.selectors.shared import (
+    SharedCase,
+    SharedCaseRow,
+    shared_case,
+    shared_cases,
+)
+from samsyn.cases.selectors.worklist import (
+    Attention,
+    WorklistResult,
+    attention_counts,
+    count_current_sick_leaves,
+    my_cases,
+    worklist,
+    worklist_preference,
+    worklist_rows,
+)
+
+__all__ = [
+    "Attention",
+    "PersonOverview",
+    "SharedCase",
+    "SharedCaseRow",
+    "WorklistResult",
+    "attention_counts",
+    "coordinators_of",
+    "count_current_sick_leaves",
+    "get_case_for",
+    "get_person_for",
+    "get_task_for",
+    "my_cases",
+    "open_case_of",
+    "person_overview",
+    "physicians_of",
+    "shared_case",
+    "shared_cases",
+    "worklist",
+    "worklist_preference",
+    "worklist_rows",
+]
