@@ -27,7 +27,6 @@ from samsyn.collaboration.selectors import recipients
 from samsyn.collaboration.services import contacts as contact_writes
 from samsyn.collaboration.services import fk_requests as fk_writes
 from samsyn.collaboration.services import messages as message_writes
-from samsyn.consent.models import Category
 from samsyn.core.decorators import role_required
 
 
@@ -50,7 +49,7 @@ def _contacts_page(request, actor, case, form, status=200):
         "person": case.person,
         "form": form,
         "contacts": contact_reads.contacts_for_case(actor=actor, case=case),
-        "actor_consents": recipients.case_actor_consents(case=case, category=Category.CONTACT),
+        "actor_consents": recipients.consents_for_contacts(case=case),
         "can_write": presenters.may_log_contacts(actor, case),
     }
     return TemplateResponse(request, "collaboration/contacts.html", context, status=status)
@@ -99,11 +98,7 @@ def _threads_page(request, actor, case, form, status=200):
         "threads": message_reads.threads_for_case(actor=actor, case=case),
         "is_external": page.is_external,
         "can_write": page.may_write,
-        "actor_consents": (
-            recipients.case_actor_consents(case=case, category=Category.MESSAGES)
-            if page.is_care
-            else ()
-        ),
+        "actor_consents": (recipients.consents_for_messages(case=case) if page.is_care else ()),
     }
     return TemplateResponse(request, "collaboration/threads.html", context, status=status)
 

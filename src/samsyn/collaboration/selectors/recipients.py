@@ -13,6 +13,7 @@ from samsyn import access
 from samsyn.accounts.models import Organisation
 from samsyn.accounts.roles import EXTERNAL_ORGANISATION_TYPES
 from samsyn.cases.models import Case
+from samsyn.consent.models import Category
 from samsyn.consent.policy import Act
 from samsyn.directory.models import CaseActor, ContactPerson
 from samsyn.directory.selectors import directory_organisations
@@ -82,3 +83,13 @@ def contact_persons_for_case(*, case: Case):
         .select_related("organisation")
         .order_by("organisation__name", "name")
     )
+
+
+def consents_for_contacts(*, case: Case) -> list[ActorConsent]:
+    """`case_actor_consents` for a contact (the category `contact`)."""
+    return case_actor_consents(case=case, category=Category.CONTACT)
+
+
+def consents_for_messages(*, case: Case) -> list[ActorConsent]:
+    """`case_actor_consents` for a message (the category `messages`)."""
+    return case_actor_consents(case=case, category=Category.MESSAGES)
