@@ -1,6 +1,9 @@
 """Login in two steps (password, then second factor), logout and role switching."""
 
+from __future__ import annotations
+
 import time
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
@@ -17,7 +20,9 @@ from samsyn.accounts import services
 from samsyn.accounts.actor import Actor
 from samsyn.accounts.forms import LoginForm, MembershipSwitchForm, SecondFactorForm
 from samsyn.accounts.middleware import SESSION_MEMBERSHIP_KEY
-from samsyn.accounts.models import User
+
+if TYPE_CHECKING:
+    from samsyn.accounts.models import User
 
 PENDING_USER = "samsyn_pending_user"
 PENDING_AT = "samsyn_pending_at"

@@ -13,14 +13,12 @@ from django.utils import timezone
 from samsyn import access
 from samsyn.accounts.actor import Actor
 from samsyn.accounts.models import Role, User
+from samsyn.accounts.roles import CERTIFICATE_REGISTRAR_ROLES
 from samsyn.audit import auditor
 from samsyn.audit.models import Action, Ground
 from samsyn.people.models import Person
 from samsyn.sickleave import diagnoses, engine
 from samsyn.sickleave.models import Certificate, CertificatePeriod, SickLeaveCase
-
-REGISTER_ROLES = frozenset({Role.COORDINATOR, Role.PHYSICIAN})
-
 
 NOT_AT_UNIT = "Personen finns inte vid din enhet."
 
@@ -31,7 +29,7 @@ class CertificatePermissionError(PermissionError):
 
 def _check_may_register(actor: Actor, person: Person) -> None:
     membership = actor.membership
-    if membership is None or membership.role not in REGISTER_ROLES:
+    if membership is None or membership.role not in CERTIFICATE_REGISTRAR_ROLES:
         raise CertificatePermissionError("Bara läkare och rehabkoordinatorer registrerar intyg.")
     if not access.care_staff_at(actor, person.care_unit_id):
         raise CertificatePermissionError("Personen hör inte till din enhet.")
@@ -201,20 +199,23 @@ def import_certificates(
         )
     )
     if actor.is_system:
-        unit_ids: set | None = None  # an import job run by operations: no unit restriction
+        at_unit = None  # an import job run by operations: no unit restriction
     else:
         membership = actor.membership
-        if membership is None or membership.role not in REGISTER_ROLES:
+        if membership is None or membership.role not in CERTIFICATE_REGISTRAR_ROLES:
             raise CertificatePermissionError("Bara läkare och rehabkoordinatorer importerar intyg.")
         if not membership.organisation.is_care_unit:
             raise CertificatePermissionError("Intyg importeras vid en vårdenhet.")
-        unit_ids = set(access.unit_scope(actor))
+
+        def at_unit(person: Person) -> bool:
+            return access.care_staff_at(actor, person.care_unit_id)
+
     physicians = {u.username: u for u in User.objects.filter(memberships__role=Role.PHYSICIAN)}
     for number, group in by_person.items():
         person = persons.get(number)
         accepted = []
         for c in group:
-            reason = _reject_reason(c, person, unit_ids, existing)
+            reason = _reject_reason(c, person, at_unit, existing)
             if reason:
                 report.rejected.append((lines.get(c.id, 0), c.id, reason))
             else:
@@ -234,11 +235,13 @@ def import_certificates(
     return report
 
 
-def _reject_reason(c, person, unit_ids, existing) -> str:
+def _reject_reason(c, person, at_unit, existing) -> str:
+    """Why a certificate is refused ("" when it is not); `at_unit(person)` says whether the
+    importing care staff may register for the person (None: a system job, any unit)."""
     # One message for "unknown" and "another unit's": an import must not reveal who exists.
     if person is None:
-        return "Personen finns inte i Samsyn." if unit_ids is None else NOT_AT_UNIT
-    if unit_ids is not None and person.care_unit_id not in unit_ids:
+        return "Personen finns inte i Samsyn." if at_unit is None else NOT_AT_UNIT
+    if at_unit is not None and not at_unit(person):
         return NOT_AT_UNIT
     if c.id in existing:
         return f"Intyget {c.id} finns redan."

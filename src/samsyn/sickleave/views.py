@@ -7,16 +7,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from samsyn.accounts.actor import Actor
-from samsyn.accounts.models import Role
+from samsyn.accounts.roles import CERTIFICATE_REGISTRAR_ROLES, Role
 from samsyn.core.decorators import role_required
 from samsyn.sickleave import selectors, services
 from samsyn.sickleave.forms import CertificateImportForm, CertificateRegisterForm
 from samsyn.sickleave.importing import ImportResult
 
-REGISTRARS = (Role.COORDINATOR, Role.PHYSICIAN)
 
-
-@role_required(*REGISTRARS)
+@role_required(*CERTIFICATE_REGISTRAR_ROLES)
 def certificate_new(request):
     actor = Actor.from_request(request)
     form = CertificateRegisterForm(request.POST if request.method == "POST" else None)
@@ -39,7 +37,7 @@ def certificate_new(request):
     return TemplateResponse(request, "sickleave/certificate_form.html", {"form": form})
 
 
-@role_required(*REGISTRARS)
+@role_required(*CERTIFICATE_REGISTRAR_ROLES)
 def certificate_import(request):
     actor = Actor.from_request(request)
     posted = request.method == "POST"
