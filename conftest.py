@@ -1,11 +1,21 @@
 """Role fixtures (after healthchecks' Alice/Bob/Charlie) and logged-in clients."""
 
 import pytest
+from django.conf import settings
 from django.test import Client
+from django.utils import translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from samsyn.accounts.models import OrganisationType, Role
 from samsyn.accounts.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _swedish_after_each_test():
+    """A request in English leaves English active in the worker's thread (Django's
+    LocaleMiddleware does not reset it); start every test from the default language."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
