@@ -4,7 +4,8 @@ Every read of personal data goes through the access module (`samsyn.access`) and
 logged. One module per concept:
 
 - `lookups`: the one person, case or task a care page works on; the staff of the units;
-- `worklist`: the worklist's rows and page, the start page's counts, the chosen columns;
+- `rows`: the worklist's rows and page, the start page's counts, the chosen columns
+  (not named `worklist`, which would hide the `worklist` function re-exported here);
 - `person`: the person page (sick leave, certificates, cases, consents, statements);
 - `shared`: what an external actor sees of the cases shared with them by consent.
 """
@@ -18,13 +19,7 @@ from samsyn.cases.selectors.lookups import (
     physicians_of,
 )
 from samsyn.cases.selectors.person import PersonOverview, person_overview
-from samsyn.cases.selectors.shared import (
-    SharedCase,
-    SharedCaseRow,
-    shared_case,
-    shared_cases,
-)
-from samsyn.cases.selectors.worklist import (
+from samsyn.cases.selectors.rows import (
     Attention,
     WorklistResult,
     attention_counts,
@@ -33,6 +28,12 @@ from samsyn.cases.selectors.worklist import (
     worklist,
     worklist_preference,
     worklist_rows,
+)
+from samsyn.cases.selectors.shared import (
+    SharedCase,
+    SharedCaseRow,
+    shared_case,
+    shared_cases,
 )
 
 __all__ = [
