@@ -1,7 +1,6 @@
 from django.urls import path
 
 from samsyn.collaboration import views
-from samsyn.followup import urls as followup_urls
 
 app_name = "collaboration"
 urlpatterns = [
@@ -15,8 +14,4 @@ urlpatterns = [
     ),
     path("fk/fragor/", views.fk_requests_view, name="fk_requests"),
     path("meddelanden/bilagor/<uuid:attachment_id>/", views.attachment_view, name="attachment"),
-    # Transitional: the follow-up of coordination moved to `followup` (same path, view
-    # and URL name there). Its old name `collaboration:coordination_report` stays until
-    # the consent authorization matrix reverses `followup:coordination_report`.
-    *followup_urls.urlpatterns,
 ]

@@ -34,6 +34,7 @@ from samsyn.consent.tests.matrix import (
     set_state,
 )
 from samsyn.directory import urls as directory_urls
+from samsyn.followup import urls as followup_urls
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +52,7 @@ DOWNLOADS = {"consent_document", "attachment"}
 # Every route of the issue's url modules, and the external actors' case page.
 ALL_VIEWS = {
     f"{module.app_name}:{pattern.name}"
-    for module in (directory_urls, consent_urls, collaboration_urls)
+    for module in (directory_urls, consent_urls, collaboration_urls, followup_urls)
     for pattern in module.urlpatterns
 } | {"cases:shared_case"}
 
@@ -96,7 +97,7 @@ def urls(world, scene) -> dict[str, str]:
         "threads": reverse("collaboration:threads", args=[case.pk]),
         "contacts": reverse("collaboration:contacts", args=[case.pk]),
         "fk_requests": reverse("collaboration:fk_requests"),
-        "coordination_report": reverse("collaboration:coordination_report"),
+        "coordination_report": reverse("followup:coordination_report"),
         "case_actors": reverse("directory:case_actors", args=[case.pk]),
         "case_actor_link": reverse("directory:case_actor_link", args=[case.pk]),
         "case_actor_end": reverse("directory:case_actor_end", args=[case.pk, world["link"].pk]),

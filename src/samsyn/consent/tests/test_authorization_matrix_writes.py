@@ -38,7 +38,7 @@ from django.utils import timezone
 from conftest import verified_client
 from samsyn.accounts.models import Organisation
 from samsyn.collaboration.models import ContactEvent, Message, Statement
-from samsyn.collaboration.statements import KIND_FOR_ROLE, STATEMENT_FIELDS
+from samsyn.collaboration.statement_fields import KIND_FOR_ROLE, STATEMENT_FIELDS
 from samsyn.consent.models import Consent
 from samsyn.consent.tests.matrix import (
     EDITORS,
