@@ -1,6 +1,6 @@
 """The closed vocabulary of the access log: actions, grounds and object types.
 
-Pure (no ORM): the consent policy decides with the same `Ground` the audit log stores,
+Pure (no ORM): the consent policy's decisions carry the same `Ground` the audit log stores,
 and the auditor refuses any action, ground or object type not named here.
 """
 

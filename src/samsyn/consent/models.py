@@ -67,7 +67,7 @@ def default_valid_to(valid_from: date) -> date:
 class ConsentQuerySet(models.QuerySet):
     def in_force(self, at: datetime):
         """Inside the period, not withdrawn and not replaced at `at` (DB side of the
-        policy's rule, used to narrow the rows; the policy decides)."""
+        policy's rule, used to narrow the rows; the decision stays the policy's)."""
         day = timezone.localtime(at).date()
         return (
             self.filter(valid_from__lte=day, valid_to__gte=day)
