@@ -64,12 +64,21 @@ class WorklistFilterForm(forms.Form):
         d = self.cleaned_data
         return wl.Filters(**{k: d.get(k) for k in wl.Filters.__dataclass_fields__ if k in d})
 
+    def filters(self) -> wl.Filters:
+        """The chosen filters, or none when the form is unbound or invalid."""
+        return self.to_filters() if self.is_valid() else wl.Filters()
+
     def to_session(self) -> dict:
         return {
             k: (v.isoformat() if hasattr(v, "isoformat") else v)
             for k, v in self.cleaned_data.items()
             if v not in (None, "", False)
         }
+
+
+def worklist_sort(query) -> str:
+    """The worklist's sort key from the query string (the default when none is given)."""
+    return query.get("sort", wl.DEFAULT_SORT)
 
 
 class ColumnsForm(forms.Form):

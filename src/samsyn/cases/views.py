@@ -10,7 +10,6 @@ from django.views.decorators.http import require_POST
 from samsyn.accounts.actor import Actor
 from samsyn.accounts.roles import CARE_ROLES, Role
 from samsyn.cases import presenters, selectors, services
-from samsyn.cases import worklist as wl
 from samsyn.cases.forms import (
     CaseCloseForm,
     CaseHandOverForm,
@@ -20,6 +19,7 @@ from samsyn.cases.forms import (
     ExpectedDaysForm,
     TaskAddForm,
     WorklistFilterForm,
+    worklist_sort,
 )
 from samsyn.core.decorators import role_required
 
@@ -47,16 +47,14 @@ def worklist_view(request):
         request.session.pop(FILTERS, None)
         return redirect("cases:worklist")
     form = _filter_form(request, actor, request.POST if request.method == "POST" else None)
-    valid = form.is_valid()
-    if request.method == "POST" and valid:
+    if request.method == "POST" and form.is_valid():
         request.session[FILTERS] = form.to_session()
         return redirect("cases:worklist")
-    filters = form.to_filters() if valid else wl.Filters()
     pref = selectors.worklist_preference(actor=actor)
-    sort = request.GET.get("sort", wl.DEFAULT_SORT)
+    sort = worklist_sort(request.GET)
     result = selectors.worklist(
         actor=actor,
-        filters=filters,
+        filters=form.filters(),
         sort=sort,
         on=timezone.localdate(),
         page=_page_number(request),
@@ -69,13 +67,12 @@ def worklist_view(request):
 @role_required(*CARE_ROLES)
 def worklist_print_view(request):
     actor = Actor.from_request(request)
-    form = _filter_form(request, actor)
-    filters = form.to_filters() if form.is_valid() else wl.Filters()
+    filters = _filter_form(request, actor).filters()
     pref = selectors.worklist_preference(actor=actor)
     result = selectors.worklist(
         actor=actor,
         filters=filters,
-        sort=request.GET.get("sort", wl.DEFAULT_SORT),
+        sort=worklist_sort(request.GET),
         on=timezone.localdate(),
         per_page=0,
         purpose="print",
