@@ -19,35 +19,10 @@ from django.utils import timezone
 from samsyn import access
 from samsyn.accounts.actor import Actor
 from samsyn.audit.vocabulary import Ground, ObjectType
-from samsyn.cases.models import Case
 from samsyn.consent.models import Consent
-from samsyn.consent.policy import Act
 from samsyn.people.models import Person
 
 EXPIRING_WITHIN_DAYS = 14
-
-# ---- the door, moved to `samsyn.access` ------------------------------------------------
-# kept for callers being moved; removed at the end of issue 11
-ConsentMissing = access.ConsentMissing
-consent_facts = access.consent_facts
-party_of = access.party_of
-case_facts = access.case_facts
-log_decision = access.log
-authorize = access.authorize
-authorize_disclosure = access.disclose
-
-
-def get_case_for_category(*, actor: Actor, case_id, category: str, act: str = Act.READ) -> Case:
-    """The case, if the actor may `act` on `category` of it; else 404 (logged either way).
-
-    Kept for callers being moved; removed at the end of issue 11 (they fetch the case and
-    call `access.require`)."""
-    case = Case.objects.select_related("person", "unit").filter(pk=case_id).first()
-    if case is None:
-        raise Http404
-    access.require(actor=actor, case=case, category=category, act=act)
-    return case
-
 
 # ---- the consent registry as the coordinator and the patient see it -------------------
 

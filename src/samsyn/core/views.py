@@ -5,7 +5,6 @@ from django.utils import timezone
 
 from samsyn.accounts.actor import Actor
 from samsyn.accounts.roles import CARE_ROLES, Role
-from samsyn.cases import external
 from samsyn.cases import selectors as case_selectors
 from samsyn.people import selectors as people_selectors
 
@@ -33,7 +32,7 @@ def home(request):
             actor=actor, on=timezone.localdate()
         )
     elif template == "core/start_external.html":
-        context["shared"] = external.shared_cases(actor=actor)
+        context["shared"] = case_selectors.shared_cases(actor=actor)
     return TemplateResponse(request, template, context)
 
 
