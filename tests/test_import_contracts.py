@@ -31,6 +31,13 @@ type = acyclic_modules
 containers = fake
 skip = tests
 
+[importlinter:contract:parts]
+name = No cycles between apps' parts
+type = acyclic_modules
+containers = fake
+skip = tests
+depth = 3
+
 [importlinter:contract:selectors]
 name = Selectors never import services
 type = forbidden
@@ -56,6 +63,7 @@ def _package(tmp_path: Path, files: dict[str, str]) -> Path:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("")
     for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(textwrap.dedent(text))
     (tmp_path / ".importlinter").write_text(CONFIG)
     return tmp_path
@@ -112,3 +120,21 @@ def test_a_selector_importing_a_service_fails(tmp_path):
     result = _run(root)
     assert result.returncode == 1
     assert "fake.a.selectors is not allowed to import fake.b.services" in result.stdout
+
+
+def test_a_cycle_between_two_apps_parts_fails_though_no_module_cycles(tmp_path):
+    root = _package(
+        tmp_path,
+        {
+            "fake/a/selectors/__init__.py": "",
+            "fake/a/selectors/x.py": "import fake.b.selectors.z\n",
+            "fake/a/selectors/v.py": "V = 1\n",
+            "fake/b/selectors/__init__.py": "",
+            "fake/b/selectors/z.py": "Z = 1\n",
+            "fake/b/selectors/w.py": "import fake.a.selectors.v\n",
+        },
+    )
+    result = _run(root)
+    assert result.returncode == 1
+    assert "No cycles between apps' parts BROKEN" in result.stdout
+    assert "No cycles KEPT" in result.stdout

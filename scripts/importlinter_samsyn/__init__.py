@@ -69,6 +69,9 @@ class AcyclicModulesContract(Contract):
 
     containers = fields.ListField(subfield=fields.StringField())
     skip = fields.ListField(subfield=fields.StringField(), required=False)
+    # Collapse modules to their first `depth` names (3: `samsyn.cases.selectors` stands
+    # for the whole package); 0 looks at every module on its own.
+    depth = fields.IntegerField(required=False, default=0)
 
     def _skipped(self, module: str) -> bool:
         return any(part in module.split(".") for part in (self.skip or ()))
@@ -80,21 +83,23 @@ class AcyclicModulesContract(Contract):
             for m in graph.find_descendants(container) | {container}
             if not self._skipped(m)
         }
-        edges = {
-            m: {i for i in graph.find_modules_directly_imported_by(m) if i in modules and i != m}
-            for m in modules
-        }
+        depth = int(self.depth or 0)
+
+        def node(module: str) -> str:
+            return ".".join(module.split(".")[:depth]) if depth else module
+
+        edges: dict[str, set[str]] = {node(m): set() for m in modules}
+        witness: dict[tuple[str, str], str] = {}
+        for m in modules:
+            for i in graph.find_modules_directly_imported_by(m):
+                if i in modules and node(i) != node(m):
+                    edges[node(m)].add(node(i))
+                    witness.setdefault((node(m), node(i)), f"{m} -> {i}")
         cycles = _strongly_connected(edges)
         chains = []
         for component in cycles:
             members = set(component)
-            start = component[0]
-            # A readable witness: a shortest chain through the component back to its start.
-            for target in sorted(edges[start] & members):
-                chain = graph.find_shortest_chain(importer=target, imported=start)
-                if chain:
-                    chains.append([start, *chain])
-                    break
+            chains.append([witness[(a, b)] for a in component for b in sorted(edges[a] & members)])
         return ContractCheck(kept=not cycles, metadata={"cycles": cycles, "chains": chains})
 
     def render_broken_contract(self, check: ContractCheck) -> None:
@@ -105,6 +110,6 @@ class AcyclicModulesContract(Contract):
             for module in component:
                 output.indent_cursor()
                 output.print_error(module)
-            if chain:
-                output.print_error("for example " + " -> ".join(chain))
+            for line in chain[:10]:
+                output.print_error("  import " + line)
             output.new_line()
