@@ -4,6 +4,8 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 
+from samsyn.accounts import selectors
+
 SESSION_MEMBERSHIP_KEY = "samsyn_membership"
 
 
@@ -23,9 +25,7 @@ class AccountMiddleware:
         request.memberships = []
         user = request.user
         if user.is_authenticated:
-            memberships = list(
-                user.memberships.filter(is_active=True).select_related("organisation")
-            )
+            memberships = selectors.active_memberships(user=user)
             roles = {m.role for m in memberships}
             needs_otp = user.is_staff or not roles or bool(roles - {"patient"})
             if needs_otp and not user.is_verified():

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_noop
 from django_otp import match_token
 
 from samsyn.accounts.actor import Actor
-from samsyn.accounts.models import LoginThrottle, Membership, User
+from samsyn.accounts.models import LoginThrottle, User
 from samsyn.audit import auditor
 from samsyn.audit.models import Action, Ground
 
@@ -81,14 +81,3 @@ def record_login(*, actor: Actor) -> None:
 
 def record_logout(*, actor: Actor) -> None:
     auditor.record(actor=actor, action=Action.LOGOUT, ground=Ground.AUTHENTICATION)
-
-
-def membership_for_switch(*, user: User, membership_id) -> Membership | None:
-    return user.memberships.filter(pk=membership_id, is_active=True).first()
-
-
-def pending_user(user_id) -> User | None:
-    """The user who passed the password step and now owes the second factor."""
-    if user_id is None:
-        return None
-    return User.objects.filter(pk=user_id, is_active=True).first()

@@ -16,7 +16,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
-from samsyn.accounts import services
+from samsyn.accounts import selectors, services
 from samsyn.accounts.actor import Actor
 from samsyn.accounts.forms import LoginForm, MembershipSwitchForm, SecondFactorForm
 from samsyn.accounts.middleware import SESSION_MEMBERSHIP_KEY
@@ -74,7 +74,7 @@ def login_view(request):
 @sensitive_post_parameters("token")
 def second_factor_view(request):
     started = request.session.get(PENDING_AT, 0)
-    user = services.pending_user(request.session.get(PENDING_USER))
+    user = selectors.active_user(user_id=request.session.get(PENDING_USER))
     if user is None or time.time() - started > PENDING_MAX_SECONDS:
         messages.info(request, _("Logga in med lösenord först."))
         return redirect("accounts:login")
@@ -104,7 +104,7 @@ def switch_membership_view(request):
     form = MembershipSwitchForm(request.POST)
     membership = None
     if form.is_valid():
-        membership = services.membership_for_switch(
+        membership = selectors.active_membership(
             user=request.user, membership_id=form.cleaned_data["membership"]
         )
     if membership is None:

@@ -23,7 +23,8 @@ from samsyn.accounts.models import (
     OrganisationType,
     User,
 )
-from samsyn.accounts.roles import DIRECTORY_EDITOR_ROLES, EXTERNAL_ROLES
+from samsyn.accounts.roles import DIRECTORY_EDITOR_ROLES
+from samsyn.accounts.selectors import external_login_choices, external_memberships_at
 from samsyn.audit.vocabulary import ObjectType
 from samsyn.cases.models import Case
 from samsyn.collaboration.models import ContactEvent, Statement, Thread
@@ -48,12 +49,7 @@ def may_edit_directory(actor: Actor) -> bool:
 def login_memberships(organisation: Organisation) -> QuerySet[Membership]:
     """The memberships that let a login be a contact person's at `organisation`: active,
     in an external role, of an active user."""
-    return Membership.objects.filter(
-        organisation=organisation,
-        is_active=True,
-        role__in=EXTERNAL_ROLES,
-        user__is_active=True,
-    )
+    return external_memberships_at(organisation_id=organisation.pk)
 
 
 def _require_reader(actor: Actor) -> None:
@@ -180,10 +176,8 @@ def contact_login_choices(
     among them even if it has since lost that role, so that saving other fields does not
     silently drop the link (the service refuses only a new, ineligible login)."""
     _require_reader(actor)
-    eligible = Q(pk__in=login_memberships(organisation).values("user_id"))
-    if contact is not None and contact.user_id is not None:
-        eligible |= Q(pk=contact.user_id)
-    return User.objects.filter(eligible).order_by("first_name", "last_name", "username")
+    keep = contact.user_id if contact is not None else None
+    return external_login_choices(organisation_id=organisation.pk, keep_user_id=keep)
 
 
 def merge_candidates(*, actor: Actor, organisation: Organisation) -> QuerySet[Organisation]:

@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from samsyn import access
 from samsyn.accounts.actor import Actor
-from samsyn.accounts.models import Role, User
+from samsyn.accounts.models import User
 from samsyn.accounts.roles import CERTIFICATE_REGISTRAR_ROLES
+from samsyn.accounts.selectors import physicians_by_username
 from samsyn.audit import auditor
 from samsyn.audit.models import Action, Ground
 from samsyn.people.models import Person
@@ -210,7 +211,7 @@ def import_certificates(
         def at_unit(person: Person) -> bool:
             return access.care_staff_at(actor, person.care_unit_id)
 
-    physicians = {u.username: u for u in User.objects.filter(memberships__role=Role.PHYSICIAN)}
+    physicians = physicians_by_username()
     for number, group in by_person.items():
         person = persons.get(number)
         accepted = []

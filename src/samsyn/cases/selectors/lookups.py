@@ -6,12 +6,14 @@ anything else the answer is a 404 with no personal data (`samsyn.access`).
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.http import Http404
 
 from samsyn import access
 from samsyn.accounts.actor import Actor
 from samsyn.accounts.models import User
 from samsyn.accounts.roles import Role
+from samsyn.accounts.selectors import staff_at
 from samsyn.cases.models import Case, Task
 from samsyn.people.models import Person
 
@@ -46,23 +48,11 @@ def get_task_for(*, actor: Actor, task_id) -> Task:
     return task
 
 
-def _staff_of(actor: Actor, role: str):
-    return (
-        User.objects.filter(
-            memberships__role=role,
-            memberships__organisation_id__in=access.unit_scope(actor),
-            memberships__is_active=True,
-        )
-        .distinct()
-        .order_by("last_name", "first_name")
-    )
-
-
-def coordinators_of(*, actor: Actor):
+def coordinators_of(*, actor: Actor) -> QuerySet[User]:
     """The rehabilitation coordinators of the actor's units (hand-over, worklist filter)."""
-    return _staff_of(actor, Role.COORDINATOR)
+    return staff_at(unit_ids=access.unit_scope(actor), role=Role.COORDINATOR)
 
 
-def physicians_of(*, actor: Actor):
+def physicians_of(*, actor: Actor) -> QuerySet[User]:
     """The physicians of the actor's units (worklist filter)."""
-    return _staff_of(actor, Role.PHYSICIAN)
+    return staff_at(unit_ids=access.unit_scope(actor), role=Role.PHYSICIAN)

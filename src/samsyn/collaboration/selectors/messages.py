@@ -18,7 +18,7 @@ from django.utils import timezone
 from samsyn import access
 from samsyn.accounts.actor import Actor
 from samsyn.accounts.models import User
-from samsyn.accounts.roles import EXTERNAL_ROLES
+from samsyn.accounts.selectors import external_users_of
 from samsyn.audit.vocabulary import ObjectType
 from samsyn.cases.models import Case
 from samsyn.collaboration.models import Attachment, Message, MessageRead, Thread, ThreadKind
@@ -199,27 +199,13 @@ def party_readers(thread: Thread) -> list[User]:
     """The party's users whom the policy lets read the thread now (whom to notify); the
     consents are read once for all of them."""
     case = thread.case
-    users = list(
-        User.objects.filter(
-            is_active=True,
-            memberships__organisation_id=thread.party_id,
-            memberships__is_active=True,
-            memberships__role__in=EXTERNAL_ROLES,
-        )
-        .distinct()
-        .prefetch_related("memberships")
-    )
+    users = external_users_of(organisation_id=thread.party_id)
     consents = access.consent_facts(person_ids=[case.person_id], recipient_id=thread.party_id)
     request = access.request_facts(thread)
     category = thread_category(thread.kind)
     now = timezone.now()
     readers = []
-    for user in users:
-        role = next(
-            m.role
-            for m in user.memberships.all()
-            if m.organisation_id == thread.party_id and m.is_active and m.role in EXTERNAL_ROLES
-        )
+    for user, role in users:
         decision = access.decide_many(
             party=access.recipient_party(thread.party_id, role=role, user_id=user.pk),
             rows=[case],

@@ -20,8 +20,9 @@ from django.utils.translation import gettext_noop
 
 from samsyn import access
 from samsyn.accounts.actor import Actor
-from samsyn.accounts.models import Organisation, OrganisationType, User
+from samsyn.accounts.models import Organisation, OrganisationType
 from samsyn.accounts.roles import Role
+from samsyn.accounts.selectors import coordinators_at
 from samsyn.audit import auditor
 from samsyn.audit.vocabulary import Action, ObjectType
 from samsyn.cases.models import Case
@@ -143,12 +144,7 @@ def _notify_other_side(actor: Actor, thread: Thread) -> None:
     if access.is_external(actor):
         users = [thread.case.responsible] if thread.case.responsible_id else []
         if not users:  # no responsible coordinator yet: the unit's coordinators
-            users = User.objects.filter(
-                is_active=True,
-                memberships__organisation_id=thread.case.unit_id,
-                memberships__role=Role.COORDINATOR,
-                memberships__is_active=True,
-            ).distinct()
+            users = coordinators_at(unit_id=thread.case.unit_id)
     else:
         users = party_readers(thread)
     notify(users=[u for u in users if u.pk != actor.user.pk], path=path)

@@ -19,7 +19,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 
 from samsyn.accounts.actor import Actor
-from samsyn.accounts.models import Membership, OrganisationType, Role
+from samsyn.accounts.roles import CERTIFICATE_REGISTRAR_ROLES
+from samsyn.accounts.selectors import care_membership_of
 from samsyn.sickleave import services
 from samsyn.sickleave.importing import CSV, JSON, ImportResult, ParsedFile, parse_certificate_file
 
@@ -107,18 +108,7 @@ class Command(BaseCommand):
     def _actor(self, username: str | None) -> Actor:
         if not username:
             return Actor.system("import")
-        membership = (
-            Membership.objects.filter(
-                user__username=username,
-                user__is_active=True,
-                is_active=True,
-                role__in=[Role.COORDINATOR, Role.PHYSICIAN],
-                organisation__type=OrganisationType.CARE_UNIT,
-            )
-            .select_related("user", "organisation")
-            .order_by("created_at")
-            .first()
-        )
+        membership = care_membership_of(username=username, roles=CERTIFICATE_REGISTRAR_ROLES)
         if membership is None:
             self._fail(
                 f"Användaren {username} finns inte eller är inte läkare eller "
