@@ -5,6 +5,7 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect
 
 from samsyn.accounts import selectors
+from samsyn.accounts.roles import PASSWORD_ONLY_ROLES
 
 SESSION_MEMBERSHIP_KEY = "samsyn_membership"
 
@@ -27,7 +28,7 @@ class AccountMiddleware:
         if user.is_authenticated:
             memberships = selectors.active_memberships(user=user)
             roles = {m.role for m in memberships}
-            needs_otp = user.is_staff or not roles or bool(roles - {"patient"})
+            needs_otp = user.is_staff or not roles or bool(roles - PASSWORD_ONLY_ROLES)
             if needs_otp and not user.is_verified():
                 logout(request)
                 return redirect(settings.LOGIN_URL)

@@ -81,3 +81,6 @@ DIRECTORY_EDITOR_ROLES = frozenset({Role.COORDINATOR, Role.UNIT_MANAGER})
 FOLLOWUP_ROLES = frozenset({Role.COORDINATOR, Role.UNIT_MANAGER})
 FK_REQUEST_ROLES = frozenset({Role.FK_OFFICER})
 OWN_CONSENT_ROLES = frozenset({Role.PATIENT})
+# Roles that log in with a password only (BankID comes later); all others need a second
+# factor, and so does a user who holds any other role too.
+PASSWORD_ONLY_ROLES = frozenset({Role.PATIENT})
