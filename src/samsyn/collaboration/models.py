@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from samsyn.core.files import download_name
 from samsyn.core.models import BaseModel
 
 
@@ -202,6 +203,11 @@ class Attachment(BaseModel):
 
     def __str__(self) -> str:
         return f"Attachment {self.pk}"
+
+    @property
+    def download_name(self) -> str:
+        """The client's file name with the extension of the type its bytes show."""
+        return download_name(self.filename, self.content_type, "bilaga")
 
 
 class StatementKind(models.TextChoices):

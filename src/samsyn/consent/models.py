@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from samsyn.core.files import download_name
 from samsyn.core.models import BaseModel
 
 
@@ -105,7 +106,11 @@ class Consent(BaseModel):
     valid_to = models.DateField(_("gäller till och med"))
     given_how = models.CharField(_("lämnat"), max_length=16, choices=GivenHow.choices)
     given_on = models.DateField(_("lämnat den"))
+    # Stored under a random name with the extension of its sniffed type (core/files.py);
+    # the client's file name is data, shown when the scan is downloaded, never a path.
     document = models.FileField(_("inskannat samtycke"), upload_to="consents/%Y/%m/", blank=True)
+    document_name = models.CharField(_("filnamn"), max_length=200, blank=True)
+    document_type = models.CharField(_("filtyp"), max_length=100, blank=True)
     recorded_by = models.ForeignKey(
         "accounts.User", on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
@@ -136,6 +141,11 @@ class Consent(BaseModel):
 
     def __str__(self) -> str:
         return f"Consent {self.pk}"
+
+    @property
+    def document_download_name(self) -> str:
+        """The scan's name with the extension of its sniffed type."""
+        return download_name(self.document_name, self.document_type, "samtycke")
 
     def plain_texts(self) -> list[str]:
         """What the recipient may learn, in plain Swedish (the patient's page)."""

@@ -23,7 +23,7 @@ from samsyn.audit.vocabulary import Action, Ground, ObjectType
 from samsyn.cases import services as case_services
 from samsyn.consent import selectors
 from samsyn.consent.models import Category, Consent, GivenHow, WithdrawnHow, default_valid_to
-from samsyn.core.files import sniff_content_type
+from samsyn.core.files import prepare_upload, sniff_content_type
 from samsyn.core.notify import notify
 from samsyn.directory.models import ContactPerson
 from samsyn.people.models import Person
@@ -55,17 +55,28 @@ def _audit(actor: Actor, consent: Consent, action: str, ground=Ground.UNIT_MEMBE
     )
 
 
-def _check_document(document: UploadedFile | None) -> None:
+def _check_document(document: UploadedFile | None) -> str:
+    """The scan's sniffed content type ("" without a scan); refuses anything else."""
     if document is None:
-        return
+        return ""
     if document.size > MAX_DOCUMENT_BYTES:
         raise ConsentError(gettext_noop("Det inskannade samtycket får vara högst 10 MB."))
-    if sniff_content_type(document) not in ALLOWED_DOCUMENT_TYPES:
+    content_type = sniff_content_type(document)
+    if content_type not in ALLOWED_DOCUMENT_TYPES:
         raise ConsentError(
             gettext_noop(
                 "Det inskannade samtycket måste vara en PDF-fil eller en bild (JPEG, PNG)."
             )
         )
+    return content_type
+
+
+def _attach_document(consent: Consent, document: UploadedFile, content_type: str) -> None:
+    """Store the scan under a random name with its sniffed type's extension; keep the
+    client's file name as data."""
+    consent.document_name = prepare_upload(document, content_type, "samtycke")
+    consent.document_type = content_type
+    consent.document = document
 
 
 def _validate(
@@ -128,7 +139,7 @@ def record_consent(
         valid_to=valid_to,
         given_how=given_how,
     )
-    _check_document(document)
+    document_type = _check_document(document)
     with transaction.atomic():
         consent = Consent(
             person=person,
@@ -144,7 +155,7 @@ def record_consent(
             recorded_by=actor.user,
         )
         if document is not None:
-            consent.document = document
+            _attach_document(consent, document, document_type)
         consent.save()
         _audit(actor, consent, Action.CREATE, recipient=str(recipient.pk), categories=cats)
     return consent
@@ -179,7 +190,7 @@ def change_consent(
         valid_to=valid_to,
         given_how=given_how,
     )
-    _check_document(document)
+    document_type = _check_document(document)
     now = timezone.now()
     with transaction.atomic():
         old = Consent.objects.select_for_update().get(pk=consent.pk)
@@ -189,7 +200,7 @@ def change_consent(
             )
         old.replaced_at = now
         old.save(update_fields=["replaced_at", "updated_at"])
-        new = Consent.objects.create(
+        new = Consent(
             person=old.person,
             unit=old.unit,
             recipient=old.recipient,
@@ -200,10 +211,15 @@ def change_consent(
             valid_to=valid_to,
             given_how=given_how,
             given_on=given_on or timezone.localdate(),
-            document=document if document is not None else old.document,
+            document=old.document,
+            document_name=old.document_name,
+            document_type=old.document_type,
             recorded_by=actor.user,
             replaces=old,
         )
+        if document is not None:
+            _attach_document(new, document, document_type)
+        new.save()
         _audit(actor, new, Action.UPDATE, replaces=str(old.pk), categories=cats)
     return new
 

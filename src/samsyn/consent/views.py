@@ -106,7 +106,12 @@ def consent_document_view(request, consent_id):
     consent = selectors.get_consent_document(actor=actor, consent_id=consent_id)
     if not consent.document:
         raise Http404
-    response = FileResponse(consent.document.open("rb"), as_attachment=True)
+    response = FileResponse(
+        consent.document.open("rb"),
+        as_attachment=True,
+        filename=consent.document_download_name,
+        content_type=consent.document_type or "application/octet-stream",
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -8,7 +8,6 @@ logged before the transaction, so a refusal stays in the access log.
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Sequence
 from datetime import date
@@ -37,7 +36,7 @@ from samsyn.collaboration.models import (
 from samsyn.collaboration.selectors.messages import party_readers
 from samsyn.collaboration.threads import thread_category
 from samsyn.consent.policy import Act, Decision, Rule
-from samsyn.core.files import sniff_content_type
+from samsyn.core.files import prepare_upload, sniff_content_type
 from samsyn.core.notify import notify
 from samsyn.sickleave.models import Certificate
 
@@ -118,7 +117,7 @@ def _create_message(actor, thread, message_id, body, checked, decision) -> Messa
         harm_assessment_id=(decision.legal_ref if decision.rule == Rule.HARM_ASSESSMENT else None),
     )
     for upload, content_type in checked:
-        name = os.path.basename(upload.name or "bilaga")[:200]
+        name = prepare_upload(upload, content_type, "bilaga")
         Attachment.objects.create(
             message=message,
             file=upload,
