@@ -76,6 +76,7 @@ class ObjectType(LabelledChoices):
     ORGANISATION = "organisation", _("Organisation")
     CONTACT_PERSON = "contact_person", _("Kontaktperson")
     IMPORT = "import", _("Import")
+    LOGIN = "login", _("Inloggning")
 
 
 def case_category(category: str) -> ObjectType:
