@@ -85,6 +85,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "samsyn.core.middleware.RequestIdMiddleware",
+    "samsyn.core.middleware.RequestLogMiddleware",
     "samsyn.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -220,9 +221,28 @@ DEFAULT_FROM_EMAIL = env_str("SAMSYN_FROM_EMAIL", "noreply@samsyn.local")
 # Where links in notification e-mails point (the e-mails carry nothing else).
 SAMSYN_BASE_URL = env_str("SAMSYN_BASE_URL", "http://127.0.0.1:8000")
 
+# Structured logs (JSON lines with the request id) unless SAMSYN_LOG_FORMAT=text; no
+# personal data beyond user ids and roles (core/logging.py, ADR 007).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "samsyn.core.logging.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "samsyn.core.logging.SamsynJsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "text" if env_str("SAMSYN_LOG_FORMAT", "json") == "text" else "json",
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("SAMSYN_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # The request log is one line per request; quiet it with SAMSYN_REQUEST_LOG=WARNING.
+        "samsyn.request": {"level": env_str("SAMSYN_REQUEST_LOG", "INFO")},
+        # Django's own request lines would repeat ours (and runserver's include query strings).
+        "django.server": {"level": "WARNING"},
+    },
 }

@@ -1,9 +1,15 @@
-"""Request id and security headers."""
+"""Request id, the request log and security headers."""
 
+import logging
 import re
+import time
 import uuid
 
 from django.conf import settings
+
+from samsyn.core.logging import request_id as request_id_var
+
+request_log = logging.getLogger("samsyn.request")
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 
@@ -17,8 +23,41 @@ class RequestIdMiddleware:
     def __call__(self, request):
         incoming = request.headers.get("X-Request-ID", "")
         request.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
-        response = self.get_response(request)
+        token = request_id_var.set(request.request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            request_id_var.reset(token)
         response["X-Request-ID"] = request.request_id
+        return response
+
+
+class RequestLogMiddleware:
+    """One structured line per request: method, path (UUIDs only: never a query string or
+    form data, where a personnummer could be), URL name, status, time, user id and role."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.perf_counter()
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        membership = getattr(request, "membership", None)
+        match = getattr(request, "resolver_match", None)
+        request_log.info(
+            "request",
+            extra={
+                "request_id": getattr(request, "request_id", ""),
+                "method": request.method,
+                "path": request.path,
+                "view": match.view_name if match else "",
+                "status": response.status_code,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                "user_id": user.pk if user is not None and user.is_authenticated else None,
+                "role": membership.role if membership is not None else "",
+            },
+        )
         return response
 
 
