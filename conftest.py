@@ -2,6 +2,7 @@
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -16,6 +17,13 @@ def _swedish_after_each_test():
     LocaleMiddleware does not reset it); start every test from the default language."""
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Counters kept in the cache (denials per minute, throttles) start from zero: a
+    rolled-back test's user ids are reused by the next test."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "samsyn.accounts.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "samsyn.core.middleware.DenialLogMiddleware",
 ]
 
 if not DEBUG:

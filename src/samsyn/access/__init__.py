@@ -32,6 +32,7 @@ from samsyn.access.decisions import (
     require,
     shows_contact_details,
 )
+from samsyn.access.denials import Denied, may_record_denial, record_denial
 from samsyn.access.facts import (
     case_facts,
     consent_facts,
@@ -60,6 +61,9 @@ from samsyn.access.scope import (
 
 __all__ = [
     "ConsentMissing",
+    "Denied",
+    "may_record_denial",
+    "record_denial",
     "access_of",
     "allowed_categories",
     "ask",

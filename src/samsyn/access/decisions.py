@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from django.http import Http404
 from django.utils import timezone
 
+from samsyn.access.denials import Denied, may_record_denial
 from samsyn.access.facts import case_facts, consent_facts, party_of, recipient_party
 from samsyn.accounts.actor import Actor
 from samsyn.audit import auditor
@@ -62,7 +62,10 @@ def access_of(decision: Decision, *, object_type, object_id, person_id, extra=No
 
 
 def log(actor: Actor, decision: Decision, case, object_type, object_id=None, extra=None) -> None:
-    """Write one decision about `case` into the access log."""
+    """Write one decision about `case` into the access log (a denial within the actor's
+    rate of denials, see `denials`)."""
+    if not decision.allowed and not may_record_denial(actor):
+        return
     access = access_of(
         decision,
         object_type=object_type,
@@ -140,7 +143,7 @@ def require(
         request=request,
     )
     if not decision.allowed:
-        raise Http404
+        raise Denied
     return decision
 
 

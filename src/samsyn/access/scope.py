@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from samsyn.access.decisions import access_of
+from samsyn.access.denials import Denied, may_record_denial
 from samsyn.access.facts import party_of, person_facts, unit_ids_of
 from samsyn.accounts.actor import Actor
 from samsyn.accounts.roles import CARE_ROLES, CARE_WRITER_ROLES, EXTERNAL_ROLES, Role
@@ -93,10 +94,11 @@ def read_person(actor: Actor, person, *, object_type: str = ObjectType.PERSON) -
     access = access_of(decision, object_type=object_type, object_id=person.pk, person_id=person.pk)
     if decision.allowed:  # an allowed read names its ground; the rule adds nothing
         access = Access(**{**access.__dict__, "extra": None})
-    auditor.record_many(actor=actor, accesses=[access])
-    if not decision.allowed:
-        raise Http404
-    return decision
+        auditor.record_many(actor=actor, accesses=[access])
+        return decision
+    if may_record_denial(actor):
+        auditor.record_many(actor=actor, accesses=[access])
+    raise Denied
 
 
 def get_person(*, actor: Actor, person_id, object_type: str = ObjectType.PERSON) -> Person:

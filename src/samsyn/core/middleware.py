@@ -6,7 +6,13 @@ import time
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 
+from samsyn.access.denials import Denied, record_denial
+from samsyn.accounts.actor import Actor
+from samsyn.audit.vocabulary import ObjectType
+from samsyn.core.decorators import RoleRefused
 from samsyn.core.logging import request_id as request_id_var
 
 request_log = logging.getLogger("samsyn.request")
@@ -75,3 +81,39 @@ class SecurityHeadersMiddleware:
         if not request.path.startswith(settings.STATIC_URL):
             response.setdefault("Cache-Control", "no-store, private")
         return response
+
+
+class DenialLogMiddleware:
+    """Every 403 and 404 a view raises is on record (issue 16): a role refusal (rule
+    `role`), another refusal (`permission`) or an object outside the user's reach or not
+    there (`not_found`). Denials the access module decided are logged there already
+    (`access.Denied`). The event names the page and the id in its URL, never more."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, Denied) or not isinstance(exception, Http404 | PermissionDenied):
+            return None
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        if isinstance(exception, RoleRefused):
+            rule = "role"
+        elif isinstance(exception, PermissionDenied):
+            rule = "permission"
+        else:
+            rule = "not_found"
+        match = request.resolver_match
+        ids = [str(v) for v in (match.kwargs.values() if match else ()) if isinstance(v, uuid.UUID)]
+        record_denial(
+            actor=Actor.from_request(request),
+            rule=rule,
+            object_type=ObjectType.NONE,  # the page is named in `extra`
+            object_id=ids[0] if ids else "",
+            extra={"view": match.view_name if match else "", "method": request.method},
+        )
+        return None

@@ -154,7 +154,7 @@ def shared_case(*, actor: Actor, case_id, at: datetime | None = None) -> SharedC
     allowed = _allowed(decided)
     if not allowed:  # logged with the rule for the first category, contact
         access.log(actor, decided[Category.CONTACT], case, ObjectType.SHARED_CASE, case.pk)
-        raise Http404
+        raise access.Denied
     labels = dict(Category.choices)
     shared = SharedCase(
         case=case,
