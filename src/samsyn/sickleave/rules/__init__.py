@@ -10,12 +10,16 @@ Day 1 is the first day of the sick period. Days are calendar days; weekends, hol
 part-time sick days count as whole days (Försäkringskassan, Vägledning 2015:1 kap. 11.1:
 "Alla dagar i sjukperioden ska räknas med").
 
-* ``prior_days`` are days of an earlier sick period that are added to this one by
-  *sammanläggning* (SFB 27 kap. 51 §, see :func:`continues_earlier_period`). Day
-  ``prior_days + 1`` is the first day of the current period, so day N falls on
-  ``start + (N - 1 - prior_days)`` days for an unbroken period. Milestones whose day is
-  ``<= prior_days`` already happened in the earlier period; they are still listed, with
-  the (earlier) date computed backwards from the first counted day.
+* ``prior_days`` are days of earlier sick periods that are added to this one by
+  *sammanläggning* (SFB 27 kap. 51 §): :func:`sammanlaggning` finds those periods with
+  :func:`continues_earlier_period`. Day ``prior_days + 1`` is the first day of the current
+  period, so chain day N falls on ``start + (N - 1 - prior_days)`` days for an unbroken
+  period. 51 § adds the days for the chain's steps only (46-49 §§: ``chain_90``,
+  ``chain_180``, ``chain_365``); every other milestone (sick report, sick pay, certificates,
+  the employer's plan) counts from the new period's first day, as the sick-pay period starts
+  again. Chain steps whose day is ``<= prior_days`` happened in an earlier period: they are
+  dated on the earlier periods' covered days when ``covered`` includes them (the intervals
+  before ``start``), else day by day backwards from the first counted day.
 * ``covered`` are the case's covered intervals (inclusive, sorted, non-overlapping). When it
   is given, day ``prior_days + k`` is the k-th covered day on or after ``start``: uncovered
   gap days are not counted, so every later milestone moves by the length of the gap. Beyond
@@ -62,6 +66,12 @@ from samsyn.sickleave.rules.milestones import (
     REQUIREMENTS as REQUIREMENTS,  # public but not in __all__, as before the split
 )
 from samsyn.sickleave.rules.occupations import OCCUPATION_LABELS, Occupation
+from samsyn.sickleave.rules.sammanlaggning import (
+    Sammanlaggning,
+    SickPeriod,
+    sammanlaggning,
+    sammanlaggning_for_each,
+)
 from samsyn.sickleave.rules.texts import RTW_PLAN_MIN_EXPECTED_DAYS
 
 __all__ = [
@@ -73,9 +83,13 @@ __all__ = [
     "STATUSES",
     "Milestone",
     "Occupation",
+    "Sammanlaggning",
+    "SickPeriod",
     "compute_milestones",
     "continues_earlier_period",
     "date_to_day",
     "day_to_date",
     "next_milestone",
+    "sammanlaggning",
+    "sammanlaggning_for_each",
 ]

@@ -30,20 +30,35 @@ def _normalise_covered(
     covered: Sequence[Interval] | None, start: datetime.date
 ) -> list[Interval] | None:
     """Validate ``covered`` and clip it to days on or after ``start``."""
+    return _split_covered(covered, start)[1]
+
+
+def _split_covered(
+    covered: Sequence[Interval] | None, start: datetime.date
+) -> tuple[list[Interval], list[Interval] | None]:
+    """Validate ``covered`` and split it at ``start``: (the covered days before ``start``, the
+    covered days on or after it, or None when ``covered`` is None).
+
+    The days before ``start`` are those of earlier sick periods added by sammanläggning: chain
+    days ``<= prior_days`` are dated on them, counting backwards (see :func:`day_to_date`).
+    """
     if covered is None:
-        return None
+        return [], None
+    before: list[Interval] = []
     result: list[Interval] = []
     previous_end: datetime.date | None = None
+    day_before_start = start - datetime.timedelta(days=1)
     for first, last in covered:
         if last < first:
             raise ValueError(f"Ogiltigt intervall: slutdatum {last} före startdatum {first}.")
         if previous_end is not None and first <= previous_end:
             raise ValueError("De täckta intervallen måste vara sorterade och inte överlappa.")
         previous_end = last
-        if last < start:
-            continue
-        result.append((max(first, start), last))
-    return result
+        if first < start:
+            before.append((first, min(last, day_before_start)))
+        if last >= start:
+            result.append((max(first, start), last))
+    return before, result
 
 
 def _check_prior_days(prior_days: int) -> None:
@@ -65,14 +80,33 @@ def _anchor_and_last(
     return intervals[0][0], intervals[-1][1], total
 
 
+def _backwards(anchor: datetime.date, before: Sequence[Interval], steps: int) -> datetime.date:
+    """The ``steps``-th counted day before ``anchor`` (``steps >= 1``): on the covered days
+    ``before`` it, latest first, then one calendar day at a time before the earliest of them
+    (before ``anchor`` itself when there are none)."""
+    base = anchor
+    for first, last in reversed(before):
+        length = (last - first).days + 1
+        if steps <= length:
+            return last - datetime.timedelta(days=steps - 1)
+        steps -= length
+        base = first
+    return base - datetime.timedelta(days=steps)
+
+
 def _day_to_date(
-    day: int, start: datetime.date, prior_days: int, intervals: list[Interval] | None
+    day: int,
+    start: datetime.date,
+    prior_days: int,
+    intervals: list[Interval] | None,
+    before: Sequence[Interval] = (),
 ) -> datetime.date:
     anchor, last_day, total = _anchor_and_last(intervals, start)
     k = day - prior_days  # the k-th counted day of the current period
     if k <= 0:
-        # Happened in the earlier (added) period: count backwards, day by day, from the anchor.
-        return anchor + datetime.timedelta(days=k - 1)
+        # Happened in the earlier (added) period: count backwards from the anchor, on the
+        # earlier periods' covered days when they are known, else day by day.
+        return _backwards(anchor, before, 1 - k)
     if intervals:
         remaining = k
         for first, last in intervals:
@@ -94,12 +128,15 @@ def day_to_date(
 
     Unbroken period (``covered=None``): ``start + (day - 1 - prior_days)`` days.
     With ``covered``: the date of the ``(day - prior_days)``-th covered day on or after
-    ``start``; past the last covered day, one calendar day per chain day; days
-    ``<= prior_days`` are counted backwards from the first covered day.
+    ``start``; past the last covered day, one calendar day per chain day. Days
+    ``<= prior_days`` are counted backwards from the first counted day: on the covered days
+    of ``covered`` that lie before ``start`` (the earlier periods added by sammanläggning,
+    SFB 27 kap. 51 §), and one calendar day at a time when there are none, or no more.
     Calendar days, Vägledning 2015:1 kap. 11.1; gaps not counted, DESIGN §4.
     """
     _check_prior_days(prior_days)
-    return _day_to_date(day, start, prior_days, _normalise_covered(covered, start))
+    before, intervals = _split_covered(covered, start)
+    return _day_to_date(day, start, prior_days, intervals, before)
 
 
 def date_to_day(
@@ -112,14 +149,15 @@ def date_to_day(
     """The chain day reached on ``when`` (the inverse of :func:`day_to_date`).
 
     On an uncovered gap day the count stands still: the result is the day number of the last
-    covered day before it. Before the first counted day the result is ``<= prior_days`` (and
-    may be zero or negative before the earlier period).
+    covered day before it - also in the break between an earlier period (covered days before
+    ``start``) and the current one. Before the first counted day the result is
+    ``<= prior_days`` (and may be zero or negative before the earlier period).
     """
     _check_prior_days(prior_days)
-    intervals = _normalise_covered(covered, start)
+    before, intervals = _split_covered(covered, start)
     anchor, last_day, total = _anchor_and_last(intervals, start)
     if when < anchor:
-        return prior_days + 1 + (when - anchor).days
+        return _day_before(when, anchor, before, prior_days)
     if when > last_day:
         return prior_days + total + (when - last_day).days
     counted = 0
@@ -128,6 +166,23 @@ def date_to_day(
             break
         counted += (min(when, last) - first).days + 1
     return prior_days + counted
+
+
+def _day_before(
+    when: datetime.date, anchor: datetime.date, before: Sequence[Interval], prior_days: int
+) -> int:
+    """The chain day on ``when``, a date before the first counted day ``anchor``: day
+    ``prior_days`` is the last covered day of ``before`` (the earlier periods), and each
+    covered day after ``when`` takes one off; before them all, one a calendar day."""
+    if not before:
+        return prior_days + 1 + (when - anchor).days
+    earliest = before[0][0]
+    if when >= earliest:
+        after = when + datetime.timedelta(days=1)
+        later = sum((last - max(first, after)).days + 1 for first, last in before if last >= after)
+        return prior_days - later
+    counted = sum((last - first).days + 1 for first, last in before)
+    return prior_days - counted + 1 - (earliest - when).days
 
 
 def continues_earlier_period(previous_end: datetime.date, new_start: datetime.date) -> bool:
