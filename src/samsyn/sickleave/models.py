@@ -119,6 +119,15 @@ def covered_intervals(segments: list[dict]) -> list[tuple[date, date]]:
     return [(date.fromisoformat(s["start"]), date.fromisoformat(s["end"])) for s in segments]
 
 
+def prior_covered(prior_periods: list[dict]) -> list[tuple[date, date]]:
+    """The covered runs of stored earlier periods (`SickLeaveCase.prior_periods`)."""
+    return [
+        (date.fromisoformat(first), date.fromisoformat(last))
+        for period in prior_periods
+        for first, last in period["covered"]
+    ]
+
+
 class SickLeaveCaseQuerySet(models.QuerySet):
     def at_units(self, unit_ids):
         return self.filter(care_unit_id__in=unit_ids)
@@ -156,6 +165,11 @@ class SickLeaveCase(models.Model):
     segments = models.JSONField(default=list)
     degrees = models.JSONField(default=list)
     gap_days = models.PositiveSmallIntegerField(default=5)
+    # Sammanläggning (SFB 27 kap. 51 §): the counted days of the earlier sick periods that
+    # continue this one's rehabilitation chain, and those periods, oldest first, as
+    # `rules.SickPeriod.as_json()` ({"start", "end", "days", "covered"}).
+    prior_days = models.PositiveIntegerField(default=0)
+    prior_periods = models.JSONField(default=list)
     computed_at = models.DateTimeField(auto_now=True)
 
     objects = SickLeaveCaseQuerySet.as_manager()
@@ -175,3 +189,12 @@ class SickLeaveCase(models.Model):
 
     def covered_intervals(self) -> list[tuple[date, date]]:
         return covered_intervals(self.segments)
+
+    def prior_covered(self) -> list[tuple[date, date]]:
+        """The earlier periods' counted days (sammanläggning), for dating the chain."""
+        return prior_covered(self.prior_periods)
+
+    @property
+    def first_chain_day(self) -> int:
+        """The chain day of the case's first day: 1, or later with sammanläggning."""
+        return self.prior_days + 1
