@@ -29,10 +29,13 @@ def test_assets_are_served_by_samsyn_not_a_cdn(coordinator_client):
 
 
 def test_check_deploy_reports_nothing_under_production_settings(tmp_path):
+    audit_keys = tmp_path / "audit-keys"  # the audit log's HMAC key, from a file (ADR 009)
+    audit_keys.write_text("prod-2026:" + "a-production-like-audit-key-0123456789" + "\n")
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "samsyn.settings",
         "SAMSYN_DEBUG": "0",
+        "SAMSYN_AUDIT_KEYS_FILE": str(audit_keys),
         "SAMSYN_SECRET_KEY": "k" * 20 + "production-like-secret-key-with-enough-entropy-1234567890",
         "SAMSYN_ALLOWED_HOSTS": "samsyn.example.se",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
