@@ -55,7 +55,9 @@ OPTIONAL_FIELDS = ("occupation", "diagnoses", *TEXT_FIELDS)
 ALL_FIELDS = frozenset(REQUIRED_FIELDS + OPTIONAL_FIELDS)
 PERIOD_FIELDS = ("start", "end", "degree")
 
-MAX_ID_LENGTH = 200
+#: The longest certificate id: what Samsyn stores (``Certificate.external_id``'s max_length;
+#: a test keeps the two equal). A longer id is an error of its certificate, not cut short.
+MAX_ID_LENGTH = 100
 MAX_TEXT_LENGTH = 10_000
 MAX_PERIODS = 100
 MAX_DIAGNOSES = 20
@@ -196,7 +198,9 @@ def parse_certificate(obj: object, index: int) -> CertificateInput:
     if not isinstance(raw_id, str) or not raw_id.strip():
         raise fail("id", "Intygs-id ska vara en icke-tom text.")
     if len(raw_id) > MAX_ID_LENGTH:
-        raise fail("id", f"Intygs-id får vara högst {MAX_ID_LENGTH} tecken.")
+        raise fail(
+            "id", f"Intygs-id får vara högst {MAX_ID_LENGTH} tecken; det här har {len(raw_id)}."
+        )
 
     person = obj["person"]
     if not isinstance(person, str):

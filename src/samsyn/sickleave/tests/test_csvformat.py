@@ -127,3 +127,20 @@ def test_first_lines_gives_the_line_of_each_ids_first_row_as_the_parser_counts()
     assert first_lines(text) == {"c1": 2, "c2": 4}
     assert first_lines("namn;ålder\nA;1\n") == {}
     assert first_lines("") == {}
+
+
+PERIOD = "2026-02-01,2026-02-10"
+
+
+def _row(certificate_id: str) -> str:
+    return f"{certificate_id},19121212-1212,FK7804,2026-02-01T09:30,valid,,,{PERIOD},100,,"
+
+
+def test_csv_ids_of_100_characters_are_accepted_and_of_101_rejected_with_the_limit():
+    long_ok, too_long = "a" * 100, "b" * 101
+    good, errors = parse_csv_lenient(csv_text(_row(long_ok), _row("c2"), _row(too_long)))
+
+    assert [c.id for c in good] == [long_ok, "c2"]
+    (error,) = errors
+    assert error.message == "Intygs-id får vara högst 100 tecken; det här har 101."
+    assert (error.line, error.field, error.certificate) == (4, "id", too_long)

@@ -262,3 +262,27 @@ def test_error_str_gives_the_context():
     error = CertificateFormatError("Fel.", certificate="c1", field="type", line=2)
     assert str(error) == "intyg c1, rad 2, fält type: Fel."
     assert isinstance(error, ValueError)
+
+
+# ---- the id's length: what Samsyn stores ------------------------------------------------
+
+
+def test_an_id_of_100_characters_is_accepted():
+    (c,) = parse_document(json.dumps([example(id="x" * 100)]))
+    assert c.id == "x" * 100
+
+
+def test_an_id_of_101_characters_is_an_error_naming_the_limit():
+    with pytest.raises(CertificateFormatError) as raised:
+        parse_document(json.dumps([example(id="x" * 101)]))
+    error = raised.value
+    assert error.message == "Intygs-id får vara högst 100 tecken; det här har 101."
+    assert (error.field, error.certificate, error.line) == ("id", 1, 1)
+
+
+def test_lenient_parsing_keeps_the_other_certificates_beside_a_too_long_id():
+    good, errors = parse_document_lenient(
+        json.dumps([example(id="x" * 101), example(id="c2"), example(id="x" * 100)])
+    )
+    assert [c.id for c in good] == ["c2", "x" * 100]
+    assert [(e.line, e.field) for e in errors] == [(1, "id")]
