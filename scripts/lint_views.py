@@ -45,6 +45,7 @@ PURE = (
     "cases/worklist.py",
     "directory/orgnr.py",
     "accounts/roles.py",
+    "accounts/lockout.py",
     "audit/vocabulary.py",
     "core/choices.py",
     "core/importing.py",

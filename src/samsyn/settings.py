@@ -6,6 +6,7 @@ through environment variables (DATABASE_URL, SAMSYN_SECRET_KEY, SAMSYN_DEBUG=0, 
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -40,6 +41,15 @@ def env_int(name: str, default: int) -> int:
         return int(value)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be an integer, got {value!r}") from None
+
+
+def env_networks(name: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """Comma-separated IP addresses or networks (`10.0.0.5, 10.1.0.0/16, ::1`)."""
+    parts = [part.strip() for part in env_str(name).split(",") if part.strip()]
+    try:
+        return tuple(ipaddress.ip_network(part) for part in parts)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must list IP addresses or networks: {exc}") from None
 
 
 def env_secret(name: str, default: str = "") -> str:
@@ -165,9 +175,17 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
-# Lockout after repeated failed logins.
+# Login throttling (accounts/lockout.py, ADR 010): failures within a sliding window of
+# SAMSYN_LOCKOUT_MINUTES, per user name (stricter for password-only logins and for names
+# without an account), per client address (both steps) and per user's second factor.
 SAMSYN_LOCKOUT_ATTEMPTS = env_int("SAMSYN_LOCKOUT_ATTEMPTS", 5)
+SAMSYN_LOCKOUT_PASSWORD_ONLY_ATTEMPTS = env_int("SAMSYN_LOCKOUT_PASSWORD_ONLY_ATTEMPTS", 3)
+SAMSYN_LOCKOUT_ADDRESS_ATTEMPTS = env_int("SAMSYN_LOCKOUT_ADDRESS_ATTEMPTS", 50)
+SAMSYN_LOCKOUT_SECOND_FACTOR_ATTEMPTS = env_int("SAMSYN_LOCKOUT_SECOND_FACTOR_ATTEMPTS", 5)
 SAMSYN_LOCKOUT_MINUTES = env_int("SAMSYN_LOCKOUT_MINUTES", 15)
+# Reverse proxies whose X-Forwarded-For names the client (comma-separated addresses or
+# networks). Empty: REMOTE_ADDR is the client, and X-Forwarded-For is never read.
+SAMSYN_TRUSTED_PROXIES = env_networks("SAMSYN_TRUSTED_PROXIES")
 
 OTP_TOTP_ISSUER = "Samsyn"
 

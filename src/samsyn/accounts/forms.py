@@ -31,3 +31,7 @@ class SecondFactorForm(forms.Form):
 
 class MembershipSwitchForm(forms.Form):
     membership = forms.UUIDField()
+
+
+class LoginUnlockForm(forms.Form):
+    user = forms.IntegerField(min_value=1, widget=forms.HiddenInput)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from samsyn.accounts.lockout import Scope
 from samsyn.accounts.roles import (
     CARE_ROLES,
     EXTERNAL_ORGANISATION_TYPES,
@@ -24,6 +22,7 @@ __all__ = [
     "CARE_ROLES",
     "EXTERNAL_ORGANISATION_TYPES",
     "EXTERNAL_ROLES",
+    "LoginFailure",
     "LoginThrottle",
     "ROLES_BY_ORGANISATION_TYPE",
     "Membership",
@@ -192,27 +191,39 @@ class Membership(BaseModel):
 
 
 class LoginThrottle(models.Model):
-    """Failed login attempts per user name; locks the name out for a while."""
+    """One row per throttled key: a user name, a client address, or a user's second factor
+    (`accounts.lockout`). An attempt locks the rows of its keys (SELECT ... FOR UPDATE),
+    counts their failures in the window and reserves one before the password or code is
+    checked; parallel attempts queue on this row for those few milliseconds, not for the
+    check, so no more than the limit can ever be checked (ADR 010)."""
 
-    username = models.CharField(max_length=150, unique=True)
-    failures = models.PositiveIntegerField(default=0)
-    locked_until = models.DateTimeField(null=True, blank=True)
-    last_failure_at = models.DateTimeField(null=True, blank=True)
+    scope = models.CharField(max_length=16, choices=Scope.choices)
+    key = models.CharField(max_length=150)
+    # When a refusal on this key was last written to the access log (one per window).
+    reported_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="login_throttle_unique_key")
+        ]
 
     def __str__(self) -> str:
         return f"throttle {self.pk}"
 
-    def is_locked(self, now=None) -> bool:
-        now = now or timezone.now()
-        return self.locked_until is not None and self.locked_until > now
 
-    def register_failure(self, *, max_attempts: int, lock_minutes: int) -> None:
-        now = timezone.now()
-        if self.locked_until and self.locked_until <= now:
-            self.failures = 0
-            self.locked_until = None
-        self.failures += 1
-        self.last_failure_at = now
-        if self.failures >= max_attempts:
-            self.locked_until = now + timedelta(minutes=lock_minutes)
-        self.save(update_fields=["failures", "last_failure_at", "locked_until"])
+class LoginFailure(models.Model):
+    """One failed attempt on a key, at its time: the sliding window counts these.
+
+    Written before the password or code is checked, as a reservation; removed again when
+    it was right. `attempt` ties the rows one attempt wrote for its keys together.
+    """
+
+    throttle = models.ForeignKey(LoginThrottle, on_delete=models.CASCADE, related_name="failures")
+    at = models.DateTimeField()
+    attempt = models.UUIDField(db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["throttle", "at"], name="login_failure_key_time")]
+
+    def __str__(self) -> str:
+        return f"failure {self.pk}"

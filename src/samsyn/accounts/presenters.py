@@ -39,6 +39,10 @@ class Capabilities:
         return self.role in roles.FOLLOWUP_ROLES
 
     @property
+    def unlock_logins(self) -> bool:
+        return self.role in roles.LOGIN_UNLOCK_ROLES
+
+    @property
     def is_physician(self) -> bool:
         return self.role == Role.PHYSICIAN
 

@@ -84,3 +84,6 @@ OWN_CONSENT_ROLES = frozenset({Role.PATIENT})
 # Roles that log in with a password only (BankID comes later); all others need a second
 # factor, and so does a user who holds any other role too.
 PASSWORD_ONLY_ROLES = frozenset({Role.PATIENT})
+# Who unlocks a login locked by failed attempts: the unit manager (their unit's users) and
+# the administrator (anyone).
+LOGIN_UNLOCK_ROLES = frozenset({Role.UNIT_MANAGER, Role.ADMIN})

@@ -9,11 +9,18 @@ it from `access.unit_scope`. Every function is one query unless its docstring sa
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Lower
 
-from samsyn.accounts.models import Membership, User
-from samsyn.accounts.roles import EXTERNAL_ROLES, OrganisationType, Role
+from samsyn import access
+from samsyn.accounts import lockout
+from samsyn.accounts.actor import Actor
+from samsyn.accounts.lockout import Scope
+from samsyn.accounts.models import LoginFailure, Membership, User
+from samsyn.accounts.roles import EXTERNAL_ROLES, LOGIN_UNLOCK_ROLES, OrganisationType, Role
 
 # ---- the login's own ------------------------------------------------------------------
 
@@ -24,6 +31,11 @@ def active_user(*, user_id) -> User | None:
     if user_id is None:
         return None
     return User.objects.filter(pk=user_id, is_active=True).first()
+
+
+def user_named(*, username: str) -> User | None:
+    """The user with exactly this user name (as the login matches it), or None."""
+    return User.objects.filter(username=username).first()
 
 
 def active_memberships(*, user: User) -> list[Membership]:
@@ -136,3 +148,99 @@ def external_login_choices(*, organisation_id, keep_user_id=None) -> QuerySet[Us
     if keep_user_id is not None:
         eligible |= Q(pk=keep_user_id)
     return User.objects.filter(eligible).order_by("first_name", "last_name", "username")
+
+
+# ---- locked logins (ADR 010) ----------------------------------------------------------
+
+
+def unlockable_users(*, actor: Actor) -> QuerySet[User]:
+    """The users whose login the actor may unlock: an administrator's, everyone; a unit
+    manager's, the users with an active membership at their unit or its sub-units; nobody
+    their own."""
+    role = actor.role
+    if actor.user is None or role not in LOGIN_UNLOCK_ROLES:
+        return User.objects.none()
+    users = User.objects.exclude(pk=actor.user.pk)
+    if role == Role.ADMIN:
+        return users
+    units = access.unit_scope(actor)
+    return users.filter(
+        pk__in=Membership.objects.filter(organisation_id__in=units, is_active=True).values("user")
+    )
+
+
+def unlockable_user(*, actor: Actor, user_id) -> User | None:
+    """The user with this id if the actor may unlock their login, else None."""
+    if user_id is None:
+        return None
+    return unlockable_users(actor=actor).filter(pk=user_id).first()
+
+
+@dataclass(frozen=True)
+class LockedLogin:
+    """A user whose password step or second factor is locked, and until when."""
+
+    user: User
+    scopes: tuple[str, ...]
+    failures: int
+    unlocks_at: datetime
+
+    @property
+    def steps(self) -> list:
+        return [lockout.LOCKED_STEP[scope] for scope in self.scopes]
+
+
+def _locks(user: User, times: dict, now: datetime) -> list[tuple[str, int, datetime]]:
+    """The user's locked keys: (scope, failures in the window, when it opens by itself)."""
+    keys = [
+        (Scope.USERNAME, user.login_key, not user.requires_second_factor()),
+        (Scope.SECOND_FACTOR, str(user.pk), None),
+    ]
+    locks = []
+    for scope, key, password_only in keys:
+        rule = (
+            lockout.second_factor_rule()
+            if password_only is None
+            else lockout.username_rule(password_only=password_only)
+        )
+        key_times = times.get((scope, key), [])
+        until = lockout.unlocks_at(key_times, rule, now)
+        if until is not None:
+            locks.append((scope, lockout.failures_in_window(key_times, rule, now), until))
+    return locks
+
+
+def locked_logins(*, actor: Actor, now: datetime) -> list[LockedLogin]:
+    """The logins the actor may unlock that are locked now, by name. Three queries: the
+    failures in the window, the users they name, and those users' memberships."""
+    window = lockout.second_factor_rule().window
+    recent = LoginFailure.objects.filter(
+        at__gt=now - window, throttle__scope__in=[Scope.USERNAME, Scope.SECOND_FACTOR]
+    ).values_list("throttle__scope", "throttle__key", "at")
+    times: dict[tuple[str, str], list[datetime]] = {}
+    for scope, key, at in recent:
+        times.setdefault((scope, key), []).append(at)
+    if not times:
+        return []
+    names = [key for scope, key in times if scope == Scope.USERNAME]
+    ids = [int(key) for scope, key in times if scope == Scope.SECOND_FACTOR and key.isdigit()]
+    users = (
+        unlockable_users(actor=actor)
+        .annotate(login_key=Lower("username"))
+        .filter(Q(login_key__in=names) | Q(pk__in=ids))
+        .prefetch_related("memberships")
+        .order_by("last_name", "first_name", "username")
+    )
+    result = []
+    for user in users:
+        locks = _locks(user, times, now)
+        if locks:
+            result.append(
+                LockedLogin(
+                    user=user,
+                    scopes=tuple(scope for scope, _, _ in locks),
+                    failures=sum(count for _, count, _ in locks),
+                    unlocks_at=max(until for _, _, until in locks),
+                )
+            )
+    return result

@@ -8,18 +8,26 @@ from typing import TYPE_CHECKING
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
-from samsyn.accounts import selectors, services
+from samsyn.accounts import roles, selectors, services
 from samsyn.accounts.actor import Actor
-from samsyn.accounts.forms import LoginForm, MembershipSwitchForm, SecondFactorForm
+from samsyn.accounts.forms import (
+    LoginForm,
+    LoginUnlockForm,
+    MembershipSwitchForm,
+    SecondFactorForm,
+)
 from samsyn.accounts.middleware import SESSION_MEMBERSHIP_KEY
+from samsyn.core.decorators import role_required
 
 if TYPE_CHECKING:
     from samsyn.accounts.models import User
@@ -55,7 +63,12 @@ def login_view(request):
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            result = services.check_password(request=request, **form.cleaned_data)
+            result = services.check_password(
+                **form.cleaned_data,
+                address=services.client_address(request),
+                request_id=request.request_id,
+                request=request,
+            )
         except services.LoginError as exc:
             form.add_error(None, _(str(exc)))
         else:
@@ -81,7 +94,12 @@ def second_factor_view(request):
     form = SecondFactorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            device = services.check_second_factor(user=user, token=form.cleaned_data["token"])
+            device = services.check_second_factor(
+                user=user,
+                token=form.cleaned_data["token"],
+                address=services.client_address(request),
+                request_id=request.request_id,
+            )
         except services.LoginError as exc:
             form.add_error("token", _(str(exc)))
         else:
@@ -113,3 +131,26 @@ def switch_membership_view(request):
         request.session[SESSION_MEMBERSHIP_KEY] = str(membership.pk)
         messages.success(request, _("Du arbetar nu som %(m)s.") % {"m": membership})
     return redirect("core:home")
+
+
+@role_required(*roles.LOGIN_UNLOCK_ROLES)
+def locked_logins_view(request):
+    actor = Actor.from_request(request)
+    locked = selectors.locked_logins(actor=actor, now=timezone.now())
+    return TemplateResponse(request, "accounts/locked_logins.html", {"locked": locked})
+
+
+@require_POST
+@role_required(*roles.LOGIN_UNLOCK_ROLES)
+def unlock_login_view(request):
+    actor = Actor.from_request(request)
+    form = LoginUnlockForm(request.POST)
+    user_id = form.cleaned_data["user"] if form.is_valid() else None
+    user = selectors.unlockable_user(actor=actor, user_id=user_id)
+    if user is None:
+        raise Http404
+    services.unlock_login(actor=actor, user=user)
+    messages.success(
+        request, _("Inloggningen för %(name)s är upplåst.") % {"name": user.display_name}
+    )
+    return redirect("accounts:locked_logins")
