@@ -3,6 +3,12 @@
 `party_of` (who acts), `case_facts` (whose data, at which unit), `consent_facts` (the
 person's consents, one query for any number of persons) and `request_facts`
 (Försäkringskassan's request behind a question thread, with its harm assessment).
+
+A consent naming a contact person whose login changed after the consent was recorded,
+and that the consent's unit has not yet confirmed, gives nobody at the recipient access
+(ADR 008): its `contact_user_id` is `UNCONFIRMED_LOGIN`, which matches no user, so the
+policy denies every user of the recipient (rule `no_consent`) — neither the new login
+nor, as a consent naming a contact without a login would, the whole organisation.
 """
 
 from __future__ import annotations
@@ -15,6 +21,11 @@ from samsyn.accounts.actor import Actor
 from samsyn.collaboration.models import HarmAssessment, Thread, ThreadKind
 from samsyn.consent.models import Consent
 from samsyn.consent.policy import CaseFacts, ConsentFacts, Party, RequestFacts
+from samsyn.directory.models import consent_awaits_login_confirmation
+
+# The contact login of a consent whose named contact's changed login its unit has not
+# confirmed: no user's id, so no user of the recipient is the named contact.
+UNCONFIRMED_LOGIN = "contact-login-awaiting-confirmation"
 
 _CONSENT_FIELDS = (
     "pk",
@@ -29,6 +40,7 @@ _CONSENT_FIELDS = (
     "replaced_at",
     "replaces_id",
     "created_at",
+    "login_awaits_confirmation",
 )
 
 
@@ -79,6 +91,7 @@ def consent_facts(
         qs = qs.filter(recipient_id=recipient_id)
     if in_force_at is not None:
         qs = qs.in_force(in_force_at)
+    qs = qs.annotate(login_awaits_confirmation=consent_awaits_login_confirmation())
     facts: dict[object, list[ConsentFacts]] = defaultdict(list)
     for row in qs.values_list(*_CONSENT_FIELDS):
         values = dict(zip(_CONSENT_FIELDS, row, strict=True))
@@ -91,7 +104,11 @@ def consent_facts(
                 categories=frozenset(values["categories"]),
                 valid_from=values["valid_from"],
                 valid_to=values["valid_to"],
-                contact_user_id=values["contact_person__user_id"],
+                contact_user_id=(
+                    UNCONFIRMED_LOGIN
+                    if values["login_awaits_confirmation"]
+                    else values["contact_person__user_id"]
+                ),
                 withdrawn_at=values["withdrawn_at"],
                 replaced_at=values["replaced_at"],
                 version_from=values["created_at"] if values["replaces_id"] is not None else None,

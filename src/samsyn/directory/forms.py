@@ -138,7 +138,10 @@ class ContactPersonForm(forms.Form):
         queryset=User.objects.none(),
         help_text=_(
             "Valfri. Kontaktpersonens egen inloggning hos aktören. Ett samtycke som "
-            "nämner kontaktpersonen gäller då bara den inloggningen."
+            "nämner kontaktpersonen gäller då bara den inloggningen. Om du ändrar eller tar "
+            "bort inloggningen får ingen hos aktören ta del av uppgifter genom tidigare "
+            "samtycken som nämner kontaktpersonen, förrän enheten som registrerade "
+            "samtycket har bekräftat ändringen."
         ),
         # The same words as the service's refusal (services/contacts.py _clean_login).
         error_messages={
@@ -168,6 +171,28 @@ class ContactPersonForm(forms.Form):
 
     def contact_data(self) -> ContactData:
         return ContactData(**self.cleaned_data)
+
+
+class ContactLoginConfirmForm(forms.Form):
+    """The login the coordinator was shown (empty: no login); the service refuses the
+    confirmation when the link has changed since."""
+
+    login = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid_choice": _(
+                "Inloggningen har ändrats sedan sidan visades. Kontrollera den och bekräfta igen."
+            )
+        },
+    )
+
+    def __init__(self, *args, contact: ContactPerson, **kwargs):
+        kwargs.setdefault("prefix", "confirm")
+        kwargs.setdefault("initial", {"login": contact.user_id})
+        super().__init__(*args, **kwargs)
+        self.fields["login"].queryset = User.objects.filter(pk=contact.user_id)
 
 
 class OrganisationMergeForm(forms.Form):

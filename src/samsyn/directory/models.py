@@ -3,12 +3,15 @@ linked to a case.
 
 The organisations themselves are `accounts.Organisation` rows (one table for care units
 and external actors, so that a consent's recipient is the very organisation its users
-log in to; see docs/adr/004-directory-and-consent.md).
+log in to; see docs/adr/004-directory-and-consent.md). Which care unit keeps a directory
+organisation is the directory's own fact (`OrganisationOwner`); a contact person names
+its keeping unit itself (`owner_unit`). Who may change what: docs/adr/008.
 """
 
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from samsyn.core.models import BaseModel
@@ -79,6 +82,21 @@ class ContactPerson(BaseModel):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    # The care unit whose coordinators and unit managers keep the entry; None: nobody has
+    # yet (rows from before ownership), so any directory editor may, and the first change
+    # makes their unit the owner.
+    owner_unit = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("förvaltas av"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # When the link to a login last changed (set, changed or removed) after the contact
+    # was created; None if never. Consents naming the contact recorded before it give
+    # nobody access until their unit confirms (`ContactLoginConfirmation`).
+    login_changed_at = models.DateTimeField(_("inloggningen ändrad"), null=True, blank=True)
 
     objects = ContactPersonQuerySet.as_manager()
 
@@ -89,6 +107,69 @@ class ContactPerson(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class OrganisationOwner(BaseModel):
+    """The care unit that keeps a directory organisation: its coordinators and unit
+    managers change the entry and merge it. No row: nobody keeps it yet (organisations
+    from before ownership), so any directory editor may, and the first change claims it."""
+
+    organisation = models.OneToOneField(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="directory_owner"
+    )
+    unit = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("förvaltas av"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    def __str__(self) -> str:
+        return f"OrganisationOwner {self.pk}"
+
+
+class ContactLoginConfirmation(BaseModel):
+    """A coordinator at `unit` confirmed the contact person's login (None: no login, so
+    the unit's consents naming the contact cover the whole organisation) as it was at
+    `created_at`. Never changed or deleted: the history of who accepted which reader."""
+
+    contact = models.ForeignKey(
+        ContactPerson, on_delete=models.PROTECT, related_name="login_confirmations"
+    )
+    unit = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    login = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["contact", "unit"], name="contact_login_confirmation")]
+
+    def __str__(self) -> str:
+        return f"ContactLoginConfirmation {self.pk}"
+
+
+def consent_awaits_login_confirmation() -> ExpressionWrapper:
+    """For a query of `consent.Consent`: does the consent name a contact person whose
+    login changed after the consent was recorded, with no confirmation by the consent's
+    unit since? Then the consent gives nobody at the recipient access (access.facts).
+
+    A consent recorded (or a new version) after the change does not wait: its coordinator
+    chose the contact with the login the form showed.
+    """
+    confirmed = ContactLoginConfirmation.objects.filter(
+        contact_id=OuterRef("contact_person_id"),
+        unit_id=OuterRef("unit_id"),
+        created_at__gte=OuterRef("contact_person__login_changed_at"),
+    )
+    return ExpressionWrapper(
+        Q(
+            contact_person__login_changed_at__isnull=False,
+            created_at__lt=F("contact_person__login_changed_at"),
+        )
+        & ~Exists(confirmed),
+        output_field=BooleanField(),
+    )
 
 
 class RehabKind(models.TextChoices):

@@ -8,11 +8,13 @@ them is the access module's (`samsyn.access`) to say, and reading them is logged
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case as SqlCase
 from django.db.models import Count, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
+from django.utils import timezone
 
 from samsyn import access
 from samsyn.accounts.actor import Actor
@@ -23,13 +25,18 @@ from samsyn.accounts.models import (
     OrganisationType,
     User,
 )
-from samsyn.accounts.roles import DIRECTORY_EDITOR_ROLES
+from samsyn.accounts.roles import DIRECTORY_EDITOR_ROLES, Role
 from samsyn.accounts.selectors import external_login_choices, external_memberships_at
 from samsyn.audit.vocabulary import ObjectType
 from samsyn.cases.models import Case
 from samsyn.collaboration.models import ContactEvent, Statement, Thread
 from samsyn.consent.models import Consent
-from samsyn.directory.models import FILLABLE_ORGANISATION_FIELDS, CaseActor, ContactPerson
+from samsyn.directory.models import (
+    FILLABLE_ORGANISATION_FIELDS,
+    CaseActor,
+    ContactPerson,
+    consent_awaits_login_confirmation,
+)
 from samsyn.directory.search import query_terms
 
 SEARCH_LIMIT = 200
@@ -44,6 +51,41 @@ def may_edit_directory(actor: Actor) -> bool:
         and membership.role in DIRECTORY_EDITOR_ROLES
         and membership.is_care_staff
     )
+
+
+def may_change_entry(actor: Actor, owner_unit_id) -> bool:
+    """May the actor change a directory entry kept by `owner_unit_id` (ADR 008)? A
+    directory editor at that care unit or a unit above it; any directory editor while
+    nobody keeps the entry (the first change claims it)."""
+    if not may_edit_directory(actor):
+        return False
+    return owner_unit_id is None or access.care_staff_at(
+        actor, owner_unit_id, roles=DIRECTORY_EDITOR_ROLES
+    )
+
+
+def organisation_owner_id(organisation: Organisation):
+    """The care unit that keeps the directory organisation, or None."""
+    owner = getattr(organisation, "directory_owner", None)
+    return owner.unit_id if owner is not None else None
+
+
+def may_change_organisation(*, actor: Actor, organisation: Organisation) -> bool:
+    """What the organisation's page offers (its form, the merge); the services check it
+    again."""
+    return organisation.merged_into_id is None and may_change_entry(
+        actor, organisation_owner_id(organisation)
+    )
+
+
+def may_change_contact(*, actor: Actor, contact: ContactPerson) -> bool:
+    return contact.merged_into_id is None and may_change_entry(actor, contact.owner_unit_id)
+
+
+def _changeable(actor: Actor, owner_field: str) -> Q:
+    """The rows whose owner (`owner_field`) the actor may change, for a query."""
+    units = access.unit_scope(actor) if may_edit_directory(actor) else []
+    return Q(**{f"{owner_field}__isnull": True}) | Q(**{f"{owner_field}__in": units})
 
 
 def login_memberships(organisation: Organisation) -> QuerySet[Membership]:
@@ -108,7 +150,9 @@ def get_organisation_for(*, actor: Actor, organisation_id) -> Organisation:
     units and unknown ids."""
     _require_reader(actor)
     organisation = (
-        Organisation.objects.select_related("occupational_health", "parent", "merged_into")
+        Organisation.objects.select_related(
+            "occupational_health", "parent", "merged_into", "directory_owner__unit"
+        )
         .filter(pk=organisation_id, type__in=EXTERNAL_ORGANISATION_TYPES)
         .first()
     )
@@ -120,7 +164,9 @@ def get_organisation_for(*, actor: Actor, organisation_id) -> Organisation:
 def get_contact_person_for(*, actor: Actor, contact_id) -> ContactPerson:
     _require_reader(actor)
     contact = (
-        ContactPerson.objects.select_related("organisation", "care_unit", "merged_into")
+        ContactPerson.objects.select_related(
+            "organisation", "care_unit", "merged_into", "owner_unit", "user"
+        )
         .filter(pk=contact_id, organisation__type__in=EXTERNAL_ORGANISATION_TYPES)
         .first()
     )
@@ -136,16 +182,21 @@ class OrganisationDetail:
     employers_served: list[Organisation]
     sub_units: list[Organisation]
     merged_duplicates: list[Organisation]
+    owner: Organisation | None  # the care unit that keeps the entry; None: nobody yet
+    may_change: bool  # the actor may change the entry and merge it (ADR 008)
 
 
 def organisation_detail(*, actor: Actor, organisation: Organisation) -> OrganisationDetail:
     _require_reader(actor)
+    owner = getattr(organisation, "directory_owner", None)
     return OrganisationDetail(
         organisation=organisation,
         contacts=list(organisation.contact_persons.active().select_related("care_unit", "user")),
         employers_served=list(directory_organisations().filter(occupational_health=organisation)),
         sub_units=list(directory_organisations().filter(parent=organisation)),
         merged_duplicates=list(Organisation.objects.filter(merged_into=organisation)),
+        owner=owner.unit if owner is not None else None,
+        may_change=may_change_organisation(actor=actor, organisation=organisation),
     )
 
 
@@ -182,10 +233,12 @@ def contact_login_choices(
 
 def merge_candidates(*, actor: Actor, organisation: Organisation) -> QuerySet[Organisation]:
     """Organisations that could be merged into `organisation` (same type, active)."""
+    """...that the actor may change too (a merge changes both)."""
     _require_reader(actor)
     return (
         directory_organisations()
         .filter(type=organisation.type)
+        .filter(_changeable(actor, "directory_owner__unit"))
         .exclude(pk=organisation.pk)
         .exclude(pk=organisation.parent_id or organisation.pk)
         .exclude(parent=organisation)
@@ -197,7 +250,68 @@ def contact_merge_candidates(*, actor: Actor, contact: ContactPerson) -> QuerySe
     return (
         ContactPerson.objects.active()
         .filter(organisation_id=contact.organisation_id)
+        .filter(_changeable(actor, "owner_unit"))
         .exclude(pk=contact.pk)
+    )
+
+
+# ---- a contact person's login, confirmed by the units whose consents name them -------
+
+
+def consents_awaiting_login_confirmation() -> QuerySet[Consent]:
+    """Consents still to be acted on (in force or not yet) whose named contact person's
+    login changed after they were recorded, not yet confirmed by their unit (ADR 008)."""
+    return (
+        Consent.objects.filter(
+            contact_person__isnull=False,
+            withdrawn_at__isnull=True,
+            replaced_at__isnull=True,
+            valid_to__gte=timezone.localdate(),
+        )
+        .alias(awaits=consent_awaits_login_confirmation())
+        .filter(awaits=True)
+    )
+
+
+def units_awaiting_login_confirmation(contact: ContactPerson) -> list:
+    """The care units (ids) whose consents naming the contact wait for a confirmation."""
+    units = consents_awaiting_login_confirmation().filter(contact_person=contact)
+    return sorted(set(units.values_list("unit_id", flat=True)), key=str)
+
+
+@dataclass(frozen=True)
+class LoginConfirmation:
+    """What the contact's page shows about the login: when it changed, how many units
+    still have to confirm (not which: that a unit has a consent naming the contact is
+    its own business), and which of them the actor confirms for."""
+
+    changed_at: datetime | None
+    waiting: int
+    confirmable: list[Organisation]
+
+
+def login_confirmation(*, actor: Actor, contact: ContactPerson) -> LoginConfirmation:
+    _require_reader(actor)
+    waiting = units_awaiting_login_confirmation(contact)
+    mine = [unit for unit in waiting if access.is_coordinator_at(actor, unit)]
+    return LoginConfirmation(
+        changed_at=contact.login_changed_at,
+        waiting=len(waiting),
+        confirmable=list(Organisation.objects.filter(pk__in=mine).order_by("name")),
+    )
+
+
+def logins_awaiting_confirmation(*, actor: Actor) -> list[ContactPerson]:
+    """Contact persons whose login the actor, a coordinator, is to confirm for one of
+    their units (the directory's start page). One query."""
+    _require_reader(actor)
+    if actor.role != Role.COORDINATOR:
+        return []
+    consents = access.scoped(actor, consents_awaiting_login_confirmation())
+    return list(
+        ContactPerson.objects.filter(pk__in=consents.values("contact_person_id"))
+        .select_related("organisation", "user")
+        .order_by("organisation__name", "name")
     )
 
 

@@ -24,6 +24,11 @@ urlpatterns = [
         name="contact_edit",
     ),
     path(
+        "katalog/kontaktpersoner/<uuid:contact_id>/bekrafta-inloggning/",
+        views.contact_login_confirm_view,
+        name="contact_login_confirm",
+    ),
+    path(
         "katalog/kontaktpersoner/<uuid:contact_id>/sammanfoga/",
         views.contact_merge_view,
         name="contact_merge",

@@ -15,6 +15,7 @@ from samsyn.directory.forms import (
     CaseActorEndForm,
     CaseActorLinkForm,
     CaseActorTypeForm,
+    ContactLoginConfirmForm,
     ContactMergeForm,
     ContactPersonForm,
     DirectoryImportForm,
@@ -64,6 +65,7 @@ def directory_view(request):
         "organisations": organisations,
         "searched": bool(request.GET),
         "limit": selectors.SEARCH_LIMIT,
+        "awaiting": selectors.logins_awaiting_confirmation(actor=actor),
     }
     return TemplateResponse(request, "directory/index.html", context)
 
@@ -167,6 +169,9 @@ def _contact_page(request, contact, status=200, **forms):
     actor = Actor.from_request(request)
     context = {
         "contact": contact,
+        "may_change": selectors.may_change_contact(actor=actor, contact=contact),
+        "login": selectors.login_confirmation(actor=actor, contact=contact),
+        "confirm_form": forms.get("confirm_form") or ContactLoginConfirmForm(contact=contact),
         "form": forms.get("form")
         or _contact_form(
             actor,
@@ -220,6 +225,25 @@ def contact_merge_view(request, contact_id):
             messages.success(request, _("Kontaktpersonerna är sammanslagna."))
             return redirect("directory:contact_edit", contact_id=keep.pk)
     return _contact_page(request, keep, status=400, merge_form=form)
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def contact_login_confirm_view(request, contact_id):
+    actor = Actor.from_request(request)
+    contact = selectors.get_contact_person_for(actor=actor, contact_id=contact_id)
+    form = ContactLoginConfirmForm(request.POST, contact=contact)
+    if form.is_valid():
+        try:
+            services.confirm_contact_login(
+                actor=actor, contact_person=contact, login=form.cleaned_data["login"]
+            )
+        except services.DirectoryError as exc:
+            form.add_error(None, _(str(exc)))
+        else:
+            messages.success(request, _("Inloggningen är bekräftad för dina samtycken."))
+            return redirect("directory:contact_edit", contact_id=contact.pk)
+    return _contact_page(request, contact, status=400, confirm_form=form)
 
 
 @role_required(*DIRECTORY_EDITOR_ROLES)

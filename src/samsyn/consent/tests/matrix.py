@@ -29,7 +29,8 @@ from samsyn.people.tests.factories import PersonFactory
 STATES = ["none", "valid", "expired", "withdrawn", "other_category", "other_organisation"]
 CARE = {"coordinator", "physician", "unit_manager"}
 EXTERNAL = {"employer", "fk_officer", "af_officer", "social_services"}
-# Who keeps the directory: coordinators and unit managers at any care unit.
+# Who reads the directory and adds to it: coordinators and unit managers at any care unit
+# (an entry is changed by those of the unit that keeps it, ADR 008).
 EDITORS = {"coordinator", "unit_manager", "outsider"}
 ROLES = [
     "coordinator",

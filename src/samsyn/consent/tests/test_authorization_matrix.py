@@ -13,8 +13,9 @@ Expectations, from the views' role checks and their selectors:
   for any category (`plan` alone shows nothing but the plan), and the messages (list,
   thread, attachment) only while it covers `messages`;
 - the patient reads their own consents only (the other patient sees an empty page);
-- the directory is kept by coordinators and unit managers of any care unit (no patient
-  data in it); the administrator reaches no personal data at all.
+- the directory is read by coordinators and unit managers of any care unit (no patient
+  data in it; who may change which entry is the directory's write matrix,
+  directory/tests/test_write_matrix.py); the administrator reaches no personal data.
 """
 
 import pytest
@@ -44,6 +45,7 @@ POST_ONLY = {
     "contact_add",
     "directory_merge",
     "contact_merge",
+    "contact_login_confirm",
     "case_actor_link",
     "case_actor_end",
     "harm_assessment",
@@ -109,6 +111,7 @@ def urls(world, scene) -> dict[str, str]:
         "directory_merge": reverse("directory:merge", args=[org.pk]),
         "contact_edit": reverse("directory:contact_edit", args=[contact.pk]),
         "contact_merge": reverse("directory:contact_merge", args=[contact.pk]),
+        "contact_login_confirm": reverse("directory:contact_login_confirm", args=[contact.pk]),
     }
     if scene.consent is not None:
         result["consent_change"] = reverse("consent:change", args=[scene.consent.pk])

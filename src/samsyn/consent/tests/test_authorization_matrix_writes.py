@@ -23,8 +23,11 @@ Expectations, from the views' role checks, their selectors and the services:
 - withdrawing a consent: the unit's coordinator (coordinator page) or the person themself
   (the patient's page); physicians, unit managers, external actors and the administrator
   403, the other unit's coordinator and another patient 404;
-- the directory: coordinators and unit managers of any care unit keep it (contact persons,
-  merges); linking an actor to a case and ending the link is the case's coordinator's.
+- the directory: coordinators and unit managers of any care unit add contact persons;
+  merging entries is for those of the unit that keeps them (the case's unit here), the
+  other unit's coordinator is refused (ADR 008; every directory POST × role is
+  directory/tests/test_write_matrix.py); linking an actor to a case and ending the link
+  is the case's coordinator's.
 """
 
 from collections.abc import Callable
@@ -106,6 +109,13 @@ def _withdrawal(role: str, state: str) -> str:
 
 def _directory(role: str, state: str) -> str:
     return WRITTEN if role in EDITORS else DENIED
+
+
+def _directory_owned(role: str, state: str) -> str:
+    """A change of entries the case's unit keeps: refused for another unit's editor."""
+    if role not in EDITORS:
+        return DENIED
+    return REFUSED if role == "outsider" else WRITTEN
 
 
 def _case_actors(role: str, state: str) -> str:
@@ -207,7 +217,7 @@ WRITES = [
             .values_list("merged_into_id", flat=True)
             .get()
         ),
-        expect=_directory,
+        expect=_directory_owned,
     ),
     Write(
         "contact_merge",
@@ -221,7 +231,7 @@ WRITES = [
             .values_list("merged_into_id", flat=True)
             .get()
         ),
-        expect=_directory,
+        expect=_directory_owned,
     ),
     Write(
         "case_actor_link",

@@ -3,14 +3,16 @@
 Every service checks the permission, runs in one transaction and writes its audit event
 in it. Directory changes (no person) are logged on the ground "administration"; links
 between a case and an actor on the ground "unit membership", with the person.
-Care units are never created, changed or merged here.
+Care units are never created, changed or merged here. An entry is changed by the care
+unit that keeps it (ADR 008).
 """
 
-from samsyn.directory.selectors import login_memberships, may_edit_directory
+from samsyn.directory.selectors import login_memberships, may_change_entry, may_edit_directory
 from samsyn.directory.services._common import DirectoryError
 from samsyn.directory.services.case_actors import end_case_actor, link_actor_to_case
 from samsyn.directory.services.contacts import (
     ContactData,
+    confirm_contact_login,
     create_contact_person,
     merge_contact_persons,
     update_contact_person,
@@ -37,12 +39,14 @@ __all__ = [
     "MergeReport",
     "OrganisationData",
     "RejectedRow",
+    "confirm_contact_login",
     "create_contact_person",
     "create_organisation",
     "end_case_actor",
     "import_directory_csv",
     "link_actor_to_case",
     "login_memberships",
+    "may_change_entry",
     "may_edit_directory",
     "merge_contact_persons",
     "merge_organisations",

@@ -1,6 +1,7 @@
 """Shared checks, audit helpers and the domain error of the directory services.
 
-Who may read and edit the directory (`may_edit_directory`) and which logins may be a
+Who may read and edit the directory (`may_edit_directory`), who may change an entry
+(`may_change_entry`: the owning care unit's editors, ADR 008) and which logins may be a
 contact person's (`login_memberships`) are reads, in `directory.selectors`.
 """
 
@@ -18,9 +19,9 @@ from samsyn.accounts.models import EXTERNAL_ORGANISATION_TYPES, Organisation
 from samsyn.audit import auditor
 from samsyn.audit.vocabulary import Action, Ground, ObjectType
 from samsyn.cases.models import Case
-from samsyn.directory.models import CaseActor, ContactPerson
+from samsyn.directory.models import CaseActor, ContactPerson, OrganisationOwner
 from samsyn.directory.search import organisation_search_text
-from samsyn.directory.selectors import may_edit_directory
+from samsyn.directory.selectors import may_change_entry, may_edit_directory
 
 ORGANISATION_FIELDS = ("name", "org_number", "phone", "email", "address", "notes")
 
@@ -37,6 +38,50 @@ def _require_editor(actor: Actor) -> None:
         raise DirectoryError(
             gettext_noop("Bara rehabkoordinatorer och verksamhetschefer kan ändra katalogen.")
         )
+
+
+def _require_owner(actor: Actor, owner_unit_id) -> None:
+    """The actor keeps the directory and may change an entry kept by `owner_unit_id`."""
+    _require_editor(actor)
+    if not may_change_entry(actor, owner_unit_id):
+        raise DirectoryError(
+            gettext_noop(
+                "Posten förvaltas av en annan vårdenhet. Bara rehabkoordinatorer och "
+                "verksamhetschefer där kan ändra den."
+            )
+        )
+
+
+def _require_organisation_owner(actor: Actor, organisation: Organisation) -> None:
+    owner = (
+        OrganisationOwner.objects.filter(organisation=organisation)
+        .values_list("unit_id", flat=True)
+        .first()
+    )
+    _require_owner(actor, owner)
+
+
+def _claim_organisation(actor: Actor, organisation: Organisation) -> str | None:
+    """At the organisation's first change, make the actor's care unit its owner (ADR 008).
+    The new owner's id for the audit event, or None when it already had one (which the
+    actor must then be allowed to change: checked again, a concurrent claim may have won).
+    """
+    owner, created = OrganisationOwner.objects.get_or_create(
+        organisation=organisation, defaults={"unit": actor.organisation}
+    )
+    if not created:
+        _require_owner(actor, owner.unit_id)
+        return None
+    return str(owner.unit_id)
+
+
+def _claim_contact(actor: Actor, contact: ContactPerson) -> str | None:
+    """The same for a contact person (the row is locked by the caller)."""
+    if contact.owner_unit_id is not None:
+        return None
+    contact.owner_unit = actor.organisation
+    contact.save(update_fields=["owner_unit", "updated_at"])
+    return str(contact.owner_unit_id)
 
 
 def _require_case_coordinator(actor: Actor, case: Case) -> None:

@@ -1,25 +1,41 @@
-"""Create, update and merge contact persons."""
+"""Create, update and merge contact persons; confirm a contact person's changed login.
+
+A contact person is changed by the editors of the care unit that keeps it (ADR 008). A
+change of the link to a login (set, changed or removed) stamps `login_changed_at`: the
+consents naming the contact recorded before it give nobody access until their unit
+confirms the new link (`confirm_contact_login`).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from samsyn import access
 from samsyn.accounts.actor import Actor
 from samsyn.accounts.models import Organisation, User
 from samsyn.audit.vocabulary import Action, ObjectType
 from samsyn.collaboration.models import ContactEvent
 from samsyn.consent.models import Consent
-from samsyn.directory.models import FILLABLE_CONTACT_FIELDS, CaseActor, ContactPerson, ContactRole
-from samsyn.directory.selectors import login_memberships
+from samsyn.directory.models import (
+    FILLABLE_CONTACT_FIELDS,
+    CaseActor,
+    ContactLoginConfirmation,
+    ContactPerson,
+    ContactRole,
+)
+from samsyn.directory.selectors import login_memberships, units_awaiting_login_confirmation
 from samsyn.directory.services._common import (
     DirectoryError,
     _audit,
+    _claim_contact,
     _finish_merge,
     _require_directory_org,
     _require_editor,
+    _require_owner,
     refresh_search_text,
 )
 from samsyn.directory.services.organisations import MergeReport
@@ -94,12 +110,17 @@ def _clean_contact(
 def create_contact_person(
     *, actor: Actor, organisation: Organisation, data: ContactData
 ) -> ContactPerson:
+    """Add a contact person, kept by the actor's care unit. Any directory editor may add
+    one at any organisation: no consent or case names a new contact yet (ADR 008)."""
     _require_editor(actor)
     _require_directory_org(organisation)
     with transaction.atomic():
         values = _clean_contact(data, organisation=organisation, current=None)
         contact = ContactPerson.objects.create(
-            organisation=organisation, created_by=actor.user, **values
+            organisation=organisation,
+            created_by=actor.user,
+            owner_unit=actor.organisation,
+            **values,
         )
         refresh_search_text([organisation])
         _audit(
@@ -108,28 +129,61 @@ def create_contact_person(
             ObjectType.CONTACT_PERSON,
             contact.pk,
             organisation=str(organisation.pk),
+            owner_unit=str(actor.organisation.pk),
         )
     return contact
+
+
+def _login_change(old_user_id, new_user_id) -> dict:
+    return {"login_from": _id(old_user_id), "login_to": _id(new_user_id)}
+
+
+def _id(value) -> str | None:
+    return str(value) if value is not None else None
 
 
 def update_contact_person(
     *, actor: Actor, contact_person: ContactPerson, data: ContactData
 ) -> ContactPerson:
-    _require_editor(actor)
+    """Change the contact person: the owning care unit's editors, or anyone who keeps the
+    directory while nobody owns it (the change claims it). A changed login waits for the
+    units whose consents name the contact (module docstring)."""
+    _require_owner(actor, contact_person.owner_unit_id)
     if contact_person.merged_into_id is not None:
         raise DirectoryError(gettext_noop("Kontaktpersonen är sammanslagen med en annan."))
     _require_directory_org(contact_person.organisation)
     with transaction.atomic():
+        locked = ContactPerson.objects.select_for_update().get(pk=contact_person.pk)
+        # The owner and the login as they are now, not as the page saw them.
+        _require_owner(actor, locked.owner_unit_id)
+        contact_person.owner_unit_id = locked.owner_unit_id
+        contact_person.user_id = locked.user_id
         values = _clean_contact(
             data, organisation=contact_person.organisation, current=contact_person
         )
         changed = [k for k, v in values.items() if getattr(contact_person, k) != v]
+        old_user_id = contact_person.user_id
         for key in changed:
             setattr(contact_person, key, values[key])
+        extra = {}
+        if "user" in changed:
+            contact_person.login_changed_at = timezone.now()
+            extra = _login_change(old_user_id, contact_person.user_id)
         if changed:
-            contact_person.save(update_fields=[*changed, "updated_at"])
+            update_fields = [*changed, "updated_at"]
+            if "user" in changed:
+                update_fields.append("login_changed_at")
+            contact_person.save(update_fields=update_fields)
+            claimed = _claim_contact(actor, contact_person)
+            if claimed:
+                extra["owner_unit"] = claimed
             _audit(
-                actor, Action.UPDATE, ObjectType.CONTACT_PERSON, contact_person.pk, fields=changed
+                actor,
+                Action.UPDATE,
+                ObjectType.CONTACT_PERSON,
+                contact_person.pk,
+                fields=changed,
+                **extra,
             )
         if "name" in changed:
             refresh_search_text([contact_person.organisation])
@@ -141,11 +195,15 @@ def merge_contact_persons(
 ) -> MergeReport:
     """Move case links, consents and contact events from `duplicate` to `keep` (both
     at the same organisation), fill keep's empty fields and mark the duplicate merged.
+    The actor must be allowed to change both; an unowned `keep` is claimed.
 
     Keep's login stays; if keep has none it takes the duplicate's (a fill like the other
-    fields), so a login is still linked to one active contact person only.
+    fields), so a login is still linked to one active contact person only. When that
+    gives keep a login, or moves consents that named a contact with another login, the
+    login counts as changed: those consents wait for their units' confirmation.
     """
-    _require_editor(actor)
+    _require_owner(actor, keep.owner_unit_id)
+    _require_owner(actor, duplicate.owner_unit_id)
     if keep.pk == duplicate.pk:
         raise DirectoryError(gettext_noop("En kontaktperson kan inte slås samman med sig själv."))
     if keep.merged_into_id or duplicate.merged_into_id:
@@ -165,8 +223,70 @@ def merge_contact_persons(
         report.moved["contact_events"] = ContactEvent.objects.filter(
             contact_person=duplicate
         ).update(contact_person=keep)
+        old_user_id = keep.user_id
         _finish_merge(
             actor, ObjectType.CONTACT_PERSON, keep, duplicate, report, FILLABLE_CONTACT_FIELDS
         )
+        moved_other_login = report.moved["consents"] and duplicate.user_id != keep.user_id
+        if "user" in report.filled or moved_other_login:
+            keep.login_changed_at = timezone.now()
+            keep.save(update_fields=["login_changed_at", "updated_at"])
+            _audit(
+                actor,
+                Action.UPDATE,
+                ObjectType.CONTACT_PERSON,
+                keep.pk,
+                fields=["user"],
+                **_login_change(old_user_id, keep.user_id),
+            )
+        _claim_contact(actor, keep)
         refresh_search_text([keep.organisation])
     return report
+
+
+def confirm_contact_login(
+    *, actor: Actor, contact_person: ContactPerson, login: User | None
+) -> list:
+    """A coordinator confirms the contact person's current link to `login` (None: no
+    login, so the consents cover the whole organisation) for each of their care units
+    whose consents naming the contact wait for it. `login` is the link the coordinator
+    was shown: a link changed since is refused. Returns the units confirmed for."""
+    with transaction.atomic():
+        contact = ContactPerson.objects.select_for_update().get(pk=contact_person.pk)
+        if contact.user_id != (login.pk if login is not None else None):
+            raise DirectoryError(
+                gettext_noop(
+                    "Inloggningen har ändrats sedan sidan visades. Kontrollera den och "
+                    "bekräfta igen."
+                )
+            )
+        units = [
+            unit
+            for unit in units_awaiting_login_confirmation(contact)
+            if access.is_coordinator_at(actor, unit)
+        ]
+        if not units:
+            raise DirectoryError(
+                gettext_noop(
+                    "Bara rehabkoordinatorer vid en enhet vars samtycke nämner "
+                    "kontaktpersonen kan bekräfta inloggningen, och bara när den väntar "
+                    "på bekräftelse."
+                )
+            )
+        ContactLoginConfirmation.objects.bulk_create(
+            [
+                ContactLoginConfirmation(
+                    contact=contact, unit_id=unit, login=login, confirmed_by=actor.user
+                )
+                for unit in units
+            ]
+        )
+        _audit(
+            actor,
+            Action.UPDATE,
+            ObjectType.CONTACT_PERSON,
+            contact.pk,
+            login_confirmed=_id(contact.user_id),
+            units=[str(unit) for unit in units],
+        )
+    return units

@@ -1,4 +1,10 @@
-"""Import organisations and contact persons from CSV (docs/formats-directory.md)."""
+"""Import organisations and contact persons from CSV (docs/formats-directory.md).
+
+New organisations and contact persons are kept by the importing care unit; an existing
+organisation is completed (blank fields only) when the importer may change it, and is
+otherwise left as it is, listed as kept by another unit (ADR 008). Its new contact
+persons are still added: that changes nothing another unit relies on.
+"""
 
 from __future__ import annotations
 
@@ -20,11 +26,13 @@ from samsyn.accounts.models import (
 from samsyn.audit.models import Action
 from samsyn.core.importing import RejectedRow
 from samsyn.directory import orgnr
-from samsyn.directory.models import ContactPerson, ContactRole
+from samsyn.directory.models import ContactPerson, ContactRole, OrganisationOwner
 from samsyn.directory.search import fold
+from samsyn.directory.selectors import may_change_entry, organisation_owner_id
 from samsyn.directory.services._common import (
     DirectoryError,
     _audit,
+    _claim_organisation,
     _fill_blanks,
     _require_editor,
     refresh_search_text,
@@ -86,6 +94,8 @@ class DirectoryImportReport:
     created: list[Organisation] = field(default_factory=list)
     updated: list[Organisation] = field(default_factory=list)
     unchanged: list[Organisation] = field(default_factory=list)
+    # Known organisations that another care unit keeps: their fields were not completed.
+    kept_by_others: list[Organisation] = field(default_factory=list)
     contacts_created: list[ContactPerson] = field(default_factory=list)
     rejected: list[RejectedRow] = field(default_factory=list)
     rows: int = 0
@@ -207,7 +217,7 @@ def import_directory_csv(*, actor: Actor, file: IO[bytes]) -> DirectoryImportRep
         _org_key(o.type, o.org_number, o.name): o
         for o in Organisation.objects.filter(
             type__in=[r.type for r in good], merged_into__isnull=True
-        )
+        ).select_related("directory_owner")
     }
     fhv_by_name: dict[str, list[Organisation]] = {}
     for organisation in Organisation.objects.filter(
@@ -242,7 +252,11 @@ def import_directory_csv(*, actor: Actor, file: IO[bytes]) -> DirectoryImportRep
         refresh_search_text(touched.values())
         report.rejected.sort(key=lambda r: r.line)
         report.unchanged = [
-            o for o in touched.values() if o not in report.created and o not in report.updated
+            o
+            for o in touched.values()
+            if o not in report.created
+            and o not in report.updated
+            and o not in report.kept_by_others
         ]
     return report
 
@@ -263,11 +277,21 @@ def _import_organisation(actor, row, fhv, existing, touched, report) -> Organisa
     if organisation is None:
         incoming.code = None
         incoming.save()
+        OrganisationOwner.objects.create(organisation=incoming, unit=actor.organisation)
         existing[key] = organisation = incoming
         report.created.append(organisation)
         _audit(
-            actor, Action.CREATE, "organisation", organisation.pk, source="import", line=row.line
+            actor,
+            Action.CREATE,
+            "organisation",
+            organisation.pk,
+            source="import",
+            line=row.line,
+            owner_unit=str(actor.organisation.pk),
         )
+    elif not may_change_entry(actor, organisation_owner_id(organisation)):
+        if organisation not in report.kept_by_others:
+            report.kept_by_others.append(organisation)
     else:
         filled = _fill_blanks(organisation, incoming, ("phone", "email", "address"))
         if fhv is not None and organisation.occupational_health_id is None:
@@ -277,6 +301,7 @@ def _import_organisation(actor, row, fhv, existing, touched, report) -> Organisa
             organisation.save(update_fields=[*filled, "updated_at"])
             if organisation not in report.created and organisation not in report.updated:
                 report.updated.append(organisation)
+            claimed = _claim_organisation(actor, organisation)
             _audit(
                 actor,
                 Action.UPDATE,
@@ -285,6 +310,7 @@ def _import_organisation(actor, row, fhv, existing, touched, report) -> Organisa
                 source="import",
                 line=row.line,
                 fields=filled,
+                **({"owner_unit": claimed} if claimed else {}),
             )
     touched.setdefault(organisation.pk, organisation)
     return organisation
@@ -304,6 +330,7 @@ def _import_contact(actor, row, organisation, report) -> None:
         phone=v["kontakt_telefon"],
         email=v["kontakt_epost"],
         created_by=actor.user,
+        owner_unit=actor.organisation,
     )
     report.contacts_created.append(contact)
     _audit(actor, Action.CREATE, "contact_person", contact.pk, source="import", line=row.line)

@@ -18,14 +18,21 @@ from samsyn.audit.vocabulary import Action, ObjectType
 from samsyn.collaboration.models import ContactEvent, Statement, Thread
 from samsyn.consent.models import Consent
 from samsyn.directory import orgnr
-from samsyn.directory.models import FILLABLE_ORGANISATION_FIELDS, CaseActor, ContactPerson
+from samsyn.directory.models import (
+    FILLABLE_ORGANISATION_FIELDS,
+    CaseActor,
+    ContactPerson,
+    OrganisationOwner,
+)
 from samsyn.directory.search import fold
 from samsyn.directory.services._common import (
     DirectoryError,
     _audit,
+    _claim_organisation,
     _finish_merge,
     _require_directory_org,
     _require_editor,
+    _require_organisation_owner,
     refresh_search_text,
 )
 
@@ -99,14 +106,21 @@ def _clean_organisation(data: OrganisationData, *, current: Organisation | None)
 
 
 def create_organisation(*, actor: Actor, data: OrganisationData) -> Organisation:
-    """Add an external actor (employer, FHV, FK/AF office, social services, förbund)."""
+    """Add an external actor (employer, FHV, FK/AF office, social services, förbund),
+    kept by the actor's care unit (ADR 008)."""
     _require_editor(actor)
     with transaction.atomic():
         values = _clean_organisation(data, current=None)
         organisation = Organisation.objects.create(code=None, **values)
+        OrganisationOwner.objects.create(organisation=organisation, unit=actor.organisation)
         refresh_search_text([organisation])
         _audit(
-            actor, Action.CREATE, ObjectType.ORGANISATION, organisation.pk, type=organisation.type
+            actor,
+            Action.CREATE,
+            ObjectType.ORGANISATION,
+            organisation.pk,
+            type=organisation.type,
+            owner_unit=str(actor.organisation.pk),
         )
     return organisation
 
@@ -114,7 +128,9 @@ def create_organisation(*, actor: Actor, data: OrganisationData) -> Organisation
 def update_organisation(
     *, actor: Actor, organisation: Organisation, data: OrganisationData
 ) -> Organisation:
-    _require_editor(actor)
+    """Change the entry: the owning care unit's editors, or anyone who keeps the directory
+    while nobody owns it (the change claims it for their unit)."""
+    _require_organisation_owner(actor, organisation)
     _require_directory_org(organisation)
     with transaction.atomic():
         values = _clean_organisation(data, current=organisation)
@@ -123,7 +139,16 @@ def update_organisation(
             setattr(organisation, key, values[key])
         if changed:
             organisation.save(update_fields=[*changed, "updated_at"])
-            _audit(actor, Action.UPDATE, ObjectType.ORGANISATION, organisation.pk, fields=changed)
+            claimed = _claim_organisation(actor, organisation)
+            extra = {"owner_unit": claimed} if claimed else {}
+            _audit(
+                actor,
+                Action.UPDATE,
+                ObjectType.ORGANISATION,
+                organisation.pk,
+                fields=changed,
+                **extra,
+            )
         # Also when nothing changed: it fills the text of a row written without the
         # services (the demo's organisations are created with their login codes).
         refresh_search_text([organisation])
@@ -172,12 +197,17 @@ def merge_organisations(
     recipient, contact events, message threads, statements, employers' occupational
     health, collaboration teams (sub-units) and earlier duplicates. Users' memberships
     are not moved: a login stays with its organisation.
+
+    Both rows change (and other units' consents move with the duplicate), so the actor
+    must be allowed to change both; an unowned `keep` is claimed for the actor's unit.
     """
-    _require_editor(actor)
+    _require_organisation_owner(actor, keep)
+    _require_organisation_owner(actor, duplicate)
     _check_organisation_merge(keep, duplicate)
     report = MergeReport()
     today = timezone.localdate()
     with transaction.atomic():
+        _claim_organisation(actor, keep)
         keep_cases = set(
             CaseActor.objects.current().filter(organisation=keep).values_list("case_id", flat=True)
         )

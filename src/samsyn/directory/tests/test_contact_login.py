@@ -315,6 +315,15 @@ def test_a_consent_naming_the_contact_then_covers_the_linked_login_only(
     )
     assert response.status_code == 302
 
+    # The consent was recorded before the link: nobody reads until the unit confirms.
+    assert not lists_case(employer_user)
+    assert not lists_case(colleague)
+    response = coordinator_client.post(
+        reverse("directory:contact_login_confirm", args=[contact.pk]),
+        {"confirm-login": employer_user.pk},
+    )
+    assert response.status_code == 302
+
     assert lists_case(employer_user)
     assert not lists_case(colleague)
 
