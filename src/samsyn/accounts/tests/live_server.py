@@ -25,6 +25,7 @@ from urllib.parse import urlencode
 
 import psycopg
 
+import samsyn
 from samsyn.accounts.tests.hashers import HASH_LOG_ENV
 
 SERVER_URL = os.environ.get("SAMSYN_TEST_POSTGRES_SERVER", "postgres://postgres@127.0.0.1:5432")
@@ -134,6 +135,8 @@ def live_login_server(
         "DJANGO_SETTINGS_MODULE": "samsyn.accounts.tests.live_settings",
         "DATABASE_URL": database_url,
         "SAMSYN_VAR_DIR": str(tmp_path / "var"),
+        # The code under test, wherever this checkout is (not an installed copy).
+        "PYTHONPATH": str(Path(samsyn.__file__).resolve().parent.parent),
     }
     env.pop(HASH_LOG_ENV, None)
     process = None

@@ -2,13 +2,15 @@
 (anyone), never their own; the unlock is logged; every other role is turned away."""
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
 from conftest import verified_client
-from samsyn.accounts.models import LoginFailure, Role
+from samsyn.accounts.models import LoginFailure, Role, User
 from samsyn.accounts.tests.factories import PASSWORD, MembershipFactory, add_totp
 from samsyn.audit.models import AccessEvent, Action, ObjectType
+from samsyn.core.demo.region import DEMO_PASSWORD
 
 LOGIN = reverse("accounts:login")
 LOCKED_LOGINS = reverse("accounts:locked_logins")
@@ -131,6 +133,25 @@ def test_nobody_unlocks_their_own_login(unit_manager):
 @pytest.mark.django_db
 def test_unlock_is_post_only_and_needs_a_user(unit_manager):
     client = verified_client(unit_manager)
+    assert "Ingen inloggning är spärrad just nu" in client.get(LOCKED_LOGINS).content.decode()
     assert client.get(UNLOCK).status_code == 405
     assert client.post(UNLOCK, {"user": "x"}).status_code == 404
     assert "Spärrade inloggningar" in client.get(reverse("core:home")).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_demo_unit_manager_finds_the_locked_physician_and_unlocks_them():
+    call_command("demo", "--quiet", "--persons", "5")
+    chef = User.objects.get(username="chef")
+    locked = User.objects.get(username="lakare2")
+    client = verified_client(chef)
+    manager = chef.memberships.get(role=Role.UNIT_MANAGER)  # chef is also a physician
+    client.post(reverse("accounts:switch"), {"membership": manager.pk})
+    page = client.get(LOCKED_LOGINS).content.decode()
+    assert f'data-user="{locked.pk}"' in page
+    assert "Ahmed Rahimi" in page
+    wrong = Client().post(LOGIN, {"username": "lakare2", "password": DEMO_PASSWORD})
+    assert "låst" in wrong.content.decode()
+    client.post(UNLOCK, {"user": locked.pk})
+    right = Client().post(LOGIN, {"username": "lakare2", "password": DEMO_PASSWORD})
+    assert right.status_code == 302

@@ -18,6 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from samsyn.accounts.models import Membership, Organisation, OrganisationType, Role, User
 from samsyn.core.demo.collaboration import build_collaboration
+from samsyn.core.demo.logins import build_locked_login
 from samsyn.core.demo.names import FAMILY_NAMES, FEMALE_NAMES, MALE_NAMES, STREETS
 from samsyn.core.demo.sickleave import build_sick_leave
 from samsyn.people import personnummer
@@ -225,4 +226,5 @@ def build_region(*, persons: int = 50) -> list[DemoLogin]:
     now = timezone.now()
     build_sick_leave(today=timezone.localdate(now), persons=ordered, now=now)
     build_collaboration(today=timezone.localdate(now), unit=unit)
+    build_locked_login()
     return logins

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 
@@ -32,4 +33,7 @@ class Command(BaseCommand):
             else:
                 out.write("      (no second factor for patients)")
         out.write("")
+        minutes = settings.SAMSYN_LOCKOUT_MINUTES
+        out.write(f"'lakare2' is locked after six wrong passwords ({minutes} min): 'chef' sees")
+        out.write("it under 'Spärrade inloggningar' and may unlock it.")
         out.write("Open http://127.0.0.1:8000/ and log in, e.g. as 'koordinator'.")
