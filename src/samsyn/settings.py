@@ -13,6 +13,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from samsyn.audit.keys import DEV_KEYS as DEV_AUDIT_KEYS
+
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
 VAR_DIR = Path(os.environ.get("SAMSYN_VAR_DIR", PROJECT_DIR / "var"))
@@ -186,6 +188,19 @@ SAMSYN_LOCKOUT_MINUTES = env_int("SAMSYN_LOCKOUT_MINUTES", 15)
 # Reverse proxies whose X-Forwarded-For names the client (comma-separated addresses or
 # networks). Empty: REMOTE_ADDR is the client, and X-Forwarded-For is never read.
 SAMSYN_TRUSTED_PROXIES = env_networks("SAMSYN_TRUSTED_PROXIES")
+
+# The audit log (ADR 009). HMAC keys held outside the database, as `id:secret` entries, one
+# per line or comma-separated, the last signing and the others only verifying (rotation):
+# SAMSYN_AUDIT_KEYS, or the file named by SAMSYN_AUDIT_KEYS_FILE (mode 600). The default is
+# a development key published in the source: `samsyn check --deploy` refuses it.
+SAMSYN_AUDIT_KEYS = env_secret("SAMSYN_AUDIT_KEYS", DEV_AUDIT_KEYS)
+# Signed checkpoints of the chain heads, appended to a file outside the database (created
+# with mode 600) by `samsyn audit checkpoint`, run every 5 minutes; "" switches them off.
+SAMSYN_AUDIT_CHECKPOINT_FILE = env_str(
+    "SAMSYN_AUDIT_CHECKPOINT_FILE", str(VAR_DIR / "audit-checkpoints.jsonl")
+)
+# Chains that concurrent audit writers spread over: at least the number of app threads.
+SAMSYN_AUDIT_CHAINS = env_int("SAMSYN_AUDIT_CHAINS", 16)
 
 OTP_TOTP_ISSUER = "Samsyn"
 

@@ -13,3 +13,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+# No checkpoint file unless a test names its own (the development one belongs to var/).
+SAMSYN_AUDIT_CHECKPOINT_FILE = ""

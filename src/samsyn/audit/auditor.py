@@ -2,23 +2,36 @@
 
 No signals, no thread-locals: the caller passes the `Actor`. Events join the caller's
 transaction, so a change and its audit event are committed together or not at all.
+Each event is chained with an HMAC under the current key (ADR 009); checks live in
+`audit.integrity` (`verify_chain` is re-exported here for callers).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from samsyn.accounts.actor import Actor
+from samsyn.audit.chain import GENESIS_HASH, event_hash, row_of
+from samsyn.audit.integrity import VerifyResult, verify_chain
+from samsyn.audit.keys import configured_keyring
 from samsyn.audit.models import AccessEvent, Action, ChainHead, Ground, ObjectType
 
-GENESIS_HASH = "0" * 64
+__all__ = [
+    "GENESIS_HASH",
+    "Access",
+    "AnonymousAuditError",
+    "VerifyResult",
+    "record",
+    "record_many",
+    "record_reads",
+    "verify_chain",
+]
 
 
 class AnonymousAuditError(RuntimeError):
@@ -36,32 +49,6 @@ class Access:
     person_id: Any = None
     ground_ref: str = ""
     extra: dict | None = None
-
-
-def event_content(event: AccessEvent) -> dict[str, Any]:
-    """The canonical content that the hash covers."""
-    return {
-        "seq": event.seq,
-        "created_at": event.created_at.isoformat(),
-        "actor": event.actor_id,
-        "system_job": event.system_job,
-        "organisation": str(event.organisation_id) if event.organisation_id else None,
-        "role": event.role,
-        "action": event.action,
-        "object_type": event.object_type,
-        "object_id": event.object_id,
-        "person": str(event.person_id) if event.person_id else None,
-        "ground": event.ground,
-        "ground_ref": event.ground_ref,
-        "request_id": event.request_id,
-        "extra": event.extra,
-        "prev_hash": event.prev_hash,
-    }
-
-
-def compute_hash(event: AccessEvent) -> str:
-    payload = json.dumps(event_content(event), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 def _check_actor(actor: Actor) -> None:
@@ -118,8 +105,29 @@ def record_reads(
     return record_many(actor=actor, accesses=accesses)
 
 
+def _take_head() -> ChainHead:
+    """Lock the first chain head that no other transaction holds.
+
+    `SELECT ... FOR UPDATE SKIP LOCKED` (PostgreSQL; SQLite serialises writers anyway):
+    with at least as many chains as concurrent writers, no writer waits for another. A
+    head this transaction already holds counts as free, so a transaction that writes
+    twice never waits on itself. When every chain is busy, wait for chain 1: its holder
+    never waits here, so waiting cannot deadlock.
+    """
+    chains = settings.SAMSYN_AUDIT_CHAINS
+    free = ChainHead.objects.select_for_update(skip_locked=True).filter(pk__lte=chains)
+    head = free.order_by("pk").first()
+    if head is None and ChainHead.objects.filter(pk__lte=chains).count() < chains:
+        missing = [ChainHead(pk=n) for n in range(1, chains + 1)]
+        ChainHead.objects.bulk_create(missing, ignore_conflicts=True)
+        head = free.order_by("pk").first()
+    if head is None:
+        head = ChainHead.objects.select_for_update().get(pk=1)
+    return head
+
+
 def record_many(*, actor: Actor, accesses: Sequence[Access]) -> list[AccessEvent]:
-    """Append events to the chain, in one transaction, under the chain-head lock."""
+    """Append events to one chain, in one transaction, under that chain head's lock."""
     _check_actor(actor)
     if not accesses:
         return []
@@ -130,15 +138,18 @@ def record_many(*, actor: Actor, accesses: Sequence[Access]) -> list[AccessEvent
             raise ValueError(f"Unknown action {access.action!r}")
         if access.object_type not in ObjectType.values:
             raise ValueError(f"Unknown object type {access.object_type!r}")
-    now = timezone.now()
+    keyring = configured_keyring()
     with transaction.atomic():
-        head, _ = ChainHead.objects.select_for_update().get_or_create(pk=1)
+        head = _take_head()
+        now = timezone.now()
         seq, prev = head.last_seq, head.last_hash
         events = []
         for access in accesses:
             seq += 1
             event = AccessEvent(
+                chain=head.pk,
                 seq=seq,
+                key_id=keyring.current_id,
                 created_at=now,
                 actor=actor.user,
                 system_job=actor.system_job,
@@ -154,46 +165,10 @@ def record_many(*, actor: Actor, accesses: Sequence[Access]) -> list[AccessEvent
                 extra=access.extra or {},
                 prev_hash=prev,
             )
-            event.hash = compute_hash(event)
+            event.hash = event_hash(keyring, row_of(event))
             prev = event.hash
             events.append(event)
         AccessEvent.objects.bulk_create(events)
         head.last_seq, head.last_hash = seq, prev
         head.save(update_fields=["last_seq", "last_hash"])
     return events
-
-
-@dataclass(frozen=True)
-class VerifyResult:
-    ok: bool
-    count: int
-    broken_seq: int | None = None
-    reason: str = ""
-
-
-def verify_chain(*, batch_size: int = 5000) -> VerifyResult:
-    """Walk the chain in order; report the first event that was changed or removed."""
-    expected_prev = GENESIS_HASH
-    expected_seq = 1
-    count = 0
-    qs = AccessEvent.objects.order_by("seq")
-    last_seq = 0
-    while True:
-        batch = list(qs.filter(seq__gt=last_seq)[:batch_size])
-        if not batch:
-            break
-        for event in batch:
-            if event.seq != expected_seq:
-                return VerifyResult(False, count, expected_seq, "missing event")
-            if event.prev_hash != expected_prev:
-                return VerifyResult(False, count, event.seq, "previous hash does not match")
-            if compute_hash(event) != event.hash:
-                return VerifyResult(False, count, event.seq, "content does not match its hash")
-            expected_prev = event.hash
-            expected_seq += 1
-            count += 1
-        last_seq = batch[-1].seq
-    head = ChainHead.objects.filter(pk=1).first()
-    if head is not None and (head.last_seq != count or head.last_hash != expected_prev):
-        return VerifyResult(False, count, count + 1, "events missing at the end of the chain")
-    return VerifyResult(True, count)

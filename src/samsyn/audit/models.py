@@ -1,4 +1,4 @@
-"""The access log: one append-only, hash-chained table (DESIGN §6, STYLE 8)."""
+"""The access log: one append-only table of HMAC-chained events (DESIGN §6, STYLE 8, ADR 009)."""
 
 from __future__ import annotations
 
@@ -20,12 +20,16 @@ class AppendOnlyQuerySet(models.QuerySet):
 class AccessEvent(models.Model):
     """One read or change of personal data (or a login), chained to the previous event.
 
-    `hash` = SHA-256 of the event's canonical content, which includes `prev_hash`.
+    Events form several chains (`chain`, ADR 009); within a chain `seq` runs 1, 2, 3...
+    `hash` = HMAC-SHA-256, under the key named by `key_id` (held outside the database),
+    of the event's canonical content (`audit.chain`), which includes `prev_hash`.
     Rows are written only by `samsyn.audit.auditor`; the application never updates or
     deletes them (save of an existing row and delete raise).
     """
 
-    seq = models.PositiveBigIntegerField(unique=True)
+    chain = models.PositiveSmallIntegerField()
+    seq = models.PositiveBigIntegerField()
+    key_id = models.CharField(max_length=32)
     created_at = models.DateTimeField()
     actor = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -51,7 +55,10 @@ class AccessEvent(models.Model):
     objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
-        ordering = ["seq"]
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "seq"], name="audit_event_chain_seq"),
+        ]
         indexes = [
             models.Index(fields=["person", "created_at"], name="audit_person_time"),
             models.Index(fields=["actor", "created_at"], name="audit_actor_time"),
@@ -59,7 +66,7 @@ class AccessEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"AccessEvent {self.seq}"
+        return f"AccessEvent {self.chain}:{self.seq}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
@@ -71,14 +78,15 @@ class AccessEvent(models.Model):
 
 
 class ChainHead(models.Model):
-    """The single row that holds the chain's last sequence number and hash.
+    """The last sequence number and hash of one chain; the primary key is the chain number.
 
-    Writers lock it (SELECT ... FOR UPDATE), so events are chained in one order even
-    with several app processes.
+    A writer locks the first head no other transaction holds (SELECT ... FOR UPDATE SKIP
+    LOCKED), so concurrent writers append to different chains instead of queueing on one
+    row, and each chain still has one order.
     """
 
     last_seq = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
 
     def __str__(self) -> str:
-        return f"ChainHead {self.last_seq}"
+        return f"ChainHead {self.pk}: {self.last_seq}"
