@@ -1,5 +1,5 @@
 """Reads of users and memberships: staff at units, an organisation's external users, a
-login's own memberships.
+login's own memberships, and the physicians and care units an import file names.
 
 These are reads of staff, not of patients' personal data, so they do not go through the
 access module and write no access event. A unit scope comes from the caller, which got
@@ -19,7 +19,7 @@ from samsyn import access
 from samsyn.accounts import lockout
 from samsyn.accounts.actor import Actor
 from samsyn.accounts.lockout import Scope
-from samsyn.accounts.models import LoginFailure, Membership, User
+from samsyn.accounts.models import LoginFailure, Membership, Organisation, User
 from samsyn.accounts.roles import EXTERNAL_ROLES, LOGIN_UNLOCK_ROLES, OrganisationType, Role
 
 # ---- the login's own ------------------------------------------------------------------
@@ -95,10 +95,52 @@ def coordinators_at(*, unit_id) -> QuerySet[User]:
     ).distinct()
 
 
-def physicians_by_username() -> dict[str, User]:
-    """Every user who has (or had) a physician membership anywhere, by user name: the
-    certificate import matches a certificate's physician by user name."""
-    return {u.username: u for u in User.objects.filter(memberships__role=Role.PHYSICIAN)}
+@dataclass(frozen=True)
+class PhysicianUnits:
+    """A user with physician memberships, and the units those memberships place them under:
+    each membership's unit with its parent and grandparent (the two levels of
+    `Organisation.unit_ids_with_sub_units`)."""
+
+    user: User
+    under_unit_ids: frozenset
+
+    def works_under(self, unit_id) -> bool:
+        """True when one of the physician memberships is at this unit or a sub-unit of it."""
+        return unit_id in self.under_unit_ids
+
+
+def physicians_by_username(*, usernames: Iterable[str | None]) -> dict[str, PhysicianUnits]:
+    """The users among `usernames` who have (or had: inactive memberships count, as signed
+    certificates outlive a membership) a physician membership, by user name, with the units
+    it places them under. The certificate import links a certificate's physician only when
+    they work under the importing unit. Empty names are ignored; no query for none."""
+    names = {name for name in usernames if name}
+    if not names:
+        return {}
+    memberships = Membership.objects.filter(
+        role=Role.PHYSICIAN, user__username__in=names
+    ).select_related("user", "organisation__parent")
+    users: dict[str, User] = {}
+    units: dict[str, set] = {}
+    for m in memberships:
+        users[m.user.username] = m.user
+        parent = m.organisation.parent
+        ids = {m.organisation_id, m.organisation.parent_id, parent and parent.parent_id}
+        units.setdefault(m.user.username, set()).update(ids - {None})
+    return {name: PhysicianUnits(user, frozenset(units[name])) for name, user in users.items()}
+
+
+def care_unit_ids_by_code(*, codes: Iterable[str | None]) -> dict[str, object]:
+    """The ids of the care units with these codes (HSA ids), by code: the unit a
+    certificate in an import file names. No query for no codes."""
+    wanted = {code for code in codes if code}
+    if not wanted:
+        return {}
+    return dict(
+        Organisation.objects.filter(code__in=wanted, type=OrganisationType.CARE_UNIT).values_list(
+            "code", "pk"
+        )
+    )
 
 
 # ---- an external organisation's users -------------------------------------------------

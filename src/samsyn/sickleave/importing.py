@@ -12,8 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
-from django.utils.translation import gettext as _t
-
 from samsyn.core.importing import RejectedRow
 from samsyn.sickleave import csvformat, engine, jsonformat
 from samsyn.sickleave.services import ImportReport
@@ -21,7 +19,6 @@ from samsyn.sickleave.services import ImportReport
 __all__ = [
     "CSV",
     "JSON",
-    "MAX_EXTERNAL_ID",
     "ImportResult",
     "ParsedFile",
     "parse_certificate_file",
@@ -29,8 +26,6 @@ __all__ = [
 ]
 
 JSON, CSV = "json", "csv"
-#: Certificate.external_id's max_length (the parser allows longer ids).
-MAX_EXTERNAL_ID = 100
 
 
 @dataclass
@@ -50,17 +45,25 @@ class ParsedFile:
 
 @dataclass
 class ImportResult:
-    """What the import page and command report: parse errors and service rejections."""
+    """What the import page and command report: parse errors and service rejections, and
+    how many imported certificates kept their physician as a name without a link to a user
+    (`ImportReport.physicians_not_linked`)."""
 
     imported: int
     persons: int
     rejected: list[RejectedRow]
+    physicians_not_linked: int = 0
 
     @classmethod
     def combine(cls, parsed: ParsedFile, report: ImportReport) -> ImportResult:
         rejected = parsed.errors + [RejectedRow(*row) for row in report.rejected]
         rejected.sort(key=lambda r: (r.line, r.label))
-        return cls(imported=report.imported, persons=report.persons, rejected=rejected)
+        return cls(
+            imported=report.imported,
+            persons=report.persons,
+            rejected=rejected,
+            physicians_not_linked=report.physicians_not_linked,
+        )
 
 
 def _reason(error: jsonformat.CertificateFormatError) -> str:
@@ -91,7 +94,9 @@ def parse_certificate_file(kind: str, text: str) -> ParsedFile:
     if document:
         return ParsedFile(document_error="; ".join(_reason(e) for e in document))
     lines = csvformat.first_lines(text) if kind == CSV else _json_lines(good, errors)
-    parsed = ParsedFile(
+    return ParsedFile(
+        certificates=good,
+        lines={c.id: lines.get(c.id, 0) for c in good},
         errors=[
             RejectedRow(
                 line=e.line or 0,
@@ -99,17 +104,8 @@ def parse_certificate_file(kind: str, text: str) -> ParsedFile:
                 reason=_reason(e),
             )
             for e in errors
-        ]
+        ],
     )
-    for certificate in good:
-        line = lines.get(certificate.id, 0)
-        if len(certificate.id) > MAX_EXTERNAL_ID:
-            reason = _t("Intygs-id får vara högst %(n)s tecken.") % {"n": MAX_EXTERNAL_ID}
-            parsed.errors.append(RejectedRow(line, certificate.id, reason))
-            continue
-        parsed.certificates.append(certificate)
-        parsed.lines[certificate.id] = line
-    return parsed
 
 
 def sniff_kind(name: str, head: str) -> str | None:

@@ -14,11 +14,11 @@ from samsyn import access
 from samsyn.accounts.actor import Actor
 from samsyn.accounts.models import User
 from samsyn.accounts.roles import CERTIFICATE_REGISTRAR_ROLES
-from samsyn.accounts.selectors import physicians_by_username
+from samsyn.accounts.selectors import PhysicianUnits, care_unit_ids_by_code, physicians_by_username
 from samsyn.audit import auditor
 from samsyn.audit.models import Action, Ground
 from samsyn.people.models import Person
-from samsyn.sickleave import diagnoses, engine
+from samsyn.sickleave import diagnoses, engine, rules
 from samsyn.sickleave.models import Certificate, CertificatePeriod, SickLeaveCase
 
 NOT_AT_UNIT = "Personen finns inte vid din enhet."
@@ -57,7 +57,9 @@ def refresh_sick_leave_cases(*, person: Person, on: date | None = None) -> list[
     """Recompute and store a person's sick-leave cases (call inside the writer's transaction).
 
     The unit's gap setting decides the merge; dates are stored, the state is derived from
-    the date when read, so the rows stay right as days pass.
+    the date when read, so the rows stay right as days pass. Each case stores the earlier
+    cases that continue its rehabilitation chain and their days (sammanläggning, SFB 27 kap.
+    51 §, `rules.sammanlaggning_for_each`), so every page reads the chain day at no query.
     """
     on = on or timezone.localdate()
     unit = person.care_unit
@@ -66,9 +68,10 @@ def refresh_sick_leave_cases(*, person: Person, on: date | None = None) -> list[
     by_id = {str(c.pk): c for c in certificates}
     inputs = [to_engine_input(c, person.personnummer) for c in certificates]
     cases = engine.compute_person_cases(inputs, settings, on)
+    added = rules.sammanlaggning_for_each(sick_period(case) for case in cases)
     SickLeaveCase.objects.filter(person=person).delete()
     rows = []
-    for case in cases:
+    for case, chain in zip(cases, added, strict=True):
         current = by_id[case.current_certificate]
         chapter = diagnoses.chapter_for(current.diagnosis_code) if current.diagnosis_code else None
         rows.append(
@@ -91,10 +94,17 @@ def refresh_sick_leave_cases(*, person: Person, on: date | None = None) -> list[
                 segments=[s.as_json() for s in case.segments],
                 degrees=list(case.degrees),
                 gap_days=settings.gap_days,
+                prior_days=chain.prior_days,
+                prior_periods=[period.as_json() for period in chain.periods],
             )
         )
     SickLeaveCase.objects.bulk_create(rows)
     return rows
+
+
+def sick_period(case: engine.SickLeaveCase) -> rules.SickPeriod:
+    """An engine case as the sammanläggning rule sees it: its covered days."""
+    return rules.SickPeriod(tuple((segment.start, segment.end) for segment in case.segments))
 
 
 @dataclass(frozen=True)
@@ -174,6 +184,9 @@ class ImportReport:
     imported: int = 0
     rejected: list[tuple[int, str, str]] = field(default_factory=list)  # line, id, reason
     persons: int = 0
+    #: Imported certificates whose `physician` is not a physician user under the importing
+    #: unit (unknown, or another unit's): kept as the physician's name, without a link.
+    physicians_not_linked: int = 0
 
 
 def import_certificates(
@@ -187,6 +200,12 @@ def import_certificates(
 
     A certificate is rejected (with its line and reason) when its person is unknown or
     outside the actor's units, its id already exists, or a diagnosis code is unknown.
+
+    A certificate's `physician` is linked to the user with that user name only when they
+    have (or had) a physician membership at the importing unit or one of its sub-units
+    (`_importing_unit_id`); otherwise the certificate keeps it as the physician's name,
+    without a link, and counts in `physicians_not_linked` (the same for an unknown name
+    and another unit's physician, so the report reveals no other unit's staff).
     """
     report = ImportReport()
     lines = lines or {}
@@ -211,7 +230,10 @@ def import_certificates(
         def at_unit(person: Person) -> bool:
             return access.care_staff_at(actor, person.care_unit_id)
 
-    physicians = physicians_by_username()
+    physicians = physicians_by_username(usernames={c.physician for c in certificates})
+    named_units = (
+        care_unit_ids_by_code(codes={c.unit for c in certificates}) if actor.is_system else {}
+    )
     for number, group in by_person.items():
         person = persons.get(number)
         accepted = []
@@ -224,9 +246,12 @@ def import_certificates(
         if accepted:
             with transaction.atomic():
                 for c in accepted:
-                    _create_certificate(
-                        actor=actor, person=person, data=_data_from_input(c, physicians)
-                    )
+                    unit_id = _importing_unit_id(actor, c, person, named_units)
+                    physician = _physician_under(c.physician, physicians, unit_id)
+                    if c.physician and physician is None:
+                        report.physicians_not_linked += 1
+                    data = _data_from_input(c, physician)
+                    _create_certificate(actor=actor, person=person, data=data)
                 refresh_sick_leave_cases(person=person)
             report.imported += len(accepted)
             report.persons += 1
@@ -252,9 +277,27 @@ def _reject_reason(c, person, at_unit, existing) -> str:
     return ""
 
 
-def _data_from_input(c: engine.CertificateInput, physicians: dict[str, User]) -> CertificateData:
+def _importing_unit_id(actor: Actor, c: engine.CertificateInput, person: Person, named_units):
+    """The unit a certificate's physician must work under: the importing user's unit. A
+    system job (`samsyn import certificates` without --as) has no unit of its own: it uses
+    the care unit the certificate names (`unit`, the unit's HSA id, as the unit's code in
+    Samsyn), or, when the certificate names none that Samsyn knows, the person's care unit,
+    where the certificate is filed."""
+    if not actor.is_system:
+        return actor.organisation.pk
+    return named_units.get(c.unit or "", person.care_unit_id)
+
+
+def _physician_under(
+    username: str | None, physicians: dict[str, PhysicianUnits], unit_id
+) -> User | None:
+    """The physician user with this user name if they work under the unit, else None."""
+    found = physicians.get(username or "")
+    return found.user if found is not None and found.works_under(unit_id) else None
+
+
+def _data_from_input(c: engine.CertificateInput, physician: User | None) -> CertificateData:
     codes = list(c.diagnoses)
-    physician = physicians.get(c.physician or "")
     return CertificateData(
         type=c.type,
         signed_at=c.signed,

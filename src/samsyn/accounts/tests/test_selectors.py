@@ -170,18 +170,51 @@ def test_coordinators_at_exclude_other_units_roles_and_inactive(units):
     assert _users(selectors.coordinators_at(unit_id=unit_a.pk)) == set()
 
 
-# ---- physicians_by_username ---------------------------------------------------------------
+# ---- physicians_by_username, care_unit_ids_by_code -------------------------------------
 
 
-def test_physicians_by_username_are_every_physician_anywhere(units, django_assert_num_queries):
+def test_physicians_by_username_names_the_units_they_work_under(units, django_assert_num_queries):
     unit_a, unit_b = units
-    a = _member(unit_a, Role.PHYSICIAN, username="dr_a")
-    MembershipFactory(user=a.user, organisation=unit_b, role=Role.PHYSICIAN)
-    b = _member(unit_b, Role.PHYSICIAN, username="dr_b", active=False)
+    sub = OrganisationFactory(name="Filial", parent=unit_a)
+    clinic = OrganisationFactory(name="Mottagning", parent=sub)
+    a = _member(clinic, Role.PHYSICIAN, username="dr_a")
+    MembershipFactory(user=a.user, organisation=unit_b, role=Role.PHYSICIAN, is_active=False)
     _member(unit_a, Role.COORDINATOR, username="coordinator")
+    _member(unit_b, Role.PHYSICIAN, username="dr_not_named")
     with django_assert_num_queries(1):
-        physicians = selectors.physicians_by_username()
-    assert physicians == {"dr_a": a.user, "dr_b": b.user}
+        physicians = selectors.physicians_by_username(
+            usernames=["dr_a", "coordinator", "nobody", "", None]
+        )
+    assert set(physicians) == {"dr_a"}
+    dr_a = physicians["dr_a"]
+    assert dr_a.user == a.user
+    # Her unit with its parent and grandparent, and the unit she was a physician at before.
+    assert dr_a.under_unit_ids == {clinic.pk, sub.pk, unit_a.pk, unit_b.pk}
+    assert dr_a.works_under(unit_a.pk)
+    assert not dr_a.works_under(OrganisationFactory(name="Vårdcentral C").pk)
+
+
+def test_a_physician_does_not_work_under_a_sub_unit_of_their_unit(units):
+    unit_a, _unit_b = units
+    sub = OrganisationFactory(name="Filial", parent=unit_a)
+    _member(unit_a, Role.PHYSICIAN, username="dr_a")
+    dr_a = selectors.physicians_by_username(usernames=["dr_a"])["dr_a"]
+    assert dr_a.works_under(unit_a.pk)
+    assert not dr_a.works_under(sub.pk)
+
+
+def test_no_names_ask_no_query(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert selectors.physicians_by_username(usernames=["", None]) == {}
+        assert selectors.care_unit_ids_by_code(codes=["", None]) == {}
+
+
+def test_care_unit_ids_by_code_finds_care_units_only(units, django_assert_num_queries):
+    unit_a, _unit_b = units
+    employer = OrganisationFactory(name="Bolaget AB", type=OrganisationType.EMPLOYER, code="AB-1")
+    with django_assert_num_queries(1):
+        found = selectors.care_unit_ids_by_code(codes={unit_a.code, employer.code, "okänd"})
+    assert found == {unit_a.code: unit_a.pk}
 
 
 # ---- an external organisation's users ------------------------------------------------------

@@ -5,7 +5,13 @@ imported one person per transaction through `services.import_certificates`, as t
 job "import" or, with --as, as that user in their first membership as physician or
 rehabilitation coordinator at a care unit.
 
-Prints "Importerade N intyg för M personer." and one line per rejected row to stdout, a
+The physician named in a certificate is linked only to a physician of the importing unit
+or its sub-units; the system job's importing unit is the care unit the certificate names
+(`unit`, an HSA id), else the person's care unit (docs/formats.md, "The physician and the
+importing unit").
+
+Prints "Importerade N intyg för M personer.", a line counting the certificates whose
+physician was kept as text when there are any, and one line per rejected row to stdout, a
 progress bar to stderr for files of more than 1 000 certificates. Exit status: 0 when
 something was imported or there was nothing to import, 1 when every row was rejected,
 2 when the file (or the --as user) cannot be used.
@@ -98,6 +104,12 @@ class Command(BaseCommand):
             progress.finish()
         result = ImportResult.combine(parsed, report)
         self.stdout.write(_summary(result.imported, result.persons))
+        if result.physicians_not_linked:
+            self.stdout.write(
+                f"Läkaren sparades som text, utan koppling till en användare, i "
+                f"{result.physicians_not_linked} intyg (ingen läkare med det användarnamnet "
+                "vid intygets enhet)."
+            )
         for row in result.rejected:
             line = row.line or "–"
             self.stdout.write(f"rad {line}, intyg {row.label or '–'}: {row.reason}")
