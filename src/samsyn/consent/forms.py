@@ -1,9 +1,16 @@
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from samsyn.accounts.models import Organisation
-from samsyn.consent.models import Category, GivenHow, WithdrawnHow
+from samsyn.consent.models import (
+    DIAGNOSIS_REASON_RECIPIENTS,
+    Category,
+    GivenHow,
+    WithdrawnHow,
+    needs_diagnosis_reason,
+)
 from samsyn.directory.models import ContactPerson
 from samsyn.directory.selectors import directory_organisations
 
@@ -14,14 +21,37 @@ def _recipients():
     return directory_organisations().select_related("parent").order_by("type", "name")
 
 
+class RecipientSelect(forms.Select):
+    """Marks the recipients that get a diagnosis only with the person's reason, so that
+    the page can show the confirmation when Diagnos is chosen for one (samsyn.js)."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        instance = getattr(value, "instance", None)
+        if instance is not None and instance.type in DIAGNOSIS_REASON_RECIPIENTS:
+            option["attrs"]["data-diagnosis-reason"] = "required"
+        return option
+
+
 class RecipientChoiceField(forms.ModelChoiceField):
+    widget = RecipientSelect
+
     def label_from_instance(self, obj):
         return f"{obj.name} ({obj.get_type_display()})"
 
 
 class ContactChoiceField(forms.ModelChoiceField):
+    """A contact person with their login, if any: a consent naming a contact with a
+    login covers that login only, so the coordinator sees which one they choose."""
+
     def label_from_instance(self, obj):
-        return f"{obj.name} – {obj.organisation.name}"
+        label = f"{obj.name} – {obj.organisation.name}"
+        if obj.user_id is not None:
+            return gettext("%(contact)s (inloggning: %(login)s)") % {
+                "contact": label,
+                "login": obj.user.display_name,
+            }
+        return label
 
 
 class ConsentForm(forms.Form):
@@ -41,6 +71,17 @@ class ConsentForm(forms.Form):
             "Dela diagnosen bara om personen uttryckligen vill det. En arbetsgivare behöver "
             "veta vad personen kan och inte kan göra, inte diagnosen."
         ),
+    )
+    diagnosis_confirmed = forms.BooleanField(
+        label=_("Personen har själv uttryckligen bett att diagnosen lämnas till mottagaren"),
+        required=False,
+    )
+    diagnosis_reason = forms.CharField(
+        label=_("Personens skäl till att diagnosen ska lämnas"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Med personens egna ord, t.ex. för att få anpassningar som kräver diagnosen."),
     )
     purpose = forms.CharField(
         label=_("Syfte"),
@@ -70,7 +111,7 @@ class ConsentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["recipient"].queryset = _recipients()
         self.fields["contact_person"].queryset = ContactPerson.objects.active().select_related(
-            "organisation"
+            "organisation", "user"
         )
 
     def clean(self):
@@ -81,7 +122,25 @@ class ConsentForm(forms.Form):
         recipient, contact = data.get("recipient"), data.get("contact_person")
         if recipient and contact and contact.organisation_id != recipient.pk:
             self.add_error("contact_person", _("Kontaktpersonen hör inte till mottagaren."))
+        if recipient and needs_diagnosis_reason(data.get("categories") or [], recipient.type):
+            self._clean_diagnosis_reason(data)
         return data
+
+    def _clean_diagnosis_reason(self, data) -> None:
+        """The same rule as the services (`consent.services._diagnosis_reason`)."""
+        if not data.get("diagnosis_confirmed"):
+            self.add_error(
+                "diagnosis_confirmed",
+                _(
+                    "Diagnos lämnas till en arbetsgivare eller företagshälsovård bara om "
+                    "personen uttryckligen har bett om det. Bekräfta det, eller ta bort Diagnos."
+                ),
+            )
+        if not (data.get("diagnosis_reason") or "").strip() and "diagnosis_reason" in data:
+            self.add_error(
+                "diagnosis_reason",
+                _("Ange personens skäl till att diagnosen ska lämnas till mottagaren."),
+            )
 
 
 class ConsentChangeForm(ConsentForm):
@@ -105,6 +164,9 @@ class ConsentChangeForm(ConsentForm):
                 "valid_to": consent.valid_to,
                 "given_how": consent.given_how,
                 "given_on": consent.given_on,
+                # The reason is kept; the confirmation is asked for again (a new version
+                # is the person's consent given anew).
+                "diagnosis_reason": consent.diagnosis_reason,
             },
         )
         super().__init__(*args, **kwargs)

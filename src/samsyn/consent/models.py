@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from samsyn.accounts.roles import OrganisationType
 from samsyn.core.files import download_name
 from samsyn.core.models import BaseModel
 
@@ -44,6 +45,19 @@ PLAIN_CATEGORY_TEXT = {
         "att vi berättar för Försäkringskassan att du kan behöva arbetslivsinriktad rehabilitering"
     ),
 }
+
+
+# Recipients that get a diagnosis only when the person explicitly asks, with their reason
+# recorded (an employer needs to know what the person can and cannot do, not why).
+DIAGNOSIS_REASON_RECIPIENTS = frozenset(
+    {OrganisationType.EMPLOYER, OrganisationType.OCCUPATIONAL_HEALTH}
+)
+
+
+def needs_diagnosis_reason(categories, recipient_type: str) -> bool:
+    """Does sharing `categories` with a recipient of this type need the person's explicit
+    confirmation and reason?"""
+    return Category.DIAGNOSIS in set(categories) and recipient_type in DIAGNOSIS_REASON_RECIPIENTS
 
 
 class GivenHow(models.TextChoices):
@@ -111,6 +125,16 @@ class Consent(BaseModel):
     document = models.FileField(_("inskannat samtycke"), upload_to="consents/%Y/%m/", blank=True)
     document_name = models.CharField(_("filnamn"), max_length=200, blank=True)
     document_type = models.CharField(_("filtyp"), max_length=100, blank=True)
+    # A diagnosis for an employer or occupational health service: the person explicitly
+    # asked for it, for this reason (DIAGNOSIS_REASON_RECIPIENTS). False and empty for
+    # every other consent, and for those recorded before the rule (see
+    # `diagnosis_reason_missing`).
+    diagnosis_confirmed = models.BooleanField(
+        _("personen har uttryckligen bett att diagnosen lämnas"), default=False
+    )
+    diagnosis_reason = models.CharField(
+        _("personens skäl att lämna diagnosen"), max_length=500, blank=True
+    )
     recorded_by = models.ForeignKey(
         "accounts.User", on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
@@ -146,6 +170,16 @@ class Consent(BaseModel):
     def document_download_name(self) -> str:
         """The scan's name with the extension of its sniffed type."""
         return download_name(self.document_name, self.document_type, "samtycke")
+
+    @property
+    def diagnosis_reason_missing(self) -> bool:
+        """A diagnosis for an employer or occupational health service recorded without
+        the person's confirmation and reason (before the rule): still valid, marked in
+        the registry. Reads `recipient`."""
+        return (
+            needs_diagnosis_reason(self.categories, self.recipient.type)
+            and not self.diagnosis_confirmed
+        )
 
     def plain_texts(self) -> list[str]:
         """What the recipient may learn, in plain Swedish (the patient's page)."""

@@ -22,7 +22,14 @@ from samsyn.audit import auditor
 from samsyn.audit.vocabulary import Action, Ground, ObjectType
 from samsyn.cases import services as case_services
 from samsyn.consent import selectors
-from samsyn.consent.models import Category, Consent, GivenHow, WithdrawnHow, default_valid_to
+from samsyn.consent.models import (
+    Category,
+    Consent,
+    GivenHow,
+    WithdrawnHow,
+    default_valid_to,
+    needs_diagnosis_reason,
+)
 from samsyn.core.files import prepare_upload, sniff_content_type
 from samsyn.core.notify import notify
 from samsyn.directory.models import ContactPerson
@@ -31,6 +38,7 @@ from samsyn.people.models import Person
 MAX_VALIDITY = timedelta(days=2 * 365)
 ALLOWED_DOCUMENT_TYPES = {"application/pdf", "image/jpeg", "image/png"}
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+MAX_REASON_LENGTH = Consent._meta.get_field("diagnosis_reason").max_length
 
 
 class ConsentError(Exception):
@@ -107,6 +115,29 @@ def _validate(
     return categories
 
 
+def _diagnosis_reason(
+    categories: list[str], recipient: Organisation, confirmed: bool, reason: str
+) -> tuple[bool, str]:
+    """The confirmation and reason to record: required for a diagnosis to an employer or
+    occupational health service, nothing for any other consent (ADR 008)."""
+    if not needs_diagnosis_reason(categories, recipient.type):
+        return False, ""
+    if not confirmed:
+        raise ConsentError(
+            gettext_noop(
+                "Diagnos lämnas till en arbetsgivare eller företagshälsovård bara om personen "
+                "uttryckligen har bett om det. Bekräfta det, eller ta bort Diagnos."
+            )
+        )
+    if not reason.strip():
+        raise ConsentError(
+            gettext_noop("Ange personens skäl till att diagnosen ska lämnas till mottagaren.")
+        )
+    if len(reason.strip()) > MAX_REASON_LENGTH:
+        raise ConsentError(gettext_noop("Personens skäl får vara högst 500 tecken."))
+    return True, reason.strip()
+
+
 def _unit_for(actor: Actor, person: Person):
     """The unit that discloses: the person's open case at the actor's units, if any."""
     case = access.scoped(actor, person.cases.filter(closed_at__isnull=True)).first()
@@ -126,8 +157,12 @@ def record_consent(
     given_on: date | None = None,
     contact_person: ContactPerson | None = None,
     document: UploadedFile | None = None,
+    diagnosis_confirmed: bool = False,
+    diagnosis_reason: str = "",
 ) -> Consent:
-    """Record the person's consent to share `categories` with `recipient`."""
+    """Record the person's consent to share `categories` with `recipient`. A diagnosis
+    for an employer or occupational health service needs `diagnosis_confirmed` (the
+    person explicitly asked for it) and the person's `diagnosis_reason`."""
     _require_coordinator(actor, person)
     valid_to = valid_to or default_valid_to(valid_from)
     cats = _validate(
@@ -139,6 +174,7 @@ def record_consent(
         valid_to=valid_to,
         given_how=given_how,
     )
+    confirmed, reason = _diagnosis_reason(cats, recipient, diagnosis_confirmed, diagnosis_reason)
     document_type = _check_document(document)
     with transaction.atomic():
         consent = Consent(
@@ -152,12 +188,22 @@ def record_consent(
             valid_to=valid_to,
             given_how=given_how,
             given_on=given_on or timezone.localdate(),
+            diagnosis_confirmed=confirmed,
+            diagnosis_reason=reason,
             recorded_by=actor.user,
         )
         if document is not None:
             _attach_document(consent, document, document_type)
         consent.save()
-        _audit(actor, consent, Action.CREATE, recipient=str(recipient.pk), categories=cats)
+        # The reason is the person's own words about their health: not in the log.
+        _audit(
+            actor,
+            consent,
+            Action.CREATE,
+            recipient=str(recipient.pk),
+            categories=cats,
+            **({"diagnosis_confirmed": True} if confirmed else {}),
+        )
     return consent
 
 
@@ -173,10 +219,15 @@ def change_consent(
     given_on: date | None = None,
     contact_person: ContactPerson | None = None,
     document: UploadedFile | None = None,
+    diagnosis_confirmed: bool = False,
+    diagnosis_reason: str = "",
 ) -> Consent:
     """A change is a new version: the old one ends now and points to the new one.
 
     The new version keeps the old one's scanned document unless `document` replaces it.
+    A diagnosis for an employer or occupational health service needs the person's
+    confirmation and reason again (as `record_consent`), also when the old version was
+    recorded without them.
     """
     _require_coordinator(actor, consent.person)
     if consent.withdrawn_at is not None or consent.replaced_at is not None:
@@ -189,6 +240,9 @@ def change_consent(
         valid_from=valid_from,
         valid_to=valid_to,
         given_how=given_how,
+    )
+    confirmed, reason = _diagnosis_reason(
+        cats, consent.recipient, diagnosis_confirmed, diagnosis_reason
     )
     document_type = _check_document(document)
     now = timezone.now()
@@ -214,13 +268,22 @@ def change_consent(
             document=old.document,
             document_name=old.document_name,
             document_type=old.document_type,
+            diagnosis_confirmed=confirmed,
+            diagnosis_reason=reason,
             recorded_by=actor.user,
             replaces=old,
         )
         if document is not None:
             _attach_document(new, document, document_type)
         new.save()
-        _audit(actor, new, Action.UPDATE, replaces=str(old.pk), categories=cats)
+        _audit(
+            actor,
+            new,
+            Action.UPDATE,
+            replaces=str(old.pk),
+            categories=cats,
+            **({"diagnosis_confirmed": True} if confirmed else {}),
+        )
     return new
 
 

@@ -1,6 +1,7 @@
 """The actors' directory (coordinators and unit managers) and a case's actors."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -249,6 +250,8 @@ def contact_login_confirm_view(request, contact_id):
 @role_required(*DIRECTORY_EDITOR_ROLES)
 def directory_import_view(request):
     actor = Actor.from_request(request)
+    if not selectors.may_edit_directory(actor):  # e.g. a samordningsförbund's coordinator
+        raise PermissionDenied
     posted = request.method == "POST"
     form = DirectoryImportForm(request.POST, request.FILES) if posted else DirectoryImportForm()
     report = None

@@ -54,6 +54,10 @@ class _FormState(HTMLParser):
         if tag == "select":
             self._select = None
         elif tag == "textarea":
+            # A browser drops the newline right after <textarea> (Django writes one).
+            name, off = self._textarea
+            target = self.disabled if off else self.values
+            target[name][-1] = target[name][-1].removeprefix("\n")
             self._textarea = None
 
     def handle_data(self, data):

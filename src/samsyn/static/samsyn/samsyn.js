@@ -12,6 +12,22 @@
         s.addEventListener("change", function () { form.requestSubmit ? form.requestSubmit() : form.submit(); });
       });
     });
+    // The consent form: the person's confirmation and reason for a diagnosis show only
+    // when Diagnos is chosen for an employer or occupational health service (marked on
+    // the recipient's option); without this file they are always shown.
+    document.querySelectorAll("[data-diagnosis-reason-fields]").forEach(function (box) {
+      var form = box.closest("form");
+      var recipient = form.querySelector("select[name=recipient]");
+      var diagnosis = form.querySelector("input[name=categories][value=diagnosis]");
+      function update() {
+        var option = recipient && recipient.options[recipient.selectedIndex];
+        var needed = option && option.hasAttribute("data-diagnosis-reason");
+        box.hidden = !(needed && diagnosis && diagnosis.checked);
+      }
+      if (recipient) { recipient.addEventListener("change", update); }
+      if (diagnosis) { diagnosis.addEventListener("change", update); }
+      update();
+    });
     // Print buttons: record the print first (the form posts), then open the print dialog.
     document.querySelectorAll("[data-print-now]").forEach(function () { window.print(); });
   });
