@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from samsyn.accounts.actor import Actor
-from samsyn.accounts.models import Membership, Organisation, OrganisationType, Role
+from samsyn.accounts.models import Membership, Organisation, OrganisationType, Role, User
 from samsyn.cases import services as case_services
 from samsyn.cases.models import Case
 from samsyn.collaboration import services as collab
@@ -20,7 +20,7 @@ from samsyn.collaboration.services import fk_requests, statements
 from samsyn.consent import services as consent_services
 from samsyn.consent.models import Consent
 from samsyn.directory import services as directory
-from samsyn.directory.models import ContactRole, RehabKind
+from samsyn.directory.models import ContactPerson, ContactRole, RehabKind
 from samsyn.people.models import Person
 from samsyn.people.personnummer import luhn_check_digit
 from samsyn.sickleave.models import Certificate, CertificateType
@@ -72,12 +72,14 @@ CONTACTS = [
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def _actor(username: str, role: str) -> Actor:
-    membership = (
-        Membership.objects.select_related("user", "organisation")
-        .filter(user__username=username, role=role)
-        .first()
+def _actor(username: str, role: str, at: str = "") -> Actor:
+    """The user in the role (at the organisation with code `at`, if given)."""
+    memberships = Membership.objects.select_related("user", "organisation").filter(
+        user__username=username, role=role
     )
+    if at:
+        memberships = memberships.filter(organisation__code=at)
+    membership = memberships.first()
     return Actor(user=membership.user, membership=membership)
 
 
@@ -86,12 +88,15 @@ def build_collaboration(*, today: date, unit: Organisation) -> None:
         return
     coordinator = _actor("koordinator", Role.COORDINATOR)
     orgs = {o.code: o for o in Organisation.objects.filter(code__in=DIRECTORY)}
-    _directory(coordinator, orgs, unit)
+    contacts = _directory(coordinator, orgs, unit)
     cases = _cases(coordinator, unit)
-    _consents_and_work(coordinator, orgs, cases, today)
+    _consents_and_work(coordinator, orgs, cases, today, contacts)
+    _hand_over_contact_login(contacts["Maria Lundgren"], "lager.lindgrens")
 
 
-def _directory(coordinator: Actor, orgs: dict, unit: Organisation) -> None:
+def _directory(coordinator: Actor, orgs: dict, unit: Organisation) -> dict[str, ContactPerson]:
+    """The directory, kept by the coordinator's unit (the rehab clinic keeps its team);
+    the contact persons by name, linked to their logins."""
     for code, (nine, phone, email, address) in DIRECTORY.items():
         org = orgs[code]
         directory.update_organisation(
@@ -107,8 +112,9 @@ def _directory(coordinator: Actor, orgs: dict, unit: Organisation) -> None:
                 occupational_health=orgs["556000-0003"] if code == "556000-0001" else None,
             ),
         )
+    contacts = {}
     for code, name, role, title, phone, username in CONTACTS:
-        directory.create_contact_person(
+        contacts[name] = directory.create_contact_person(
             actor=coordinator,
             organisation=orgs[code],
             data=directory.ContactData(
@@ -118,11 +124,13 @@ def _directory(coordinator: Actor, orgs: dict, unit: Organisation) -> None:
                 phone=phone,
                 email=f"{username}@demo.samsyn.invalid" if username else "",
                 care_unit=unit if role == ContactRole.FK_UNIT_CONTACT else None,
+                user=User.objects.filter(username=username).first() if username else None,
             ),
         )
-    # A collaboration team of the samordningsförbund, and a duplicate to merge.
+    # A collaboration team of the samordningsförbund (kept by the rehab clinic, whose
+    # coordinator added it), and a duplicate to merge.
     directory.create_organisation(
-        actor=coordinator,
+        actor=_actor("koordinator2", Role.COORDINATOR, at="SE2321000016-DEMO2"),
         data=directory.OrganisationData(
             type=OrganisationType.SAMORDNINGSFORBUND,
             name="Samverkansteam Björkdalen (Finsam)",
@@ -147,6 +155,28 @@ def _directory(coordinator: Actor, orgs: dict, unit: Organisation) -> None:
             phone="0123-456 00",
         ),
     )
+    return contacts
+
+
+def _hand_over_contact_login(contact: ContactPerson, username: str) -> None:
+    """A colleague takes over the contact's HR questions: the second coordinator links the
+    contact to the colleague's login. The consent that names the contact waits for the
+    unit's confirmation (the directory's start page lists it for the coordinators): until
+    then neither login reads under it."""
+    directory.update_contact_person(
+        actor=_actor("koordinator2", Role.COORDINATOR, at="SE2321000016-DEMO1"),
+        contact_person=contact,
+        data=directory.ContactData(
+            name=contact.name,
+            role=contact.role,
+            title=contact.title,
+            phone=contact.phone,
+            email=contact.email,
+            notes="Föräldraledig från december. Peter Holm tar över HR-frågorna.",
+            care_unit=contact.care_unit,
+            user=User.objects.get(username=username),
+        ),
+    )
 
 
 def _cases(coordinator: Actor, unit: Organisation) -> list[Case]:
@@ -168,7 +198,9 @@ def _at(day: date, hour: int) -> datetime:
     return datetime.combine(day, time(hour), STOCKHOLM)
 
 
-def _consents_and_work(coordinator: Actor, orgs: dict, cases: list[Case], today: date) -> None:
+def _consents_and_work(
+    coordinator: Actor, orgs: dict, cases: list[Case], today: date, contacts: dict
+) -> None:
     nordbygg, lindgrens, fhv = orgs["556000-0001"], orgs["556000-0002"], orgs["556000-0003"]
     fk, af, social = orgs["FK-DEMO-1"], orgs["AF-DEMO-1"], orgs["212000-0001"]
     year_ago = today - timedelta(days=200)
@@ -234,8 +266,20 @@ def _consents_and_work(coordinator: Actor, orgs: dict, cases: list[Case], today:
         (fhv, ["contact", "work_capacity", "diagnosis", "messages"], None, None),
         (nordbygg, ["contact", "work_capacity", "messages"], None, today + timedelta(days=3)),
     ]
-    for case, (recipient, categories, start, end) in zip(rest, plans, strict=False):
-        consent(case, recipient, categories, start=start, end=end)
+    details = {
+        # Lindgrens: only their HR contact reads (her login is handed over below).
+        0: {"contact_person": contacts["Maria Lundgren"]},
+        # The occupational health service gets the diagnosis: the person asked for it.
+        6: {
+            "diagnosis_confirmed": True,
+            "diagnosis_reason": "Vill att företagshälsovården anpassar rehabiliteringen "
+            "efter diagnosen och slipper fråga om den igen.",
+        },
+    }
+    for index, (case, (recipient, categories, start, end)) in enumerate(
+        zip(rest, plans, strict=False)
+    ):
+        consent(case, recipient, categories, start=start, end=end, **details.get(index, {}))
     if len(rest) > 3:
         _links(
             coordinator,

@@ -99,6 +99,8 @@ USERS = [
     ),
     ("hr.nordbygg", "Jonas", "Eklund", "HR-specialist", [("556000-0001", Role.EMPLOYER)]),
     ("hr.lindgrens", "Maria", "Lundgren", "HR-chef", [("556000-0002", Role.EMPLOYER)]),
+    # Takes over Maria's HR contact: the directory's login link waits for confirmation.
+    ("lager.lindgrens", "Peter", "Holm", "Lagerchef", [("556000-0002", Role.EMPLOYER)]),
     ("fhv", "Sofia", "Wallin", "Företagssköterska", [("556000-0003", Role.EMPLOYER)]),
     ("fk", "Per", "Nyström", "Handläggare", [("FK-DEMO-1", Role.FK_OFFICER)]),
     ("af", "Leila", "Hassan", "Arbetsförmedlare", [("AF-DEMO-1", Role.AF_OFFICER)]),
