@@ -218,3 +218,25 @@ def test_a_change_keeps_the_reason_but_asks_for_the_confirmation_again(
     assert coordinator_client.post(url, state).status_code == 302
     consent.refresh_from_db()
     assert consent.replaced_by.diagnosis_reason == REASON
+
+
+def test_the_refusal_in_english(coordinator_client, person, case, employer_org):
+    today = timezone.localdate().isoformat()
+    response = coordinator_client.post(
+        reverse("consent:person", args=[person.pk]),
+        {
+            "recipient": employer_org.pk,
+            "categories": ["diagnosis"],
+            "purpose": "Plan",
+            "valid_from": today,
+            "given_how": "written",
+            "given_on": today,
+        },
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "only if the person has explicitly asked for it" in page
+    assert "Give the person&#x27;s reason for sharing the diagnosis" in page
+    assert "Diagnosis to an employer or occupational health service" in page

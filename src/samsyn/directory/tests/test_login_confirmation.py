@@ -311,3 +311,20 @@ def test_the_data_migration_gives_existing_entries_the_unit_that_relies_on_them(
         "Tomas Ek": other_unit.pk,  # its organisation's owner
         "Ensam Kontakt": None,  # nothing relies on it: unowned until claimed
     }
+
+
+def test_the_waiting_login_in_english(
+    coordinator_client, coordinator, unit, employer_org, contact, logins
+):
+    _case_with_consent(coordinator, unit, employer_org, contact)
+    _edit_login(coordinator_client, contact, logins[1])
+    url = reverse("directory:contact_edit", args=[contact.pk])
+
+    page = coordinator_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "The login is awaiting confirmation" in page
+    assert "1 care unit has consents that name the contact person" in page
+    assert "Confirm the login for Vårdcentralen Testdalen" in page
+    assert "Kept by Vårdcentralen Testdalen." in page
+    index = coordinator_client.get(reverse("directory:index"), HTTP_ACCEPT_LANGUAGE="en")
+    assert "Logins to confirm" in index.content.decode()
