@@ -117,12 +117,11 @@ def _take_head() -> ChainHead:
     chains = settings.SAMSYN_AUDIT_CHAINS
     free = ChainHead.objects.select_for_update(skip_locked=True).filter(pk__lte=chains)
     head = free.order_by("pk").first()
-    if head is None and ChainHead.objects.filter(pk__lte=chains).count() < chains:
-        missing = [ChainHead(pk=n) for n in range(1, chains + 1)]
-        ChainHead.objects.bulk_create(missing, ignore_conflicts=True)
-        head = free.order_by("pk").first()
     if head is None:
-        head = ChainHead.objects.select_for_update().get(pk=1)
+        head = ChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:  # no heads at all: a database emptied since its migrations
+        ChainHead.ensure(chains)
+        head = free.order_by("pk").first()
     return head
 
 

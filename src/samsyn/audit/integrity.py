@@ -375,12 +375,16 @@ def _notes(path: Path | None, result: VerifyResult) -> list[str]:
 
 def write_checkpoint(*, batch_size: int = 5000) -> CheckpointResult:
     """Check every chain from the latest checkpoint to its head; if all holds, append a
-    checkpoint of the heads signed with the current key. Nothing is written otherwise."""
+    checkpoint of the heads signed with the current key. Nothing is written otherwise.
+
+    It also creates the chain heads that a larger SAMSYN_AUDIT_CHAINS asks for (writers
+    only ever create them in a database that has none)."""
     path = checkpoint_path()
     if path is None:
         raise checkpoints.CheckpointFileError("SAMSYN_AUDIT_CHECKPOINT_FILE is not set.")
     keyring = configured_keyring()
     tally, cp_tally = _tally(), _tally()
+    ChainHead.ensure(settings.SAMSYN_AUDIT_CHAINS)  # a larger setting takes effect here
     heads = {
         head.pk: (head.last_seq, head.last_hash)
         for head in ChainHead.objects.filter(last_seq__gt=0).order_by("pk")

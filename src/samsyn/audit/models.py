@@ -90,3 +90,13 @@ class ChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"ChainHead {self.pk}: {self.last_seq}"
+
+    @classmethod
+    def ensure(cls, chains: int) -> None:
+        """Create the heads of chains 1..`chains` that do not exist yet.
+
+        Migration 0006 and `samsyn audit checkpoint` call this outside any writer's
+        transaction: a head inserted inside one would make other writers wait for it.
+        """
+        heads = [cls(pk=n) for n in range(1, chains + 1)]
+        cls.objects.bulk_create(heads, ignore_conflicts=True)

@@ -125,3 +125,11 @@ def test_keys_rotate_events_and_checkpoints_of_the_old_key_still_verify(
     code, out = audit("verify")
     assert code == 1
     assert "UNKNOWN KEY: chain 1, events 1–2 (2): signed with key t1" in out
+
+
+def test_checkpoint_creates_the_heads_a_larger_setting_asks_for(coordinator, audit_settings):
+    write_events(coordinator, n=1)
+    audit_settings.SAMSYN_AUDIT_CHAINS = 20
+    assert ChainHead.objects.count() == 16
+    assert audit("checkpoint")[0] == 0
+    assert ChainHead.objects.count() == 20
