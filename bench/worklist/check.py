@@ -23,6 +23,8 @@ FIELDS_COMPARED = (
     "segments",
     "degrees",
     "gap_days",
+    "prior_days",
+    "prior_periods",
 )
 
 

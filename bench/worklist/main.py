@@ -24,6 +24,7 @@ from .database import (
 from .dataset import generate
 from .load import Adapt
 from .measure import measure
+from .rows import SICK_LEAVE_CASE_FIELDS
 
 CODE_FILES = (  # a missing path adds nothing to the digest
     "src/samsyn/cases/selectors.py",
@@ -148,6 +149,8 @@ def params_of(args) -> dict:
         "open_cases": args.open_cases,
         "horizon": args.horizon,
         "oversample": args.oversample,
+        # The stored case's fields: a database of an older schema is rebuilt, not reused.
+        "case_fields": ",".join(SICK_LEAVE_CASE_FIELDS),
     }
 
 

@@ -65,6 +65,8 @@ SICK_LEAVE_CASE_FIELDS = [
     "segments",
     "degrees",
     "gap_days",
+    "prior_days",
+    "prior_periods",
     "computed_at",
 ]
 
@@ -176,9 +178,14 @@ def insert_periods(people, adapt: Adapt) -> int:
 def insert_sick_leave_cases(
     cases, settings, people, placement, staff, physician_of, codes, adapt: Adapt, created
 ) -> int:
-    """The engine's cases as services.refresh_sick_leave_cases stores them, field by field."""
-    from samsyn.sickleave import diagnoses
+    """The engine's cases as services.refresh_sick_leave_cases stores them, field by field.
+    `cases` come person by person, each person's by start (`engine.compute_cases`), which is
+    what sammanläggning needs."""
+    from itertools import groupby
+
+    from samsyn.sickleave import diagnoses, rules
     from samsyn.sickleave.models import SickLeaveCase
+    from samsyn.sickleave.services import sick_period
 
     unit_ids = staff.unit_ids
     unit_of = placement.unit_of
@@ -187,8 +194,13 @@ def insert_sick_leave_cases(
     certificate_index, certificate_ids = people.certificate_index, people.certificate_ids
     chapters: dict[str, int | None] = {}
 
+    def with_chains():
+        for _person, group in groupby(cases, key=lambda case: case.person):
+            own = list(group)
+            yield from zip(own, rules.sammanlaggning_for_each(map(sick_period, own)), strict=True)
+
     def case_rows():
-        for case in cases:
+        for case, chain in with_chains():
             # services.refresh_sick_leave_cases, field by field.
             i = certificate_index[case.current_certificate]
             current = certificates[i]
@@ -216,6 +228,8 @@ def insert_sick_leave_cases(
                 adapt.json([s.as_json() for s in case.segments]),
                 adapt.json(list(case.degrees)),
                 settings.gap_days,
+                chain.prior_days,
+                adapt.json([period.as_json() for period in chain.periods]),
                 created,
             )
 

@@ -1,10 +1,14 @@
 """What the pages draw from what the selectors read: the degree-over-time chart of a
-sick-leave case, and the worklist's columns as the user chose them."""
+sick-leave case, the sentence that says which earlier sick periods count in its chain, and
+the worklist's columns as the user chose them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+
+from django.utils.text import get_text_list
+from django.utils.translation import gettext, ngettext
 
 from samsyn.cases import worklist as wl
 
@@ -66,6 +70,26 @@ def degree_chart(segments: list[dict], *, today: date) -> Chart | None:
     today_x = x_of(today) if first <= today <= last else None
     label = ", ".join(f"{b.start}–{b.end}: {b.degree} %" for b in bars)
     return Chart(bars=bars, ticks=ticks, today_x=today_x, label=label)
+
+
+def sammanlaggning_note(sick_leave) -> str:
+    """The chain day of the case's first day and the earlier periods counted in it, in
+    words: "Dag 41 — 40 dagar från sjukperioden 2026-07-07–2026-08-15 räknas med
+    (sammanläggning, SFB 27 kap. 51 §)"; "" when no earlier period is added. `sick_leave`
+    is a materialised case (`prior_days`, `prior_periods`) or None."""
+    if sick_leave is None or not sick_leave.prior_periods:
+        return ""
+    periods = sick_leave.prior_periods
+    spans = [f"{period['start']}–{period['end']}" for period in periods]
+    listed = get_text_list(spans, gettext("och"))
+    days = ngettext("%(days)s dag", "%(days)s dagar", sick_leave.prior_days) % {
+        "days": sick_leave.prior_days
+    }
+    source = ngettext("sjukperioden %(periods)s", "sjukperioderna %(periods)s", len(periods))
+    source %= {"periods": listed}
+    return gettext(
+        "Dag %(day)s — %(days)s från %(source)s räknas med (sammanläggning, SFB 27 kap. 51 §)"
+    ) % {"day": sick_leave.prior_days + 1, "days": days, "source": source}
 
 
 @dataclass

@@ -104,6 +104,7 @@ def _person_page(request, person, status=200, **forms):
         "o": overview,
         "today": today,
         "chart": presenters.degree_chart(current, today=today),
+        "chain_note": presenters.sammanlaggning_note(overview.current),
         **_case_forms(overview, selectors.coordinators_of(actor=actor), today, forms),
     }
     return TemplateResponse(request, "cases/person.html", context, status=status)

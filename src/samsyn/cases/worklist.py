@@ -72,7 +72,10 @@ class Row:
     occupation_label: str = ""
     start: date | None = None
     end: date | None = None
+    # The length in chain days: the case's own days plus `prior_days`, the days of earlier
+    # sick periods that continue its chain (sammanläggning, SFB 27 kap. 51 §).
     days: int = 0
+    prior_days: int = 0
     net_days: float = 0.0
     certificates: int = 0
     degrees: list[int] = field(default_factory=list)

@@ -1,4 +1,6 @@
-"""What the worklist and the person page share: the rehabilitation chain's milestones."""
+"""What the worklist, the person page and the external view share: the rehabilitation
+chain's milestones and the chain day, with sammanläggning (SFB 27 kap. 51 §) read from the
+materialised sick-leave case (`prior_days`, `prior_periods`) - no query of its own."""
 
 from __future__ import annotations
 
@@ -8,13 +10,33 @@ from samsyn.sickleave import rules
 from samsyn.sickleave.models import Occupation
 
 
+def chain_covered(sick_leave) -> list[tuple[date, date]]:
+    """The counted days of the chain: the earlier periods' and the case's own."""
+    return [*sick_leave.prior_covered(), *sick_leave.covered_intervals()]
+
+
 def milestones_for(sick_leave, case, on: date) -> list[rules.Milestone]:
-    """The milestones of a sick-leave case (anything with `start`, `occupation` and
-    `covered_intervals()`), with the coordinator's expected length from the open case."""
+    """The milestones of a sick-leave case (anything with `start`, `occupation`,
+    `prior_days`, `prior_covered()` and `covered_intervals()`), with the coordinator's
+    expected length from the open case. The chain's steps count the earlier periods' days."""
     return rules.compute_milestones(
         start=sick_leave.start,
         occupation=sick_leave.occupation or Occupation.CURRENT_WORK,
         expected_days=case.expected_days if case else None,
         at=on,
-        covered=sick_leave.covered_intervals(),
+        prior_days=sick_leave.prior_days,
+        covered=chain_covered(sick_leave),
+    )
+
+
+def chain_day_on(sick_leave, on: date) -> int | None:
+    """The chain day reached on `on`, earlier periods' days included; None when the case
+    is not in force that day (not started, or ended)."""
+    if not sick_leave.start <= on <= sick_leave.end:
+        return None
+    return rules.date_to_day(
+        on,
+        start=sick_leave.start,
+        prior_days=sick_leave.prior_days,
+        covered=chain_covered(sick_leave),
     )

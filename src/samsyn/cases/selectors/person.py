@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from samsyn import access
 from samsyn.accounts.actor import Actor
 from samsyn.cases.models import Case
-from samsyn.cases.selectors._common import milestones_for
+from samsyn.cases.selectors._common import chain_day_on, milestones_for
 from samsyn.collaboration import selectors as collaboration_selectors
 from samsyn.consent.models import Consent
 from samsyn.consent.selectors import consent_rows
@@ -36,6 +36,10 @@ class PersonOverview:
     milestones: list[rules.Milestone] = field(default_factory=list)
     show_diagnosis: bool = True
     degree_today: int | None = None
+    # The chain day today, earlier periods' days included (None: not in force today), and
+    # the starts of the earlier sick-leave cases counted in it (sammanläggning).
+    chain_day: int | None = None
+    counted_starts: set = field(default_factory=set)
     occupation_label: str = ""
     consents: list = field(default_factory=list)
     statements: list = field(default_factory=list)
@@ -64,6 +68,10 @@ def person_overview(*, actor: Actor, person: Person, on: date) -> PersonOverview
     if current is not None:
         overview.milestones = milestones_for(current, open_case, on)
         overview.degree_today = current.degree_on(on)
+        overview.chain_day = chain_day_on(current, on)
+        overview.counted_starts = {
+            date.fromisoformat(period["start"]) for period in current.prior_periods
+        }
         occupation = current.occupation
         overview.occupation_label = str(dict(Occupation.choices).get(occupation, occupation))
     overview.consents = _consent_summary(actor, person)

@@ -32,7 +32,13 @@ from samsyn.consent.models import Consent
 from samsyn.consent.selectors import EXPIRING_WITHIN_DAYS, recipients_in_force
 from samsyn.people.models import Sex
 from samsyn.people.personnummer import age_on
-from samsyn.sickleave.models import Occupation, SickLeaveCase, covered_intervals, degree_on
+from samsyn.sickleave.models import (
+    Occupation,
+    SickLeaveCase,
+    covered_intervals,
+    degree_on,
+    prior_covered,
+)
 
 
 @dataclass
@@ -71,6 +77,8 @@ _SICK_LEAVE_OWN = (
     "occupation",
     "segments",
     "degrees",
+    "prior_days",
+    "prior_periods",
 )
 SICK_LEAVE_COLUMNS = {**{name: name for name in _SICK_LEAVE_OWN}, **_PERSON_COLUMNS}
 OPEN_CASE_COLUMNS = {
@@ -104,19 +112,25 @@ def _read(queryset, row_type) -> Iterator:
 
 @dataclass(frozen=True, slots=True)
 class SickLeaveSummary:
-    """The worklist's view of a materialised sick-leave case (no model instance)."""
+    """The worklist's view of a materialised sick-leave case (no model instance), with
+    its sammanläggning: the earlier periods' days and runs."""
 
     id: int
     start: date
     end: date
     occupation: str
     segments: list
+    prior_days: int
+    prior_periods: list
 
     def degree_on(self, day: date) -> int | None:
         return degree_on(self.segments, day)
 
     def covered_intervals(self) -> list[tuple[date, date]]:
         return covered_intervals(self.segments)
+
+    def prior_covered(self) -> list[tuple[date, date]]:
+        return prior_covered(self.prior_periods)
 
 
 @dataclass(frozen=True)
@@ -176,14 +190,19 @@ def _base_row(v: SickLeaveValues | OpenCaseValues, on: date, labels: _Labels) ->
 
 
 def _add_sick_leave(row: wl.Row, v: SickLeaveValues, on: date, soon_days: int, labels) -> None:
-    summary = SickLeaveSummary(v.id, v.start, v.end, v.occupation, v.segments)
+    summary = SickLeaveSummary(
+        v.id, v.start, v.end, v.occupation, v.segments, v.prior_days, v.prior_periods
+    )
     row.sick_leave = summary
     row.diagnosis_code = v.diagnosis_code
     row.diagnosis_chapter = v.diagnosis_chapter
     row.occupation = v.occupation
     row.occupation_label = labels.occupation.get(v.occupation, "")
     row.start, row.end = v.start, v.end
-    row.days, row.net_days = v.days, v.net_days
+    # The length in chain days: the earlier periods' days added (sammanläggning), so the
+    # column, its sorting and the length filter follow the chain.
+    row.days, row.net_days = v.days + v.prior_days, v.net_days
+    row.prior_days = v.prior_days
     row.certificates = v.certificate_count
     row.degrees = v.degrees
     row.degree_today = summary.degree_on(on)

@@ -20,6 +20,7 @@ from samsyn.accounts.actor import Actor
 from samsyn.audit import auditor
 from samsyn.audit.vocabulary import ObjectType
 from samsyn.cases.models import Case
+from samsyn.cases.selectors._common import chain_day_on
 from samsyn.collaboration import selectors as collaboration_selectors
 from samsyn.collaboration.models import StatementKind
 from samsyn.collaboration.statement_fields import KIND_FOR_ROLE, STATEMENT_FIELDS
@@ -37,6 +38,10 @@ class SharedCaseRow:
     valid_to: date | None
     degree_today: int | None = None
     sick_leave_end: date | None = None
+    # The day in the rehabilitation chain today, earlier periods' days included
+    # (sammanläggning), and how many of them; None when not on sick leave today.
+    chain_day: int | None = None
+    prior_days: int = 0
 
 
 def _allowed(decisions: dict[str, Decision]) -> dict[str, Decision]:
@@ -77,7 +82,8 @@ def shared_cases(*, actor: Actor, at: datetime | None = None) -> list[SharedCase
 
 
 def _add_sick_leave(rows: list[SharedCaseRow], at: datetime) -> None:
-    """Degree today and end date, only for rows whose consent covers work capacity."""
+    """Degree today, end date and the chain day, only for rows whose consent covers work
+    capacity."""
     wanted = [r for r in rows if Category.WORK_CAPACITY in r.categories]
     if not wanted:
         return
@@ -93,6 +99,8 @@ def _add_sick_leave(rows: list[SharedCaseRow], at: datetime) -> None:
         if slc is not None:
             row.degree_today = slc.degree_on(today)
             row.sick_leave_end = slc.end
+            row.chain_day = chain_day_on(slc, today)
+            row.prior_days = slc.prior_days
 
 
 @dataclass
@@ -109,6 +117,7 @@ class SharedCase:
     today: date
     sick_leave: SickLeaveCase | None = None
     degree_today: int | None = None
+    chain_day: int | None = None  # earlier periods' days included (sammanläggning)
     limitation: Certificate | None = None
     certificates: list[SharedCertificate] = field(default_factory=list)
     diagnoses: list = field(default_factory=list)
@@ -184,6 +193,7 @@ def _fill(shared: SharedCase, actor: Actor) -> None:
         shared.sick_leave = sick_leaves.order_by("-end").first()
         if shared.sick_leave is not None:
             shared.degree_today = shared.sick_leave.degree_on(today)
+            shared.chain_day = chain_day_on(shared.sick_leave, today)
         shared.limitation = (
             Certificate.objects.filter(person=person, status=CertificateStatus.VALID)
             .exclude(activity_limitation="", work_capacity="")

@@ -79,6 +79,14 @@ PATTERNS = [
     (140, 360, [100, 50], 0),
 ]
 
+# Earlier sick periods that continue the current period's rehabilitation chain
+# (sammanläggning, SFB 27 kap. 51 §): person index -> [(days sick, days back at work after
+# them)], oldest first. The breaks are under 90 days, so their days count in the chain.
+CONTINUED = {
+    0: [(40, 60)],  # the demo patient: 40 days, 60 at work, then sick again: day 41 onwards
+    12: [(30, 70), (20, 45)],  # a chain of two earlier periods: 50 days added
+}
+
 
 def _signed(day: date, rng: random.Random, now: datetime) -> datetime:
     """When the certificate was signed: on its first day, during office hours, never
@@ -138,8 +146,14 @@ def build_sick_leave(*, today: date, persons: list[Person], now: datetime) -> No
         code = DIAGNOSES[index % len(DIAGNOSES)][0]
         occupation = OCCUPATIONS[index % len(OCCUPATIONS)]
         start = today - timedelta(days=elapsed)
+        if index in CONTINUED:  # fell ill again within 90 days of earlier sick leave
+            first_day = start
+            for length, back in reversed(CONTINUED[index]):
+                last_day = first_day - timedelta(days=back + 1)
+                first_day = last_day - timedelta(days=length - 1)
+                _register(physician, person, first_day, last_day, 100, code, occupation, rng, now)
         # An earlier, ended sick leave for some persons.
-        if index % 4 == 0:
+        elif index % 4 == 0:
             old_start = start - timedelta(days=rng.randint(200, 500))
             _register(
                 physician,

@@ -102,3 +102,22 @@ def test_demo_coordinator_read_the_fk_question_before_answering_it(demo_now):
     answered = Thread.objects.filter(kind="fk_question", answered_at__isnull=False).get()
     question = answered.messages.get(author__username="fk")
     assert question.reads.filter(user=coordinator).exists()
+
+
+@pytest.mark.django_db
+@time_machine.travel("2026-11-22 10:00 +01:00", tick=False)
+def test_demo_coordinator_sees_a_period_that_continues_an_earlier_one():
+    from samsyn.sickleave.models import SickLeaveCase
+
+    call_command("demo", "--quiet")
+    coordinator = User.objects.get(username="koordinator")
+    client = verified_client(coordinator)
+    continued = SickLeaveCase.objects.filter(prior_days__gt=0, end__gte=timezone.localdate())
+    assert {c.prior_days for c in continued} >= {40, 50}
+    worklist = client.get(reverse("cases:worklist")).content.decode()
+    assert worklist.count("från tidigare sjukperiod (sammanläggning)") >= 2
+    assert "i kedjan, " in worklist  # a next step that counts the earlier days
+    two = continued.get(prior_days=50)
+    page = client.get(reverse("cases:person", args=[two.person_id])).content.decode()
+    assert "Dag 51 — 50 dagar från sjukperioderna" in page
+    assert "(sammanläggning, SFB 27 kap. 51 §)" in page

@@ -11,7 +11,7 @@ from samsyn.sickleave.rules.days import (
     Interval,
     _check_prior_days,
     _day_to_date,
-    _normalise_covered,
+    _split_covered,
 )
 from samsyn.sickleave.rules.occupations import Occupation
 from samsyn.sickleave.rules.texts import _rules_for
@@ -23,6 +23,13 @@ DUE_WINDOW_DAYS = 7
 
 STATUSES = ("upcoming", "due", "passed")
 REQUIREMENTS = ("required", "check", "info")
+
+#: The steps of the chain proper, SFB 27 kap. 46-49 §§: the only milestones whose day counts
+#: the days of earlier sick periods added by sammanläggning (27 kap. 51 § adds them "vid
+#: beräkningen av hur lång tid den försäkrade har haft nedsatt arbetsförmåga enligt 46-49 §§").
+#: Every other milestone counts from the current period's first day: a new period means a new
+#: sick report, karens and sick-pay period (lag (1991:1047) om sjuklön) and new certificates.
+CHAIN_STEP_CODES = frozenset({"chain_90", "chain_180", "chain_365"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +51,9 @@ class Milestone:
     source: str
     status: str
     requirement: str = "info"
+    #: A step of the chain (:data:`CHAIN_STEP_CODES`): ``day`` is the chain day, earlier
+    #: periods' days included; otherwise ``day`` is the day of the current period.
+    chain_step: bool = False
 
     def as_json(self) -> dict[str, object]:
         """The command-line/API form: exactly these eight keys, the date in ISO format."""
@@ -88,15 +98,17 @@ def compute_milestones(
     covered: Sequence[Interval] | None = None,
     first_day_certificate: bool = False,
 ) -> list[Milestone]:
-    """The milestones of a sick period, sorted by day and then code.
+    """The milestones of a sick period, sorted by date, then day, then code.
 
     ``start`` is the first day of the current sick period; ``occupation`` one of
     :class:`Occupation` (``ValueError`` with a Swedish message otherwise); ``expected_days`` the
     expected length (certificate prognosis or the coordinator's judgement) - it decides
     ``employer_rtw_plan``: *required* from 60 days, *check* when unknown, absent under 60
     (SFB 30 kap. 6 §); ``at`` the date statuses are relative to (default: today in
-    Europe/Stockholm); ``prior_days`` days of an earlier period added by sammanläggning
-    (SFB 27 kap. 51 §); ``covered`` the case's covered intervals (see :func:`day_to_date`);
+    Europe/Stockholm); ``prior_days`` days of earlier periods added by sammanläggning
+    (SFB 27 kap. 51 §, :func:`sammanlaggning`) - they count for the chain's steps only
+    (:data:`CHAIN_STEP_CODES`); ``covered`` the case's covered intervals, with the earlier
+    periods' before ``start`` to date chain days ``<= prior_days`` (see :func:`day_to_date`);
     ``first_day_certificate`` moves ``employer_certificate`` to day 1 (förstadagsintyg).
     """
     occ = _parse_occupation(occupation)
@@ -105,10 +117,13 @@ def compute_milestones(
         raise ValueError("Förväntad sjukskrivningslängd kan inte vara negativ.")
     if at is None:
         at = datetime.datetime.now(STOCKHOLM).date()
-    intervals = _normalise_covered(covered, start)
+    before, intervals = _split_covered(covered, start)
 
-    def date_of(day: int) -> datetime.date:
-        return _day_to_date(day, start, prior_days, intervals)
+    def date_of(day: int) -> datetime.date:  # a day of the current period
+        return _day_to_date(day, start, 0, intervals)
+
+    def chain_date_of(day: int) -> datetime.date:  # a chain day, earlier periods included
+        return _day_to_date(day, start, prior_days, intervals, before)
 
     rules = _rules_for(
         occ,
@@ -118,7 +133,8 @@ def compute_milestones(
     )
     milestones = []
     for code, day, title, actor, action, source, requirement in rules:
-        when = date_of(day)
+        chain_step = code in CHAIN_STEP_CODES
+        when = chain_date_of(day) if chain_step else date_of(day)
         milestones.append(
             Milestone(
                 code=code,
@@ -130,9 +146,10 @@ def compute_milestones(
                 source=source,
                 status=_status(when, at),
                 requirement=requirement,
+                chain_step=chain_step,
             )
         )
-    milestones.sort(key=lambda m: (m.day, m.code))
+    milestones.sort(key=lambda m: (m.date, m.day, m.code))
     return milestones
 
 

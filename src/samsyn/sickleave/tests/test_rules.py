@@ -247,19 +247,21 @@ def test_invalid_covered_raises():
         day_to_date(1, start=START, covered=[(D(2026, 2, 10), D(2026, 2, 1))])
 
 
-def test_prior_days_moves_dates_earlier():
-    # 40 days of an earlier period are added: day 41 = Mar 1 (the start);
-    # day N = Mar 1 + (N - 41) days.
+def test_prior_days_move_only_the_chain_steps():
+    # 40 days of an earlier period are added (SFB 27 kap. 51 §) to the chain's steps
+    # (46-49 §§): chain day 41 = Mar 1 (the start), chain day N = Mar 1 + (N - 41) days.
+    # The sick report, sick pay, certificates and the plan count from the new period's
+    # first day: day N = Mar 1 + (N - 1), as without earlier days.
     start = D(2026, 3, 1)
     result = compute_milestones(
         start=start, occupation="nuvarande_arbete", expected_days=60, at=start, prior_days=40
     )
     assert dates(result) == {
-        "sick_report": D(2026, 1, 20),  # Mar 1 - 40: Feb 28 = -1, Feb 1 = -28, Jan 20 = -40
-        "employer_certificate": D(2026, 1, 27),  # Mar 1 - 33: Jan 31 = -29, Jan 27 = -33
-        "sick_pay_end": D(2026, 2, 2),  # Mar 1 - 27: Feb 1 = -28, Feb 2 = -27
-        "fk_certificate": D(2026, 2, 3),  # Mar 1 - 26
-        "employer_rtw_plan": D(2026, 2, 18),  # Mar 1 - 11: Feb 28 = -1, Feb 18 = -11
+        "sick_report": D(2026, 3, 1),
+        "employer_certificate": D(2026, 3, 8),
+        "sick_pay_end": D(2026, 3, 14),
+        "fk_certificate": D(2026, 3, 15),
+        "employer_rtw_plan": D(2026, 3, 30),  # Mar 1 + 29
         "chain_90": D(2026, 4, 19),  # Mar 1 + 49: Mar 31 = +30, Apr 19 = +49
         # Mar 1 + 139: Mar 31 +30, Apr 30 +60, May 31 +91, Jun 30 +121, Jul 18 +139
         "chain_180": D(2026, 7, 18),
@@ -267,10 +269,44 @@ def test_prior_days_moves_dates_earlier():
         # Dec 31 +305, Jan 19 2027 +324
         "chain_365": D(2027, 1, 19),
     }
+    assert {m.code for m in result if m.chain_step} == {"chain_90", "chain_180", "chain_365"}
+    assert by_code(result)["chain_90"].day == 90
+    assert by_code(result)["employer_rtw_plan"].day == 30
+    # the employer's report to FK: day 21 of the new sick-pay period, Mar 21
+    assert "senast 2026-03-21" in str(by_code(result)["fk_certificate"].action)
     statuses = {m.code: m.status for m in result}
-    assert statuses["employer_rtw_plan"] == "passed"  # happened in the earlier period
+    assert statuses["sick_report"] == "due"
     assert statuses["chain_90"] == "upcoming"
     assert date_to_day(D(2026, 1, 27), start=start, prior_days=40) == 8
+
+
+def test_chain_steps_of_an_earlier_period_are_dated_in_it_and_listed_by_date():
+    # Earlier period Oct 1 2025-Jan 8 2026: Oct 31 = day 31, Nov 30 = 61, Dec 31 = 92,
+    # Jan 8 = 100. Break Jan 9-Feb 28 (23 + 28 = 51 days). Current from Mar 1 = chain day 101.
+    start = D(2026, 3, 1)
+    covered = [(D(2025, 10, 1), D(2026, 1, 8)), (start, D(2026, 8, 31))]
+    result = compute_milestones(
+        start=start,
+        occupation="nuvarande_arbete",
+        expected_days=30,
+        at=start,
+        prior_days=100,
+        covered=covered,
+    )
+    # day 90 = Oct 1 + 89 (Oct 31 = +30, Nov 30 = +60, Dec 29 = +89), in the earlier period;
+    # day 180 = the 80th day from Mar 1 = Mar 1 + 79 (Mar 31 = +30, Apr 30 = +60, May 19 = +79)
+    assert by_code(result)["chain_90"].date == D(2025, 12, 29)
+    assert by_code(result)["chain_90"].status == "passed"
+    assert by_code(result)["chain_180"].date == D(2026, 5, 19)
+    assert [m.code for m in result] == [
+        "chain_90",
+        "sick_report",
+        "employer_certificate",
+        "sick_pay_end",
+        "fk_certificate",
+        "chain_180",
+        "chain_365",
+    ]
 
 
 def test_prior_days_with_gap():
@@ -406,9 +442,13 @@ def test_property_dates_non_decreasing_in_day(case, first_day_certificate):
         covered=covered,
         first_day_certificate=first_day_certificate,
     )
-    assert [(m.day, m.code) for m in result] == sorted((m.day, m.code) for m in result)
-    for earlier, later in zip(result, result[1:], strict=False):
-        assert earlier.date <= later.date
+    keys = [(m.date, m.day, m.code) for m in result]
+    assert keys == sorted(keys)
+    for chain_step in (True, False):  # by date, so by day within each kind of day
+        days = [m.day for m in result if m.chain_step is chain_step]
+        assert days == sorted(days)
+    if prior == 0:
+        assert [(m.day, m.code) for m in result] == sorted((m.day, m.code) for m in result)
 
 
 @given(case_strategy())
@@ -418,7 +458,7 @@ def test_property_unbroken_date_is_start_plus_day_minus_one_minus_prior(case):
         start=start, occupation=occupation, expected_days=expected, at=start, prior_days=prior
     )
     for m in result:
-        assert (m.date - start).days == m.day - 1 - prior
+        assert (m.date - start).days == m.day - 1 - (prior if m.chain_step else 0)
 
 
 @given(case_strategy())

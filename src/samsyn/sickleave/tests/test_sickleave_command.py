@@ -179,9 +179,38 @@ def test_chain_prints_the_milestones():
     assert {"code", "day", "date", "status"} <= set(milestones[0])
 
 
+def test_chain_adds_the_earlier_periods_that_continue_it():
+    # Sick Jul 7-Aug 15 2026 (40 days), at work 60 days, sick again from Oct 15: day 41.
+    # A period in January ends Jan 31; Feb 1-Jul 6 (157 days) lie between: not counted.
+    code, data, _ = run(
+        "chain",
+        "--start",
+        "2026-10-15",
+        "--occupation",
+        "nuvarande_arbete",
+        "--at",
+        "2026-11-22",
+        "--earlier",
+        "2026-07-07:2026-08-15",
+        "--earlier",
+        "2026-01-01:2026-01-31",
+    )
+    assert code == 0
+    by_code = {m["code"]: m for m in data["milestones"]}
+    assert (by_code["chain_90"]["day"], by_code["chain_90"]["date"]) == (90, "2026-12-03")
+    assert (by_code["chain_180"]["day"], by_code["chain_180"]["date"]) == (180, "2027-03-03")
+    assert by_code["sick_report"]["date"] == "2026-10-15"  # a new sick-pay period
+    assert data["prior_days"] == 40
+    assert data["earlier_periods"] == [{"start": "2026-07-07", "end": "2026-08-15", "days": 40}]
+
+
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [
+        (
+            ("--start", "2026-01-01", "--occupation", "studier", "--earlier", "2026-01-01"),
+            "--earlier",
+        ),
         (("--start", "2026-01-01", "--occupation", "pensionar"), "pensionar"),
         (("--start", "2026-01-32", "--occupation", "studier"), "Ogiltigt datum"),
         (("--start", "2026-01-01", "--occupation", "studier", "--prior-days", "-1"), "negativ"),

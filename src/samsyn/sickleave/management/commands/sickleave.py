@@ -3,10 +3,13 @@
     samsyn sickleave cases --at DATE [--gap N] [--recent N] [--ending-soon N]
                            [--format json|csv] [--input FILE] < certificates.json
     samsyn sickleave chain --start DATE --occupation OCC [--expected-days N] [--at DATE]
-                           [--prior-days N]
+                           [--earlier START:END ... | --prior-days N]
 
 `cases` reads certificates (docs/formats.md) from stdin or --input and prints
-{"cases": [...]}; `chain` prints {"milestones": [...]} from `rules.compute_milestones`.
+{"cases": [...]}; `chain` prints {"milestones": [...], "prior_days": N, "earlier_periods":
+[...]} from `rules.compute_milestones`, adding the days of the earlier sick periods given with
+--earlier that continue the chain (sammanläggning, `rules.sammanlaggning`) - the same rule
+and the same dates as the person page and the worklist.
 Both exit 0 on success and 2 on bad input or arguments, with a JSON error on stdout
 ({"error", "certificate", "field"} for bad certificates, {"error"} otherwise) and a
 human-readable line on stderr. No database is needed.
@@ -68,6 +71,21 @@ def _int(value: object, option: str) -> int | None:
         ) from None
 
 
+def _period(value: str):
+    """An --earlier period, START:END (both inclusive)."""
+    from samsyn.sickleave import rules
+
+    first, sep, last = value.partition(":")
+    if not sep:
+        raise _BadArgument(
+            {"error": f"Ogiltig period för --earlier: {value!r}. Ange ÅÅÅÅ-MM-DD:ÅÅÅÅ-MM-DD."}
+        )
+    try:
+        return rules.SickPeriod.unbroken(_date(first, "--earlier"), _date(last, "--earlier"))
+    except ValueError as error:
+        raise _BadArgument({"error": str(error)}) from None
+
+
 class Command(BaseCommand):
     help = "Sick-leave cases from certificates (JSON in, JSON out) and the rehabilitation chain."
 
@@ -111,7 +129,21 @@ class Command(BaseCommand):
         chain.add_argument("--occupation", required=True, help="occupation code")
         chain.add_argument("--expected-days", dest="expected_days", default=None)
         chain.add_argument("--at", default=None, help="the date statuses refer to (default today)")
-        chain.add_argument("--prior-days", dest="prior_days", default=0)
+        chain.add_argument(
+            "--earlier",
+            action="append",
+            default=[],
+            metavar="START:END",
+            help="an earlier sick period, YYYY-MM-DD:YYYY-MM-DD (repeat for several); its "
+            "days count when fewer than 90 days lie between it and the next period "
+            "(SFB 27 kap. 51 §)",
+        )
+        chain.add_argument(
+            "--prior-days",
+            dest="prior_days",
+            default=None,
+            help="days of earlier periods to add, when the periods themselves are not given",
+        )
 
     def handle(self, *args, **options):
         action = {"cases": self._cases, "chain": self._chain}[options["action"]]
@@ -163,15 +195,33 @@ class Command(BaseCommand):
         start = _date(options["start"], "--start")
         at = None if options["at"] is None else _date(options["at"], "--at")
         expected_days = _int(options["expected_days"], "--expected-days")
-        prior_days = _int(options["prior_days"], "--prior-days")
+        earlier = [_period(value) for value in options["earlier"]]
+        if earlier and options["prior_days"] is not None:
+            raise _BadArgument({"error": "Ange antingen --earlier eller --prior-days, inte båda."})
+        if any(period.end >= start for period in earlier):
+            raise _BadArgument(
+                {"error": "En tidigare sjukperiod (--earlier) måste sluta före --start."}
+            )
         try:
+            added = rules.sammanlaggning(
+                sorted(earlier, key=lambda p: p.start), rules.SickPeriod.unbroken(start, start)
+            )
+            prior_days = _int(options["prior_days"], "--prior-days") or added.prior_days
             milestones = rules.compute_milestones(
                 start=start,
                 occupation=options["occupation"],
                 expected_days=expected_days,
                 at=at,
                 prior_days=prior_days,
+                covered=added.covered or None,
             )
         except ValueError as error:
             raise _BadArgument({"error": str(error)}) from None
-        return {"milestones": [m.as_json() for m in milestones]}
+        return {
+            "milestones": [m.as_json() for m in milestones],
+            "prior_days": prior_days,
+            "earlier_periods": [
+                {"start": p.start.isoformat(), "end": p.end.isoformat(), "days": p.days}
+                for p in added.periods
+            ],
+        }
