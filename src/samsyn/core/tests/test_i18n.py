@@ -1,24 +1,44 @@
-"""English translation: the start page in English and a complete, consistent catalogue."""
+"""English translation: pages in English and a complete, consistent catalogue.
+
+The catalogue is kept by hand and its .mo is committed (the tests need no gettext tools),
+so these tests stand in for `makemessages`: every string the Python code marks for
+translation is in the catalogue and translated, and the .mo is compiled from the current
+.po (`cd src/samsyn && samsyn compilemessages -l en`).
+"""
 
 import ast
 import gettext
+import html
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
+from samsyn.cases.tests.helpers import certify
 from samsyn.people.tests.factories import PersonFactory
+from samsyn.sickleave import rules
 
-LC_MESSAGES = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES"
+SRC = Path(settings.BASE_DIR)
+LC_MESSAGES = SRC / "locale" / "en" / "LC_MESSAGES"
 PO_FILE = LC_MESSAGES / "django.po"
 MO_FILE = LC_MESSAGES / "django.mo"
 
-# Named placeholders (%(name)s) and escaped percent signs, as Python %-formatting sees them.
-PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%%")
+# Named placeholders (%(name)s), escaped percent signs, as Python %-formatting sees them,
+# and str.format's named fields ({date}, for format_lazy).
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%%|\{\w*\}")
+
+#: The functions of django.utils.translation whose first argument (and, for the plural
+#: ones, second) is a message id.
+SINGULAR = {"gettext", "gettext_lazy", "gettext_noop"}
+PLURAL = {"ngettext", "ngettext_lazy"}
 
 
 @dataclass
@@ -149,6 +169,56 @@ def test_translations_keep_placeholders(catalogue):
     assert wrong == []
 
 
+def marked_python_strings() -> dict[str, str]:
+    """Every message id the project's Python code (not tests, not migrations) passes to a
+    translation function, with the first place it is marked. A module's own names for the
+    functions (`from django.utils.translation import gettext_lazy as _`) are followed;
+    `translation.gettext(...)` counts too. Only literal strings are message ids."""
+    found: dict[str, str] = {}
+    for path in sorted(SRC.rglob("*.py")):
+        if {"tests", "migrations"} & set(path.relative_to(SRC).parts):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = {}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module == "django.utils.translation":
+                names.update({a.asname or a.name: a.name for a in node.names})
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            if isinstance(func, ast.Name):
+                name = names.get(func.id)
+            elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+                name = func.attr if func.value.id == "translation" else None
+            else:
+                name = None
+            count = 1 if name in SINGULAR else 2 if name in PLURAL else 0
+            for arg in node.args[:count]:
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                    found.setdefault(arg.value, f"{path.relative_to(SRC)}:{node.lineno}")
+    return found
+
+
+def test_the_scan_finds_the_chain_texts_and_the_forms_labels():
+    marked = marked_python_strings()
+    assert marked["Dag 90: bedömning mot annat arbete hos arbetsgivaren"].startswith(
+        "sickleave/rules/texts.py:"
+    )
+    assert marked["Personnummer eller samordningsnummer"].startswith("sickleave/forms.py:")
+    assert len(marked) > 500
+
+
+def test_every_string_marked_in_python_is_in_the_catalogue(catalogue):
+    msgids = {e.msgid for e in catalogue} | {e.msgid_plural for e in catalogue}
+    missing = [
+        f"{where}: {msgid!r}"
+        for msgid, where in marked_python_strings().items()
+        if msgid not in msgids
+    ]
+    assert missing == []
+
+
 def test_compiled_catalogue_matches_po(catalogue):
     """The committed .mo must be compiled from the current .po (run compilemessages)."""
     with MO_FILE.open("rb") as handle:
@@ -163,3 +233,113 @@ def test_compiled_catalogue_matches_po(catalogue):
                 if compiled.ngettext(e.msgid, e.msgid_plural, n) != e.msgstr[index]:
                     stale.append(e.msgid)
     assert stale == []
+
+
+# ---- the rehabilitation chain in English -------------------------------------------------
+
+
+def _every_milestone() -> list[rules.Milestone]:
+    """The milestones of every occupation and every variant the texts depend on."""
+    variants = itertools.product(rules.Occupation, (None, 30, 60), (False, True))
+    return [
+        m
+        for occupation, expected_days, first_day in variants
+        for m in rules.compute_milestones(
+            start=date(2026, 10, 15),
+            occupation=occupation,
+            expected_days=expected_days,
+            first_day_certificate=first_day,
+            at=date(2026, 11, 22),
+        )
+    ]
+
+
+def _texts(m: rules.Milestone, language: str | None) -> tuple[str, str, str, str]:
+    with translation.override(language):
+        return str(m.title), str(m.actor), str(m.action), str(m.source)
+
+
+def test_every_chain_text_has_an_english_translation():
+    untranslated = [
+        f"{m.code}: {swedish!r}"
+        for m in _every_milestone()
+        for swedish, english in zip(_texts(m, None), _texts(m, "en"), strict=True)
+        if english == swedish
+    ]
+    assert untranslated == []
+
+
+def test_chain_texts_follow_the_active_language_and_keep_their_date():
+    (fk,) = [
+        m
+        for m in rules.compute_milestones(
+            start=date(2026, 2, 1), occupation="nuvarande_arbete", at=date(2026, 2, 1)
+        )
+        if m.code == "fk_certificate"
+    ]
+    with translation.override("en"):
+        assert str(fk.title) == "Sickness benefit from Försäkringskassan"
+        assert "(by 2026-02-21 at the latest)" in str(fk.action)
+    with translation.override("sv"):
+        assert str(fk.title) == "Sjukpenning från Försäkringskassan"
+        assert "(senast 2026-02-21)" in str(fk.action)
+
+
+def test_the_chain_as_json_stays_swedish_in_an_english_session():
+    with translation.override("en"):
+        data = [m.as_json() for m in _every_milestone()]
+    by_code = {d["code"]: d for d in data}
+    assert by_code["chain_90"]["title"] == "Dag 90: bedömning mot annat arbete hos arbetsgivaren"
+    assert by_code["chain_90"]["actor"] == "Försäkringskassan, arbetsgivaren"
+    assert by_code["sick_pay_end"]["source"].startswith("Lag (1991:1047) om sjuklön; ")
+    assert all(isinstance(d[key], str) for d in data for key in ("title", "action", "source"))
+
+
+@pytest.fixture
+def sick_person(unit, physician):
+    """Sick from 2026-10-13, seen on 2026-11-22: day 41, next step day 90 (2027-01-10)."""
+    with time_machine.travel("2026-11-22 10:00 +01:00", tick=False):
+        person = PersonFactory(care_unit=unit, given_name="Maja", family_name="Ek")
+        start = date(2026, 10, 13)
+        certify(physician, person, start, start + timedelta(days=89), 100, "F43.8A")
+        yield person
+
+
+def _chain_of(start: date) -> list[rules.Milestone]:
+    return rules.compute_milestones(
+        start=start, occupation="nuvarande_arbete", at=date(2026, 11, 22)
+    )
+
+
+@pytest.mark.django_db
+def test_person_page_shows_the_chain_in_english(coordinator_client, sick_person):
+    url = reverse("cases:person", args=[sick_person.pk])
+    page = html.unescape(coordinator_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode())
+
+    assert "The rehabilitation chain – what needs to be done" in page
+    milestones = _chain_of(date(2026, 10, 13))
+    assert {m.code for m in milestones} >= {"sick_report", "chain_90", "chain_365"}
+    for m in milestones:
+        title, actor, action, source = _texts(m, "en")
+        assert title in page
+        assert actor in page
+        assert action in page
+        assert source in page
+        sv_title, _sv_actor, sv_action, sv_source = _texts(m, None)
+        assert sv_title not in page
+        assert sv_action not in page
+        assert sv_source not in page
+
+
+@pytest.mark.django_db
+def test_worklist_shows_the_next_step_in_english(coordinator_client, sick_person):
+    page = html.unescape(
+        coordinator_client.get(
+            reverse("cases:worklist"), HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
+    )
+
+    assert "Maja Ek" in page
+    assert "Day 90: assessment against other work at the employer" in page
+    assert "Dag 90" not in page
+    assert "bedömning" not in page

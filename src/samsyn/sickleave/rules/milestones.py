@@ -7,6 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from django.utils import translation
+from django.utils.functional import Promise
+
 from samsyn.sickleave.rules.days import (
     Interval,
     _check_prior_days,
@@ -40,15 +43,18 @@ class Milestone:
     docstring); ``requirement`` is "required" (an obligation with a deadline), "check" (the
     coordinator must find out whether it applies) or "info" (a change of assessment basis or a
     consequence to tell the person about).
+
+    ``title``, ``actor``, ``action`` and ``source`` are lazy translatable texts
+    (:mod:`samsyn.sickleave.rules.texts`): a page renders them in its request's language.
     """
 
     code: str
     day: int
     date: datetime.date
-    title: str
-    actor: str
-    action: str
-    source: str
+    title: str | Promise
+    actor: str | Promise
+    action: str | Promise
+    source: str | Promise
     status: str
     requirement: str = "info"
     #: A step of the chain (:data:`CHAIN_STEP_CODES`): ``day`` is the chain day, earlier
@@ -56,17 +62,22 @@ class Milestone:
     chain_step: bool = False
 
     def as_json(self) -> dict[str, object]:
-        """The command-line/API form: exactly these eight keys, the date in ISO format."""
-        return {
-            "code": self.code,
-            "day": self.day,
-            "date": self.date.isoformat(),
-            "title": self.title,
-            "actor": self.actor,
-            "action": self.action,
-            "source": self.source,
-            "status": self.status,
-        }
+        """The command-line/API form: exactly these eight keys, the date in ISO format.
+
+        The texts are the Swedish source texts whatever language is active, so the
+        command's output does not depend on the caller's locale.
+        """
+        with translation.override(None):
+            return {
+                "code": self.code,
+                "day": self.day,
+                "date": self.date.isoformat(),
+                "title": str(self.title),
+                "actor": str(self.actor),
+                "action": str(self.action),
+                "source": str(self.source),
+                "status": self.status,
+            }
 
 
 def _parse_occupation(occupation: str) -> Occupation:
