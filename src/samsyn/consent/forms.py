@@ -73,7 +73,7 @@ class ConsentForm(forms.Form):
         ),
     )
     diagnosis_confirmed = forms.BooleanField(
-        label=_("Personen har själv uttryckligen bett att diagnosen lämnas till mottagaren"),
+        label=_("Personen har själv uttryckligen bett att diagnosen delas"),
         required=False,
     )
     diagnosis_reason = forms.CharField(

@@ -48,7 +48,15 @@ def test_employer_sees_work_capacity_but_never_the_diagnosis(
 def test_diagnosis_is_shown_only_when_consented(
     employer_client, coordinator, person, case, employer_org
 ):
-    give_consent(coordinator, person, employer_org, ["work_capacity", "diagnosis", "certificates"])
+    give_consent(
+        coordinator,
+        person,
+        employer_org,
+        ["work_capacity", "diagnosis", "certificates"],
+        # A diagnosis for an employer only at the person's explicit request (ADR 008).
+        diagnosis_confirmed=True,
+        diagnosis_reason="Vill att chefen förstår behovet av anpassning.",
+    )
     page = employer_client.get(shared_url(case)).content.decode()
     assert "F43.8" in page
     assert "FK7804" in page
