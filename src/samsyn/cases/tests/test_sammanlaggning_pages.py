@@ -211,3 +211,19 @@ def test_the_sentence_names_every_earlier_period_and_agrees_in_number():
     assert sammanlaggning_note(one_day).startswith("Dag 2 — 1 dag från sjukperioden 2026-03-01")
     assert sammanlaggning_note(SimpleNamespace(prior_days=0, prior_periods=[])) == ""
     assert sammanlaggning_note(None) == ""
+
+
+@pytest.mark.django_db
+def test_a_step_passed_in_the_earlier_period_is_dated_there(coordinator_client, unit, physician):
+    # Earlier May 1-Aug 8 (May 31 = day 31, Jun 30 = 61, Jul 31 = 92, Aug 8 = 100), at work
+    # Aug 9-Oct 14 (23 + 30 + 14 = 67 days), sick again from Oct 15 = day 101.
+    p = PersonFactory(care_unit=unit, given_name="Hundra", family_name="Dagar")
+    certify(physician, p, date(2026, 5, 1), date(2026, 8, 8))
+    certify(physician, p, date(2026, 10, 15), date(2026, 12, 31))
+    page = coordinator_client.get(reverse("cases:person", args=[p.pk])).content.decode()
+    # Day 90 = May 1 + 89 (May 31 = +30, Jun 30 = +60, Jul 29 = +89): in the earlier period.
+    assert milestone_rows(page)["2026-07-29"].startswith("90 i kedjan")
+    # Day 180 = Oct 15 + 79 (Oct 31 = +16, Nov 30 = +46, Dec 31 = +77, Jan 2 = +79).
+    assert milestone_rows(page)["2027-01-02"].startswith("180 i kedjan")
+    row = worklist_row(coordinator_client.get(WORKLIST).content.decode(), "Hundra Dagar")
+    assert "dag 180 i kedjan, 2027-01-02" in row
