@@ -7,6 +7,7 @@ translation is in the catalogue and translated, and the .mo is compiled from the
 """
 
 import ast
+import functools
 import gettext
 import html
 import itertools
@@ -169,6 +170,7 @@ def test_translations_keep_placeholders(catalogue):
     assert wrong == []
 
 
+@functools.cache
 def marked_python_strings() -> dict[str, str]:
     """Every message id the project's Python code (not tests, not migrations) passes to a
     translation function, with the first place it is marked. A module's own names for the
