@@ -62,6 +62,7 @@ test: install chromium lint
 
 check-deploy: install
 	SAMSYN_DEBUG=0 SAMSYN_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
+	  SAMSYN_AUDIT_KEYS=check:$$(head -c 48 /dev/urandom | base64 | tr -d '/+=') \
 	  $(BIN)/samsyn check --deploy --fail-level WARNING
 
 bench: install

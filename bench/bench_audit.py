@@ -371,6 +371,7 @@ def main() -> None:
         about["load_average_after"] = os.getloadavg()
         if args.json:
             default = str
+            args.json.parent.mkdir(parents=True, exist_ok=True)
             args.json.write_text(json.dumps({"about": about, "results": results}, default=default))
         connection.close()
     finally:

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 
+from samsyn.audit.checkpoints import CheckpointFileError
+from samsyn.audit.integrity import write_checkpoint
 from samsyn.core.demo.region import DEMO_PASSWORD, build_region
 
 
@@ -16,6 +18,7 @@ class Command(BaseCommand):
         # The demo's own notices (new messages, a withdrawn consent) are not e-mailed.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             logins = build_region(persons=options["persons"])
+        audit_note = self._audit_checkpoint()
         if options["quiet"]:
             return
         out = self.stdout
@@ -37,3 +40,23 @@ class Command(BaseCommand):
         out.write(f"'lakare2' is locked after six wrong passwords ({minutes} min): 'chef' sees")
         out.write("it under 'Spärrade inloggningar' and may unlock it.")
         out.write("Open http://127.0.0.1:8000/ and log in, e.g. as 'koordinator'.")
+        if audit_note:
+            out.write(audit_note)
+
+    def _audit_checkpoint(self) -> str:
+        """Sign the access log's chain heads, as the scheduled `samsyn audit checkpoint`
+        does in production (ADR 009), so that `samsyn audit verify` has one to check."""
+        if not settings.SAMSYN_AUDIT_CHECKPOINT_FILE:
+            return ""
+        try:
+            result = write_checkpoint()
+        except CheckpointFileError as exc:
+            return f"Access log: no checkpoint written ({exc})."
+        if result.written:
+            chains = f"{len(result.heads)} chain{'s' * (len(result.heads) != 1)}"
+            return f"Access log: checkpoint of {chains} in {result.path}."
+        found = "; ".join(str(finding) for finding in result.findings[:3])
+        return (
+            f"Access log: no checkpoint written ({found}). If the database was recreated, "
+            f"remove {result.path}."
+        )
