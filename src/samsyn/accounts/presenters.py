@@ -39,6 +39,10 @@ class Capabilities:
         return self.role in roles.FOLLOWUP_ROLES
 
     @property
+    def review_denials(self) -> bool:
+        return self.is_care_staff and self.role in roles.DENIAL_REVIEW_ROLES
+
+    @property
     def unlock_logins(self) -> bool:
         return self.role in roles.LOGIN_UNLOCK_ROLES
 
@@ -49,6 +53,11 @@ class Capabilities:
     @property
     def is_unit_manager(self) -> bool:
         return self.role == Role.UNIT_MANAGER
+
+    @property
+    def unit_settings(self) -> bool:
+        """May change the care unit's sick-leave settings (gap, ending soon, recently ended)."""
+        return self.is_care_staff and self.role == Role.UNIT_MANAGER
 
     @property
     def is_fk_officer(self) -> bool:

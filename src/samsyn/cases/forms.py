@@ -159,3 +159,17 @@ class StatementForm(forms.Form):
             self.fields[spec.key] = forms.CharField(
                 label=spec.label, required=spec.required, max_length=4000, widget=widget
             )
+
+
+class UnitSettingsForm(forms.Form):
+    """The care unit's sick-leave settings; ranges as `sickleave.engine.EngineSettings`."""
+
+    gap_days = forms.IntegerField(
+        label=_("Högsta uppehåll mellan intyg i samma sjukfall (dagar)"), min_value=0, max_value=90
+    )
+    ending_soon_days = forms.IntegerField(
+        label=_("Sjukfall slutar snart inom (dagar)"), min_value=0, max_value=90
+    )
+    recent_days = forms.IntegerField(
+        label=_("Visa avslutade sjukfall i (dagar)"), min_value=0, max_value=14
+    )

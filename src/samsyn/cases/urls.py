@@ -7,6 +7,7 @@ urlpatterns = [
     path("arbetslista/", views.worklist_view, name="worklist"),
     path("arbetslista/utskrift/", views.worklist_print_view, name="worklist_print"),
     path("arbetslista/kolumner/", views.worklist_columns_view, name="worklist_columns"),
+    path("enhetens-installningar/", views.unit_settings_view, name="unit_settings"),
     path("personer/<uuid:person_id>/", views.person_view, name="person"),
     path("personer/<uuid:person_id>/oppna-arende/", views.case_open_view, name="case_open"),
     path("arenden/<uuid:case_id>/status/", views.case_status_view, name="case_status"),

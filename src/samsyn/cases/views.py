@@ -18,10 +18,12 @@ from samsyn.cases.forms import (
     ColumnsForm,
     ExpectedDaysForm,
     TaskAddForm,
+    UnitSettingsForm,
     WorklistFilterForm,
     worklist_sort,
 )
 from samsyn.core.decorators import role_required
+from samsyn.sickleave.services import change_unit_settings
 
 FILTERS = "samsyn_worklist_filters"
 PER_PAGE = 50
@@ -93,6 +95,26 @@ def worklist_columns_view(request):
         )
         messages.success(request, _("Dina kolumnval är sparade."))
     return redirect("cases:worklist")
+
+
+@role_required(Role.UNIT_MANAGER)
+def unit_settings_view(request):
+    actor = Actor.from_request(request)
+    unit = actor.organisation
+    initial = {f: getattr(unit, f) for f in ("gap_days", "ending_soon_days", "recent_days")}
+    form = UnitSettingsForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        change = change_unit_settings(actor=actor, unit=unit, **form.cleaned_data)
+        if change.recomputed is None:
+            messages.success(request, _("Enhetens inställningar är sparade."))
+        else:
+            messages.success(
+                request,
+                _("Enhetens inställningar är sparade. Sjukfallen för %(count)d personer är omräknade.")
+                % {"count": change.recomputed},
+            )
+        return redirect("cases:unit_settings")
+    return TemplateResponse(request, "cases/unit_settings.html", {"form": form, "unit": unit})
 
 
 def _person_page(request, person, status=200, **forms):

@@ -12,7 +12,13 @@
 and the same dates as the person page and the worklist.
 Both exit 0 on success and 2 on bad input or arguments, with a JSON error on stdout
 ({"error", "certificate", "field"} for bad certificates, {"error"} otherwise) and a
-human-readable line on stderr. No database is needed.
+human-readable line on stderr. No database is needed for these two.
+
+    samsyn sickleave recompute --unit ID
+
+`recompute` recomputes the materialised sick-leave cases of every person of a care unit
+with the unit's gap (`sickleave.services.recompute_unit_cases`, audited as a system job)
+and prints {"unit": ID, "recomputed": N}, N the number of persons.
 """
 
 from __future__ import annotations
@@ -94,7 +100,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(
-            dest="action", required=True, metavar="{cases,chain}", parser_class=_JsonErrorParser
+            dest="action", required=True, metavar="{cases,chain,recompute}", parser_class=_JsonErrorParser
         )
         cases = sub.add_parser(
             "cases",
@@ -145,8 +151,16 @@ class Command(BaseCommand):
             help="days of earlier periods to add, when the periods themselves are not given",
         )
 
+        recompute = sub.add_parser(
+            "recompute",
+            help="recompute the stored sick-leave cases of a care unit with its gap setting",
+        )
+        recompute.add_argument("--unit", required=True, help="the care unit's id")
+
     def handle(self, *args, **options):
-        action = {"cases": self._cases, "chain": self._chain}[options["action"]]
+        action = {"cases": self._cases, "chain": self._chain, "recompute": self._recompute}[
+            options["action"]
+        ]
         try:
             result = action(options)
         except _BadArgument as bad:
@@ -177,6 +191,20 @@ class Command(BaseCommand):
                 raise _BadArgument(error.as_json()) from None
         cases = engine.compute_cases(certificates, settings, at)
         return {"cases": [case.as_json() for case in cases]}
+
+    def _recompute(self, options) -> dict[str, object]:
+        from django.core.exceptions import ValidationError
+
+        from samsyn.accounts.actor import Actor
+        from samsyn.accounts.models import Organisation
+        from samsyn.sickleave.services import recompute_unit_cases
+
+        try:
+            unit = Organisation.objects.get(pk=options["unit"])
+        except (Organisation.DoesNotExist, ValidationError, ValueError):
+            raise _BadArgument({"error": f"Ingen enhet med id {options['unit']!r}."}) from None
+        count = recompute_unit_cases(actor=Actor.system("sickleave recompute"), unit=unit)
+        return {"unit": str(unit.pk), "recomputed": count}
 
     def _read(self, name: str) -> bytes:
         if name == "-":
