@@ -6,6 +6,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("konto/", include("samsyn.accounts.urls")),
     path("", include("samsyn.core.urls")),
+    path("", include("samsyn.audit.urls")),
     path("", include("samsyn.cases.urls")),
     path("", include("samsyn.sickleave.urls")),
     path("", include("samsyn.directory.urls")),

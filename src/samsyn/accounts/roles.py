@@ -87,3 +87,5 @@ PASSWORD_ONLY_ROLES = frozenset({Role.PATIENT})
 # Who unlocks a login locked by failed attempts: the unit manager (their unit's users) and
 # the administrator (anyone).
 LOGIN_UNLOCK_ROLES = frozenset({Role.UNIT_MANAGER, Role.ADMIN})
+# Who reviews the access log's denials at their units (loggkontroll).
+DENIAL_REVIEW_ROLES = frozenset({Role.UNIT_MANAGER})

@@ -43,6 +43,8 @@ class ObjectType(LabelledChoices):
     """What an access event is about. A new kind of object is added here first."""
 
     NONE = "", _("Inget objekt")
+    PAGE = "page", _("Sida")
+    ACCESS_LOG = "access_log", _("Åtkomstloggen")
     PERSON = "person", _("Person")
     CASE = "case", _("Ärende")
     CASE_CONTACT = "case:contact", _("Ärende (kontaktuppgifter)")

@@ -112,7 +112,7 @@ class DenialLogMiddleware:
         record_denial(
             actor=Actor.from_request(request),
             rule=rule,
-            object_type=ObjectType.NONE,  # the page is named in `extra`
+            object_type=ObjectType.PAGE,
             object_id=ids[0] if ids else "",
             extra={"view": match.view_name if match else "", "method": request.method},
         )
