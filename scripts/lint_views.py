@@ -47,6 +47,8 @@ PURE = (
     "accounts/roles.py",
     "accounts/lockout.py",
     "audit/vocabulary.py",
+    "audit/keys.py",
+    "audit/chain.py",
     "core/choices.py",
     "core/importing.py",
 )

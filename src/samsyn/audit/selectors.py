@@ -79,7 +79,7 @@ def denials_at_units(*, actor: Actor, now: datetime, days: int) -> list[DenialRo
         AccessEvent.objects.filter(action=Action.DENIED, created_at__gte=since)
         .filter(Q(organisation_id__in=units) | Q(person__care_unit_id__in=units))
         .select_related("actor", "organisation")
-        .order_by("-created_at", "-seq")[:MAX_ROWS]
+        .order_by("-created_at", "-id")[:MAX_ROWS]
     )
     labels = dict(ObjectType.choices)
     rows = [_row(event, labels) for event in events]
