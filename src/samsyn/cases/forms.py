@@ -173,3 +173,15 @@ class UnitSettingsForm(forms.Form):
     recent_days = forms.IntegerField(
         label=_("Visa avslutade sjukfall i (dagar)"), min_value=0, max_value=14
     )
+
+
+class WorklistDaysForm(forms.Form):
+    """The user's own "recently ended" days for the worklist; empty uses the unit's."""
+
+    recent_days = forms.IntegerField(
+        label=_("Visa avslutade sjukfall i (dagar)"),
+        required=False,
+        min_value=0,
+        max_value=14,
+        help_text=_("Lämna tomt för att använda enhetens inställning."),
+    )

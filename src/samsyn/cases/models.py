@@ -159,6 +159,9 @@ class WorklistPreference(models.Model):
     user = models.OneToOneField("accounts.User", on_delete=models.CASCADE, related_name="+")
     columns = models.JSONField(default=list)
     show_personal_data = models.BooleanField(default=True)
+    # The user's own "recently ended" days for the worklist (0-14, as the unit's setting);
+    # None uses the unit's (Rehabstöd lets each user choose, issue 12).
+    recent_days = models.PositiveSmallIntegerField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"WorklistPreference {self.pk}"

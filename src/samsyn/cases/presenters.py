@@ -98,6 +98,7 @@ class WorklistPreferenceView:
 
     columns: list[str]
     show_personal_data: bool
+    recent_days: int | None = None  # the user's own "recently ended" days; None: the unit's
 
     def context(self) -> dict:
         shown = [c for c in self.columns if self.show_personal_data or c not in wl.PERSONAL_COLUMNS]
@@ -109,3 +110,18 @@ class WorklistPreferenceView:
             "chosen_columns": self.columns,
             "show_personal_data": self.show_personal_data,
         }
+
+
+@dataclass(frozen=True)
+class DaysInUse:
+    """The gap and "recently ended" days the worklist uses, and whose they are."""
+
+    gap_days: int
+    recent_days: int
+    own: bool
+
+
+def days_in_use(pref: WorklistPreferenceView, unit) -> DaysInUse:
+    """The user's own recent days when chosen, else the unit's; the gap is the unit's."""
+    own = pref.recent_days is not None
+    return DaysInUse(unit.gap_days, pref.recent_days if own else unit.recent_days, own)

@@ -198,6 +198,16 @@ def save_worklist_preference(
     return pref
 
 
+def save_worklist_recent_days(*, actor: Actor, recent_days: int | None) -> WorklistPreference:
+    """The user's own "recently ended" days for the worklist; None returns to the unit's."""
+    if recent_days is not None and not 0 <= recent_days <= 14:
+        raise ValueError("recent_days must be 0-14")
+    pref, _ = WorklistPreference.objects.get_or_create(user=actor.user)
+    pref.recent_days = recent_days
+    pref.save(update_fields=["recent_days"])
+    return pref
+
+
 def open_case_for_request(*, actor: Actor, person: Person, unit) -> Case:
     """Försäkringskassan asks about a certificate of a person the unit has no open case
     for: open one with no responsible coordinator, so that the question reaches the

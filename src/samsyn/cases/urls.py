@@ -6,6 +6,7 @@ app_name = "cases"
 urlpatterns = [
     path("arbetslista/", views.worklist_view, name="worklist"),
     path("arbetslista/utskrift/", views.worklist_print_view, name="worklist_print"),
+    path("arbetslista/dagar/", views.worklist_days_view, name="worklist_days"),
     path("arbetslista/kolumner/", views.worklist_columns_view, name="worklist_columns"),
     path("enhetens-installningar/", views.unit_settings_view, name="unit_settings"),
     path("personer/<uuid:person_id>/", views.person_view, name="person"),

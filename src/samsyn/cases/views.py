@@ -19,6 +19,7 @@ from samsyn.cases.forms import (
     ExpectedDaysForm,
     TaskAddForm,
     UnitSettingsForm,
+    WorklistDaysForm,
     WorklistFilterForm,
     worklist_sort,
 )
@@ -61,8 +62,11 @@ def worklist_view(request):
         on=timezone.localdate(),
         page=_page_number(request),
         per_page=PER_PAGE,
+        recent_days=pref.recent_days,
     )
     context = {"form": form, "result": result, "sort": sort, "pref": pref, **pref.context()}
+    context["days_form"] = WorklistDaysForm(initial={"recent_days": pref.recent_days})
+    context["in_use"] = presenters.days_in_use(pref, actor.organisation)
     return TemplateResponse(request, "cases/worklist.html", context)
 
 
@@ -78,6 +82,7 @@ def worklist_print_view(request):
         on=timezone.localdate(),
         per_page=0,
         purpose="print",
+        recent_days=pref.recent_days,
     )
     context = {"result": result, "filters": filters, **pref.context()}
     return TemplateResponse(request, "cases/worklist_print.html", context)
@@ -115,6 +120,20 @@ def unit_settings_view(request):
             )
         return redirect("cases:unit_settings")
     return TemplateResponse(request, "cases/unit_settings.html", {"form": form, "unit": unit})
+
+
+@require_POST
+@role_required(*CARE_ROLES)
+def worklist_days_view(request):
+    form = WorklistDaysForm(request.POST)
+    if form.is_valid():
+        services.save_worklist_recent_days(
+            actor=Actor.from_request(request), recent_days=form.cleaned_data["recent_days"]
+        )
+        messages.success(request, _("Din inställning för avslutade sjukfall är sparad."))
+    else:
+        messages.error(request, _("Ange ett antal dagar mellan 0 och 14, eller lämna tomt."))
+    return redirect("cases:worklist")
 
 
 def _person_page(request, person, status=200, **forms):

@@ -234,10 +234,13 @@ def _add_collaboration(rows: list[wl.Row], units: list, labels: _Labels) -> None
         row.fk_questions = questions.get(row.person_id, 0)
 
 
-def _current_sick_leaves(actor: Actor, units: list, on: date):
-    """The sick-leave cases on the actor's worklist: current at the units, and for a
-    physician only those whose current certificate they signed."""
-    sick_leaves = SickLeaveCase.objects.at_units(units).current(on, actor.organisation.recent_days)
+def _current_sick_leaves(actor: Actor, units: list, on: date, recent_days: int | None = None):
+    """The sick-leave cases on the actor's worklist: current at the units (or ended within
+    the user's own recent days, else the unit's), and for a physician only those whose
+    current certificate they signed."""
+    if recent_days is None:
+        recent_days = actor.organisation.recent_days
+    sick_leaves = SickLeaveCase.objects.at_units(units).current(on, recent_days)
     if actor.role == Role.PHYSICIAN:
         sick_leaves = sick_leaves.filter(physician=actor.user)
     return sick_leaves
@@ -250,7 +253,7 @@ def _open_cases(units: list, on: date):
     )
 
 
-def worklist_rows(*, actor: Actor, on: date) -> list[wl.Row]:
+def worklist_rows(*, actor: Actor, on: date, recent_days: int | None = None) -> list[wl.Row]:
     """All rows of the actor's worklist, unfiltered, in a fixed number of queries.
 
     Coordinators and unit managers see the unit's current sick-leave cases and open
@@ -264,18 +267,22 @@ def worklist_rows(*, actor: Actor, on: date) -> list[wl.Row]:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _worklist_rows(actor, units, on)
+        return _worklist_rows(actor, units, on, recent_days)
     finally:
         if collecting:
             gc.enable()
 
 
-def _worklist_rows(actor: Actor, units: list, on: date) -> list[wl.Row]:
+def _worklist_rows(
+    actor: Actor, units: list, on: date, recent_days: int | None = None
+) -> list[wl.Row]:
     labels = _Labels()
     soon_days = actor.organisation.ending_soon_days
     case_values = {v.person_id: v for v in _read(_open_cases(units, on), OpenCaseValues)}
     cases = {person_id: OpenCase.of(v) for person_id, v in case_values.items()}
-    sick_leaves = _current_sick_leaves(actor, units, on).order_by("person_id", "-end")
+    sick_leaves = _current_sick_leaves(actor, units, on, recent_days).order_by(
+        "person_id", "-end"
+    )
     rows = []
     seen = set()
     for values in _read(sick_leaves, SickLeaveValues):
@@ -313,9 +320,10 @@ def worklist(
     page: int = 1,
     per_page: int = 50,
     purpose: str = "read",
+    recent_days: int | None = None,
 ) -> WorklistResult:
     """The filtered, sorted page of the worklist; one access event per person shown."""
-    rows = worklist_rows(actor=actor, on=on)
+    rows = worklist_rows(actor=actor, on=on, recent_days=recent_days)
     matching = wl.sort_rows([r for r in rows if wl.matches(r, filters)], sort)
     pages = max(1, -(-len(matching) // per_page)) if per_page else 1
     page = min(max(1, page), pages)
@@ -367,4 +375,6 @@ def worklist_preference(*, actor: Actor) -> WorklistPreferenceView:
     pref = WorklistPreference.objects.filter(user=actor.user).first()
     if pref is None:
         return WorklistPreferenceView(list(wl.DEFAULT_COLUMNS), True)
-    return WorklistPreferenceView(wl.clean_columns(pref.columns), pref.show_personal_data)
+    return WorklistPreferenceView(
+        wl.clean_columns(pref.columns), pref.show_personal_data, pref.recent_days
+    )

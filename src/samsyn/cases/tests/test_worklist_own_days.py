@@ -1,0 +1,81 @@
+"""Issue 12, item 2: each user chooses their own "recently ended" days for the worklist,
+defaulting to the unit's, and the worklist says which setting is in use.
+
+Today is 2026-10-25. One person's sick leave ended 2026-10-21 (4 days ago), another's runs
+to 2026-11-30.
+"""
+
+from datetime import date
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from samsyn.cases.tests.helpers import certify
+from samsyn.people.tests.factories import PersonFactory
+
+WORKLIST = reverse("cases:worklist")
+DAYS = reverse("cases:worklist_days")
+
+
+@pytest.fixture(autouse=True)
+def frozen_today():
+    with time_machine.travel("2026-10-25 10:00 +01:00", tick=False):
+        yield
+
+
+@pytest.fixture
+def people(unit, physician):
+    ended = PersonFactory(care_unit=unit, given_name="Nyss", family_name="Frisk")
+    certify(physician, ended, date(2026, 10, 1), date(2026, 10, 21))
+    current = PersonFactory(care_unit=unit, given_name="Fortfarande", family_name="Sjuk")
+    certify(physician, current, date(2026, 10, 1), date(2026, 11, 30))
+    return ended, current
+
+
+def test_the_units_days_until_the_user_chooses_their_own(coordinator_client, people):
+    page = coordinator_client.get(WORKLIST).content.decode()
+    assert "Fortfarande" in page and "Nyss" not in page
+    assert "högst 5 dagars uppehåll och avslutade de senaste 0 dagarna" in page
+    assert "(enhetens inställningar)" in page
+
+
+def test_own_recent_days_show_the_recently_ended_case(coordinator_client, people):
+    response = coordinator_client.post(DAYS, {"recent_days": "4"}, follow=True)
+    page = response.content.decode()
+    assert "Din inställning för avslutade sjukfall är sparad." in page
+    assert "Nyss" in page and "Fortfarande" in page
+    assert "avslutade de senaste 4 dagarna" in page and "(dina inställningar)" in page
+    page = coordinator_client.post(DAYS, {"recent_days": "3"}, follow=True).content.decode()
+    assert "Nyss" not in page  # ended 4 days ago, outside 3
+
+
+def test_an_empty_value_returns_to_the_units_setting(coordinator_client, people, unit):
+    unit.recent_days = 7
+    unit.save()
+    coordinator_client.post(DAYS, {"recent_days": "0"})
+    assert "Nyss" not in coordinator_client.get(WORKLIST).content.decode()
+    page = coordinator_client.post(DAYS, {"recent_days": ""}, follow=True).content.decode()
+    assert "Nyss" in page and "(enhetens inställningar)" in page
+
+
+def test_out_of_range_is_refused_and_nothing_changes(coordinator_client, people):
+    page = coordinator_client.post(DAYS, {"recent_days": "15"}, follow=True).content.decode()
+    assert "Ange ett antal dagar mellan 0 och 14" in page
+    assert "(enhetens inställningar)" in page
+
+
+def test_own_days_do_not_change_the_query_count(coordinator_client, people, unit, physician):
+    coordinator_client.get(WORKLIST)
+    with CaptureQueriesContext(connection) as unit_days:
+        coordinator_client.get(WORKLIST)
+    coordinator_client.post(DAYS, {"recent_days": "14"})
+    for i in range(5):
+        p = PersonFactory(care_unit=unit)
+        certify(physician, p, date(2026, 10, 1), date(2026, 10, 15 + i))
+    with CaptureQueriesContext(connection) as own_days:
+        page = coordinator_client.get(WORKLIST).content.decode()
+    assert "(dina inställningar)" in page
+    assert len(own_days.captured_queries) == len(unit_days.captured_queries)
