@@ -115,7 +115,10 @@ def unit_settings_view(request):
         else:
             messages.success(
                 request,
-                _("Enhetens inställningar är sparade. Sjukfallen för %(count)d personer är omräknade.")
+                _(
+                    "Enhetens inställningar är sparade. "
+                    "Sjukfallen för %(count)d personer är omräknade."
+                )
                 % {"count": change.recomputed},
             )
         return redirect("cases:unit_settings")

@@ -280,9 +280,7 @@ def _worklist_rows(
     soon_days = actor.organisation.ending_soon_days
     case_values = {v.person_id: v for v in _read(_open_cases(units, on), OpenCaseValues)}
     cases = {person_id: OpenCase.of(v) for person_id, v in case_values.items()}
-    sick_leaves = _current_sick_leaves(actor, units, on, recent_days).order_by(
-        "person_id", "-end"
-    )
+    sick_leaves = _current_sick_leaves(actor, units, on, recent_days).order_by("person_id", "-end")
     rows = []
     seen = set()
     for values in _read(sick_leaves, SickLeaveValues):

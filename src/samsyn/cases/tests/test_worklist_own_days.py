@@ -37,7 +37,8 @@ def people(unit, physician):
 
 def test_the_units_days_until_the_user_chooses_their_own(coordinator_client, people):
     page = coordinator_client.get(WORKLIST).content.decode()
-    assert "Fortfarande" in page and "Nyss" not in page
+    assert "Fortfarande" in page
+    assert "Nyss" not in page
     assert "högst 5 dagars uppehåll och avslutade de senaste 0 dagarna" in page
     assert "(enhetens inställningar)" in page
 
@@ -46,8 +47,10 @@ def test_own_recent_days_show_the_recently_ended_case(coordinator_client, people
     response = coordinator_client.post(DAYS, {"recent_days": "4"}, follow=True)
     page = response.content.decode()
     assert "Din inställning för avslutade sjukfall är sparad." in page
-    assert "Nyss" in page and "Fortfarande" in page
-    assert "avslutade de senaste 4 dagarna" in page and "(dina inställningar)" in page
+    assert "Nyss" in page
+    assert "Fortfarande" in page
+    assert "avslutade de senaste 4 dagarna" in page
+    assert "(dina inställningar)" in page
     page = coordinator_client.post(DAYS, {"recent_days": "3"}, follow=True).content.decode()
     assert "Nyss" not in page  # ended 4 days ago, outside 3
 
@@ -58,7 +61,8 @@ def test_an_empty_value_returns_to_the_units_setting(coordinator_client, people,
     coordinator_client.post(DAYS, {"recent_days": "0"})
     assert "Nyss" not in coordinator_client.get(WORKLIST).content.decode()
     page = coordinator_client.post(DAYS, {"recent_days": ""}, follow=True).content.decode()
-    assert "Nyss" in page and "(enhetens inställningar)" in page
+    assert "Nyss" in page
+    assert "(enhetens inställningar)" in page
 
 
 def test_out_of_range_is_refused_and_nothing_changes(coordinator_client, people):

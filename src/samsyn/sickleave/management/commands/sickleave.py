@@ -100,7 +100,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(
-            dest="action", required=True, metavar="{cases,chain,recompute}", parser_class=_JsonErrorParser
+            dest="action",
+            required=True,
+            metavar="{cases,chain,recompute}",
+            parser_class=_JsonErrorParser,
         )
         cases = sub.add_parser(
             "cases",
