@@ -40,10 +40,22 @@ def _require_editor(actor: Actor) -> None:
         )
 
 
-def _require_owner(actor: Actor, owner_unit_id) -> None:
-    """The actor keeps the directory and may change an entry kept by `owner_unit_id`."""
+# The rule of a refused change of another unit's entry, in the access log's denials.
+RULE_ANOTHER_UNITS_ENTRY = "directory_entry_of_another_unit"
+
+
+def _require_owner(actor: Actor, owner_unit_id, *, object_type: str, object_id) -> None:
+    """The actor keeps the directory and may change an entry kept by `owner_unit_id`; a
+    refusal is on record as a denial (rule `directory_entry_of_another_unit`)."""
     _require_editor(actor)
     if not may_change_entry(actor, owner_unit_id):
+        access.record_denial(
+            actor=actor,
+            rule=RULE_ANOTHER_UNITS_ENTRY,
+            object_type=object_type,
+            object_id=object_id,
+            extra={"owner_unit": str(owner_unit_id)},
+        )
         raise DirectoryError(
             gettext_noop(
                 "Posten förvaltas av en annan vårdenhet. Bara rehabkoordinatorer och "
@@ -58,7 +70,7 @@ def _require_organisation_owner(actor: Actor, organisation: Organisation) -> Non
         .values_list("unit_id", flat=True)
         .first()
     )
-    _require_owner(actor, owner)
+    _require_owner(actor, owner, object_type=ObjectType.ORGANISATION, object_id=organisation.pk)
 
 
 def _claim_organisation(actor: Actor, organisation: Organisation) -> str | None:
@@ -70,7 +82,9 @@ def _claim_organisation(actor: Actor, organisation: Organisation) -> str | None:
         organisation=organisation, defaults={"unit": actor.organisation}
     )
     if not created:
-        _require_owner(actor, owner.unit_id)
+        _require_owner(
+            actor, owner.unit_id, object_type=ObjectType.ORGANISATION, object_id=organisation.pk
+        )
         return None
     return str(owner.unit_id)
 

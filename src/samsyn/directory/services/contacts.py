@@ -134,6 +134,14 @@ def create_contact_person(
     return contact
 
 
+# The rule of a refused confirmation: no unit of the actor's has a consent that waits.
+RULE_NO_LOGIN_TO_CONFIRM = "no_contact_login_to_confirm"
+
+
+def _entry(contact: ContactPerson) -> dict:
+    return {"object_type": ObjectType.CONTACT_PERSON, "object_id": contact.pk}
+
+
 def _login_change(old_user_id, new_user_id) -> dict:
     return {"login_from": _id(old_user_id), "login_to": _id(new_user_id)}
 
@@ -148,14 +156,14 @@ def update_contact_person(
     """Change the contact person: the owning care unit's editors, or anyone who keeps the
     directory while nobody owns it (the change claims it). A changed login waits for the
     units whose consents name the contact (module docstring)."""
-    _require_owner(actor, contact_person.owner_unit_id)
+    _require_owner(actor, contact_person.owner_unit_id, **_entry(contact_person))
     if contact_person.merged_into_id is not None:
         raise DirectoryError(gettext_noop("Kontaktpersonen är sammanslagen med en annan."))
     _require_directory_org(contact_person.organisation)
     with transaction.atomic():
         locked = ContactPerson.objects.select_for_update().get(pk=contact_person.pk)
         # The owner and the login as they are now, not as the page saw them.
-        _require_owner(actor, locked.owner_unit_id)
+        _require_owner(actor, locked.owner_unit_id, **_entry(locked))
         contact_person.owner_unit_id = locked.owner_unit_id
         contact_person.user_id = locked.user_id
         values = _clean_contact(
@@ -202,8 +210,8 @@ def merge_contact_persons(
     gives keep a login, or moves consents that named a contact with another login, the
     login counts as changed: those consents wait for their units' confirmation.
     """
-    _require_owner(actor, keep.owner_unit_id)
-    _require_owner(actor, duplicate.owner_unit_id)
+    _require_owner(actor, keep.owner_unit_id, **_entry(keep))
+    _require_owner(actor, duplicate.owner_unit_id, **_entry(duplicate))
     if keep.pk == duplicate.pk:
         raise DirectoryError(gettext_noop("En kontaktperson kan inte slås samman med sig själv."))
     if keep.merged_into_id or duplicate.merged_into_id:
@@ -265,28 +273,35 @@ def confirm_contact_login(
             for unit in units_awaiting_login_confirmation(contact)
             if access.is_coordinator_at(actor, unit)
         ]
-        if not units:
-            raise DirectoryError(
-                gettext_noop(
-                    "Bara rehabkoordinatorer vid en enhet vars samtycke nämner "
-                    "kontaktpersonen kan bekräfta inloggningen, och bara när den väntar "
-                    "på bekräftelse."
-                )
+        if units:
+            ContactLoginConfirmation.objects.bulk_create(
+                [
+                    ContactLoginConfirmation(
+                        contact=contact, unit_id=unit, login=login, confirmed_by=actor.user
+                    )
+                    for unit in units
+                ]
             )
-        ContactLoginConfirmation.objects.bulk_create(
-            [
-                ContactLoginConfirmation(
-                    contact=contact, unit_id=unit, login=login, confirmed_by=actor.user
-                )
-                for unit in units
-            ]
+            _audit(
+                actor,
+                Action.UPDATE,
+                ObjectType.CONTACT_PERSON,
+                contact.pk,
+                login_confirmed=_id(contact.user_id),
+                units=[str(unit) for unit in units],
+            )
+    if not units:  # on record outside the transaction, which a refusal would undo
+        access.record_denial(
+            actor=actor,
+            rule=RULE_NO_LOGIN_TO_CONFIRM,
+            object_type=ObjectType.CONTACT_PERSON,
+            object_id=contact.pk,
         )
-        _audit(
-            actor,
-            Action.UPDATE,
-            ObjectType.CONTACT_PERSON,
-            contact.pk,
-            login_confirmed=_id(contact.user_id),
-            units=[str(unit) for unit in units],
+        raise DirectoryError(
+            gettext_noop(
+                "Bara rehabkoordinatorer vid en enhet vars samtycke nämner "
+                "kontaktpersonen kan bekräfta inloggningen, och bara när den väntar "
+                "på bekräftelse."
+            )
         )
     return units

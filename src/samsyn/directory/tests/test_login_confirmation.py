@@ -179,6 +179,10 @@ def test_only_a_coordinator_of_a_unit_whose_consent_waits_may_confirm(
     response = _confirm(verified_client(outsider), contact, logins[1])
     assert response.status_code == 400
     assert "Bara rehabkoordinatorer vid en enhet vars samtycke" in response.content.decode()
+    denials = AccessEvent.objects.filter(actor=outsider, action=Action.DENIED)
+    assert [(d.object_id, d.extra["rule"]) for d in denials] == [
+        (str(contact.pk), "no_contact_login_to_confirm")
+    ]
     assert _confirm(verified_client(unit_manager), contact, logins[1]).status_code == 403
     page = verified_client(outsider).get(reverse("directory:contact_edit", args=[contact.pk]))
     assert 'name="confirm-login"' not in page.content.decode()

@@ -8,7 +8,9 @@ touch compared before and after:
   by the user in the access log;
 - REFUSED: the user keeps the directory but may not change this entry (another unit's
   coordinator or unit manager) or has no consent to confirm for: the page again (400)
-  with the reason, nothing changed, nothing logged as a change;
+  with the reason, nothing changed, nothing logged as a change, the service's refusal on
+  record as a denial (a merge's choices hold only what the user may change, so there the
+  form refuses first);
 - DENIED: 403 or 404 (the role may not keep the directory, or the case is not theirs),
   nothing changed.
 
@@ -161,6 +163,9 @@ class Write:
     rows: Callable[[World], object]  # what the write may change, as a value
     expect: Callable[[str], str]
     written_status: int = 302  # the redirect after success; the import shows its report
+    # A merge's choices hold only the entries the user may change, so another unit's
+    # editor is refused by the form (an invalid choice), before the service: no denial.
+    refusal_on_record: bool = True
 
 
 def _editors(role: str) -> str:
@@ -278,6 +283,7 @@ WRITES = [
         data=lambda w: {"merge-duplicate": w.contact_duplicate.pk, "merge-confirm": "on"},
         rows=lambda w: _contact_row(w.contact_duplicate.pk),
         expect=_owners,
+        refusal_on_record=False,
     ),
     Write(
         "organisation_merge",
@@ -285,6 +291,7 @@ WRITES = [
         data=lambda w: {"merge-duplicate": w.duplicate.pk, "merge-confirm": "on"},
         rows=lambda w: _organisation_row(w.duplicate.pk),
         expect=_owners,
+        refusal_on_record=False,
     ),
     Write(
         "case_actor_link",
@@ -311,6 +318,10 @@ def _changes_logged(user) -> int:
     return AccessEvent.objects.filter(actor=user, action__in=[Action.CREATE, Action.UPDATE]).count()
 
 
+def _denials(user) -> int:
+    return AccessEvent.objects.filter(actor=user, action=Action.DENIED).count()
+
+
 def _check_written(name: str, w: World, role: str) -> None:
     if name == "import":
         phone = Organisation.objects.get(pk=w.employer.pk).phone
@@ -333,7 +344,7 @@ def test_directory_write_matrix(world, role):
     done = []
     for write in WRITES:
         outcome = write.expect(role)
-        before, logged = write.rows(world), _changes_logged(user)
+        before, logged, denied = write.rows(world), _changes_logged(user), _denials(user)
         response = client.post(write.url(world), write.data(world))
         after = write.rows(world)
         where = (write.name, role, outcome, response.status_code)
@@ -346,6 +357,8 @@ def test_directory_write_matrix(world, role):
             assert response.status_code == 400, where
             assert after == before, where
             assert _changes_logged(user) == logged, where
+            if write.refusal_on_record:
+                assert _denials(user) > denied, where  # the refusal is on record
         else:
             assert response.status_code in {403, 404}, where
             assert after == before, where
@@ -405,3 +418,8 @@ def test_a_coordinator_of_another_unit_cannot_change_a_contacts_login_link(world
 
     assert _contact_row(world.contact.pk) == before
     assert _changes_logged(outsider) == 0
+    # Each refusal is on record as a denial with its rule (two posts, one service call).
+    denials = AccessEvent.objects.filter(actor=outsider, action=Action.DENIED)
+    assert [
+        (d.object_type, d.object_id, d.extra["rule"]) for d in denials.order_by("created_at")
+    ] == [("contact_person", str(world.contact.pk), "directory_entry_of_another_unit")] * 3
