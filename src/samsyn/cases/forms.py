@@ -176,8 +176,18 @@ class UnitSettingsForm(forms.Form):
 
 
 class WorklistDaysForm(forms.Form):
-    """The user's own "recently ended" days for the worklist; empty uses the unit's."""
+    """The user's own gap and "recently ended" days for the worklist; empty uses the unit's."""
 
+    gap_days = forms.IntegerField(
+        label=_("Slå ihop sjukfall med högst så många dagars uppehåll"),
+        required=False,
+        min_value=0,
+        max_value=90,
+        help_text=_(
+            "Lämna tomt för att använda enhetens inställning. Ett mindre värde än enhetens "
+            "används inte."
+        ),
+    )
     recent_days = forms.IntegerField(
         label=_("Visa avslutade sjukfall i (dagar)"),
         required=False,

@@ -162,6 +162,9 @@ class WorklistPreference(models.Model):
     # The user's own "recently ended" days for the worklist (0-14, as the unit's setting);
     # None uses the unit's (Rehabstöd lets each user choose, issue 12).
     recent_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The user's own gap (0-90): a larger one than the unit's joins a person's consecutive
+    # sick-leave cases on the worklist (`cases.worklist.join_at_gap`); None uses the unit's.
+    gap_days = models.PositiveSmallIntegerField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"WorklistPreference {self.pk}"

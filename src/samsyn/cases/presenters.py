@@ -99,6 +99,7 @@ class WorklistPreferenceView:
     columns: list[str]
     show_personal_data: bool
     recent_days: int | None = None  # the user's own "recently ended" days; None: the unit's
+    gap_days: int | None = None  # the user's own gap; None: the unit's
 
     def context(self) -> dict:
         shown = [c for c in self.columns if self.show_personal_data or c not in wl.PERSONAL_COLUMNS]
@@ -122,6 +123,12 @@ class DaysInUse:
 
 
 def days_in_use(pref: WorklistPreferenceView, unit) -> DaysInUse:
-    """The user's own recent days when chosen, else the unit's; the gap is the unit's."""
-    own = pref.recent_days is not None
-    return DaysInUse(unit.gap_days, pref.recent_days if own else unit.recent_days, own)
+    """The user's own gap and recent days where chosen, else the unit's. A gap smaller than
+    the unit's is not applied (cases are not split), so the unit's is shown then."""
+    gap = pref.gap_days if pref.gap_days is not None and pref.gap_days > unit.gap_days else None
+    recent = pref.recent_days
+    return DaysInUse(
+        unit.gap_days if gap is None else gap,
+        unit.recent_days if recent is None else recent,
+        gap is not None or recent is not None,
+    )

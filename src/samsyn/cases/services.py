@@ -198,13 +198,18 @@ def save_worklist_preference(
     return pref
 
 
-def save_worklist_recent_days(*, actor: Actor, recent_days: int | None) -> WorklistPreference:
-    """The user's own "recently ended" days for the worklist; None returns to the unit's."""
+def save_worklist_days(
+    *, actor: Actor, recent_days: int | None, gap_days: int | None = None
+) -> WorklistPreference:
+    """The user's own "recently ended" days (0-14) and gap (0-90) for the worklist; None
+    returns to the unit's."""
     if recent_days is not None and not 0 <= recent_days <= 14:
         raise ValueError("recent_days must be 0-14")
+    if gap_days is not None and not 0 <= gap_days <= 90:
+        raise ValueError("gap_days must be 0-90")
     pref, _ = WorklistPreference.objects.get_or_create(user=actor.user)
-    pref.recent_days = recent_days
-    pref.save(update_fields=["recent_days"])
+    pref.recent_days, pref.gap_days = recent_days, gap_days
+    pref.save(update_fields=["recent_days", "gap_days"])
     return pref
 
 

@@ -63,9 +63,11 @@ def worklist_view(request):
         page=_page_number(request),
         per_page=PER_PAGE,
         recent_days=pref.recent_days,
+        gap_days=pref.gap_days,
     )
     context = {"form": form, "result": result, "sort": sort, "pref": pref, **pref.context()}
-    context["days_form"] = WorklistDaysForm(initial={"recent_days": pref.recent_days})
+    days = {"recent_days": pref.recent_days, "gap_days": pref.gap_days}
+    context["days_form"] = WorklistDaysForm(initial=days)
     context["in_use"] = presenters.days_in_use(pref, actor.organisation)
     return TemplateResponse(request, "cases/worklist.html", context)
 
@@ -83,6 +85,7 @@ def worklist_print_view(request):
         per_page=0,
         purpose="print",
         recent_days=pref.recent_days,
+        gap_days=pref.gap_days,
     )
     context = {"result": result, "filters": filters, **pref.context()}
     return TemplateResponse(request, "cases/worklist_print.html", context)
@@ -130,12 +133,10 @@ def unit_settings_view(request):
 def worklist_days_view(request):
     form = WorklistDaysForm(request.POST)
     if form.is_valid():
-        services.save_worklist_recent_days(
-            actor=Actor.from_request(request), recent_days=form.cleaned_data["recent_days"]
-        )
-        messages.success(request, _("Din inställning för avslutade sjukfall är sparad."))
+        services.save_worklist_days(actor=Actor.from_request(request), **form.cleaned_data)
+        messages.success(request, _("Dina inställningar för arbetslistan är sparade."))
     else:
-        messages.error(request, _("Ange ett antal dagar mellan 0 och 14, eller lämna tomt."))
+        messages.error(request, _("Ange uppehåll 0–90 och avslutade 0–14 dagar, eller lämna tomt."))
     return redirect("cases:worklist")
 
 

@@ -6,7 +6,7 @@ queries; this module filters and sorts them. 5 000 rows take a few milliseconds.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -245,3 +245,38 @@ def clean_columns(columns: list[str]) -> list[str]:
         if key in COLUMN_KEYS and key not in seen:
             seen.append(key)
     return seen or list(DEFAULT_COLUMNS)
+
+
+@dataclass(frozen=True)
+class CaseSpan:
+    """What the worklist needs of a materialised sick-leave case to join it with others."""
+
+    start: date
+    end: date
+    days: int
+    net_days: float
+    segments: list
+    prior_days: int
+
+
+def join_at_gap(latest: CaseSpan, earlier: Sequence[CaseSpan], gap_days: int) -> CaseSpan:
+    """`latest` joined with the person's earlier cases (`earlier`, latest first) as long as
+    each leaves at most `gap_days` uncovered days before the next: the user's own gap when
+    it is larger than the unit's. The joined case counts the chain from the earliest joined
+    case (its `prior_days`). With the unit's gap nothing joins, as the materialised cases
+    already leave more than it between them.
+    """
+    joined = latest
+    for case in earlier:
+        uncovered = (joined.start - case.end).days - 1
+        if case.end >= joined.start or uncovered > gap_days:
+            break
+        joined = CaseSpan(
+            start=case.start,
+            end=joined.end,
+            days=case.days + joined.days,
+            net_days=case.net_days + joined.net_days,
+            segments=list(case.segments) + list(joined.segments),
+            prior_days=case.prior_days,
+        )
+    return joined

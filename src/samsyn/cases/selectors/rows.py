@@ -253,7 +253,9 @@ def _open_cases(units: list, on: date):
     )
 
 
-def worklist_rows(*, actor: Actor, on: date, recent_days: int | None = None) -> list[wl.Row]:
+def worklist_rows(
+    *, actor: Actor, on: date, recent_days: int | None = None, gap_days: int | None = None
+) -> list[wl.Row]:
     """All rows of the actor's worklist, unfiltered, in a fixed number of queries.
 
     Coordinators and unit managers see the unit's current sick-leave cases and open
@@ -267,20 +269,58 @@ def worklist_rows(*, actor: Actor, on: date, recent_days: int | None = None) -> 
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _worklist_rows(actor, units, on, recent_days)
+        return _worklist_rows(actor, units, on, recent_days, gap_days)
     finally:
         if collecting:
             gc.enable()
 
 
+_SPAN_FIELDS = ("person_id", "start", "end", "days", "net_days", "segments", "prior_days")
+
+
+def _earlier_cases(sick_leaves) -> dict:
+    """The earlier sick-leave cases of the persons of `sick_leaves`, latest first: one query."""
+    persons = sick_leaves.values("person_id")
+    earlier: dict = {}
+    query = SickLeaveCase.objects.filter(person_id__in=persons).order_by("person_id", "-end")
+    for person_id, *span in query.values_list(*_SPAN_FIELDS):
+        earlier.setdefault(person_id, []).append(wl.CaseSpan(*span))
+    return earlier
+
+
+def _joined(values: SickLeaveValues, earlier: list, gap_days: int) -> SickLeaveValues:
+    """The worklist row's case joined with the earlier ones at the user's larger gap."""
+    latest = wl.CaseSpan(
+        values.start, values.end, values.days, values.net_days, values.segments, values.prior_days
+    )
+    before = [case for case in earlier if case.end < values.start]
+    joined = wl.join_at_gap(latest, before, gap_days)
+    if joined is latest:
+        return values
+    return values._replace(
+        start=joined.start,
+        days=joined.days,
+        net_days=joined.net_days,
+        segments=joined.segments,
+        prior_days=joined.prior_days,
+    )
+
+
 def _worklist_rows(
-    actor: Actor, units: list, on: date, recent_days: int | None = None
+    actor: Actor,
+    units: list,
+    on: date,
+    recent_days: int | None = None,
+    gap_days: int | None = None,
 ) -> list[wl.Row]:
     labels = _Labels()
     soon_days = actor.organisation.ending_soon_days
     case_values = {v.person_id: v for v in _read(_open_cases(units, on), OpenCaseValues)}
     cases = {person_id: OpenCase.of(v) for person_id, v in case_values.items()}
     sick_leaves = _current_sick_leaves(actor, units, on, recent_days).order_by("person_id", "-end")
+    # The user's own gap, when larger than the unit's, joins consecutive cases: one query.
+    joining = gap_days is not None and gap_days > actor.organisation.gap_days
+    earlier = _earlier_cases(sick_leaves) if joining else {}
     rows = []
     seen = set()
     for values in _read(sick_leaves, SickLeaveValues):
@@ -288,6 +328,8 @@ def _worklist_rows(
         if person_id in seen:  # the latest sick-leave case of the person comes first
             continue
         seen.add(person_id)
+        if joining and person_id in earlier:
+            values = _joined(values, earlier[person_id], gap_days)
         row = _base_row(values, on, labels)
         _add_sick_leave(row, values, on, soon_days, labels)
         case = cases.get(person_id)
@@ -319,9 +361,10 @@ def worklist(
     per_page: int = 50,
     purpose: str = "read",
     recent_days: int | None = None,
+    gap_days: int | None = None,
 ) -> WorklistResult:
     """The filtered, sorted page of the worklist; one access event per person shown."""
-    rows = worklist_rows(actor=actor, on=on, recent_days=recent_days)
+    rows = worklist_rows(actor=actor, on=on, recent_days=recent_days, gap_days=gap_days)
     matching = wl.sort_rows([r for r in rows if wl.matches(r, filters)], sort)
     pages = max(1, -(-len(matching) // per_page)) if per_page else 1
     page = min(max(1, page), pages)
@@ -374,5 +417,5 @@ def worklist_preference(*, actor: Actor) -> WorklistPreferenceView:
     if pref is None:
         return WorklistPreferenceView(list(wl.DEFAULT_COLUMNS), True)
     return WorklistPreferenceView(
-        wl.clean_columns(pref.columns), pref.show_personal_data, pref.recent_days
+        wl.clean_columns(pref.columns), pref.show_personal_data, pref.recent_days, pref.gap_days
     )

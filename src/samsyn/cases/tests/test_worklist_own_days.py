@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from conftest import verified_client
 from samsyn.cases.tests.helpers import certify
 from samsyn.people.tests.factories import PersonFactory
 
@@ -46,7 +47,7 @@ def test_the_units_days_until_the_user_chooses_their_own(coordinator_client, peo
 def test_own_recent_days_show_the_recently_ended_case(coordinator_client, people):
     response = coordinator_client.post(DAYS, {"recent_days": "4"}, follow=True)
     page = response.content.decode()
-    assert "Din inställning för avslutade sjukfall är sparad." in page
+    assert "Dina inställningar för arbetslistan är sparade." in page
     assert "Nyss" in page
     assert "Fortfarande" in page
     assert "avslutade de senaste 4 dagarna" in page
@@ -67,7 +68,7 @@ def test_an_empty_value_returns_to_the_units_setting(coordinator_client, people,
 
 def test_out_of_range_is_refused_and_nothing_changes(coordinator_client, people):
     page = coordinator_client.post(DAYS, {"recent_days": "15"}, follow=True).content.decode()
-    assert "Ange ett antal dagar mellan 0 och 14" in page
+    assert "Ange uppehåll 0–90 och avslutade 0–14 dagar" in page
     assert "(enhetens inställningar)" in page
 
 
@@ -83,3 +84,50 @@ def test_own_days_do_not_change_the_query_count(coordinator_client, people, unit
         page = coordinator_client.get(WORKLIST).content.decode()
     assert "(dina inställningar)" in page
     assert len(own_days.captured_queries) == len(unit_days.captured_queries)
+
+
+@pytest.fixture
+def split_person(unit, physician):
+    """Oct 1-10 and Oct 19-31: 8 uncovered days, two cases at the unit's gap of 5."""
+    p = PersonFactory(care_unit=unit, given_name="Delad", family_name="Period")
+    certify(physician, p, date(2026, 10, 1), date(2026, 10, 10))
+    certify(physician, p, date(2026, 10, 19), date(2026, 10, 31))
+    return p
+
+
+def test_own_larger_gap_joins_the_persons_cases_on_the_worklist(
+    coordinator_client, colleague_same_unit, split_person
+):
+    before = coordinator_client.get(WORKLIST + "?sort=name").content.decode()
+    assert "2026-10-19" in before
+    assert "2026-10-01" not in before
+    page = coordinator_client.post(DAYS, {"gap_days": "8"}, follow=True).content.decode()
+    assert "2026-10-01" in page
+    assert "2026-10-19" not in page
+    assert "högst 8 dagars uppehåll" in page
+    assert "(dina inställningar)" in page
+    # a colleague keeps the unit's
+    other = verified_client(colleague_same_unit).get(WORKLIST).content.decode()
+    assert "2026-10-19" in other
+    assert "(enhetens inställningar)" in other
+
+
+def test_own_smaller_gap_is_not_applied_and_the_units_is_shown(coordinator_client, split_person):
+    page = coordinator_client.post(DAYS, {"gap_days": "2"}, follow=True).content.decode()
+    assert "högst 5 dagars uppehåll" in page
+    assert "2026-10-19" in page
+
+
+def test_joining_keeps_the_query_count_fixed(coordinator_client, split_person, unit, physician):
+    coordinator_client.post(DAYS, {"gap_days": "8"})
+    coordinator_client.get(WORKLIST)
+    with CaptureQueriesContext(connection) as few:
+        coordinator_client.get(WORKLIST)
+    for _ in range(4):
+        p = PersonFactory(care_unit=unit)
+        certify(physician, p, date(2026, 10, 1), date(2026, 10, 10))
+        certify(physician, p, date(2026, 10, 19), date(2026, 10, 31))
+    with CaptureQueriesContext(connection) as many:
+        page = coordinator_client.get(WORKLIST).content.decode()
+    assert page.count("2026-10-01") >= 5
+    assert len(many.captured_queries) == len(few.captured_queries)
