@@ -185,7 +185,7 @@ class WorklistDaysForm(forms.Form):
         max_value=90,
         help_text=_(
             "Lämna tomt för att använda enhetens inställning. Ett mindre värde än enhetens "
-            "används inte."
+            "delar sjukfallen vid längre uppehåll; dagarna före räknas ändå i kedjan."
         ),
     )
     recent_days = forms.IntegerField(

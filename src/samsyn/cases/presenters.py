@@ -123,9 +123,8 @@ class DaysInUse:
 
 
 def days_in_use(pref: WorklistPreferenceView, unit) -> DaysInUse:
-    """The user's own gap and recent days where chosen, else the unit's. A gap smaller than
-    the unit's is not applied (cases are not split), so the unit's is shown then."""
-    gap = pref.gap_days if pref.gap_days is not None and pref.gap_days > unit.gap_days else None
+    """The user's own gap and recent days where chosen, else the unit's."""
+    gap = pref.gap_days
     recent = pref.recent_days
     return DaysInUse(
         unit.gap_days if gap is None else gap,

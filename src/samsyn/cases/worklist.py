@@ -280,3 +280,41 @@ def join_at_gap(latest: CaseSpan, earlier: Sequence[CaseSpan], gap_days: int) ->
             prior_days=case.prior_days,
         )
     return joined
+
+
+def _segment_days(segment: dict) -> int:
+    return (date.fromisoformat(segment["end"]) - date.fromisoformat(segment["start"])).days + 1
+
+
+def split_at_gap(latest: CaseSpan, gap_days: int) -> CaseSpan:
+    """The last part of `latest` at the user's own gap when it is smaller than the unit's:
+    the covered segments after the last uncovered gap of more than `gap_days` days.
+
+    The parts before it are still sick periods of the person: when the gap continues the
+    chain (SFB 27 kap. 51 §: at most 89 days between), their days count in it and are
+    added to `prior_days`; otherwise the chain starts again with the last part.
+    """
+    segments = list(latest.segments)
+    cut = 0
+    for index in range(1, len(segments)):
+        gap = (
+            date.fromisoformat(segments[index]["start"])
+            - date.fromisoformat(segments[index - 1]["end"])
+        ).days - 1
+        if gap > gap_days:
+            cut = index
+    if cut == 0:
+        return latest
+    kept = segments[cut:]
+    days = sum(_segment_days(s) for s in kept)
+    continues = rules.continues_earlier_period(
+        date.fromisoformat(segments[cut - 1]["end"]), date.fromisoformat(kept[0]["start"])
+    )
+    return CaseSpan(
+        start=date.fromisoformat(kept[0]["start"]),
+        end=latest.end,
+        days=days,
+        net_days=sum(_segment_days(s) * s["degree"] / 100 for s in kept),
+        segments=kept,
+        prior_days=latest.prior_days + latest.days - days if continues else 0,
+    )

@@ -288,21 +288,25 @@ def _earlier_cases(sick_leaves) -> dict:
     return earlier
 
 
-def _joined(values: SickLeaveValues, earlier: list, gap_days: int) -> SickLeaveValues:
-    """The worklist row's case joined with the earlier ones at the user's larger gap."""
+def _own_gap(values: SickLeaveValues, earlier: list, gap_days: int, unit_gap: int):
+    """The worklist row's case at the user's own gap: joined with the earlier cases when
+    the gap is larger than the unit's, cut at its last longer break when smaller."""
     latest = wl.CaseSpan(
         values.start, values.end, values.days, values.net_days, values.segments, values.prior_days
     )
-    before = [case for case in earlier if case.end < values.start]
-    joined = wl.join_at_gap(latest, before, gap_days)
-    if joined is latest:
+    if gap_days > unit_gap:
+        before = [case for case in earlier if case.end < values.start]
+        changed = wl.join_at_gap(latest, before, gap_days)
+    else:
+        changed = wl.split_at_gap(latest, gap_days)
+    if changed is latest:
         return values
     return values._replace(
-        start=joined.start,
-        days=joined.days,
-        net_days=joined.net_days,
-        segments=joined.segments,
-        prior_days=joined.prior_days,
+        start=changed.start,
+        days=changed.days,
+        net_days=changed.net_days,
+        segments=changed.segments,
+        prior_days=changed.prior_days,
     )
 
 
@@ -318,8 +322,11 @@ def _worklist_rows(
     case_values = {v.person_id: v for v in _read(_open_cases(units, on), OpenCaseValues)}
     cases = {person_id: OpenCase.of(v) for person_id, v in case_values.items()}
     sick_leaves = _current_sick_leaves(actor, units, on, recent_days).order_by("person_id", "-end")
-    # The user's own gap, when larger than the unit's, joins consecutive cases: one query.
-    joining = gap_days is not None and gap_days > actor.organisation.gap_days
+    # The user's own gap: a larger one joins consecutive cases (one query for the earlier
+    # cases), a smaller one cuts a case at its last longer break (no query).
+    unit_gap = actor.organisation.gap_days
+    own_gap = gap_days is not None and gap_days != unit_gap
+    joining = own_gap and gap_days > unit_gap
     earlier = _earlier_cases(sick_leaves) if joining else {}
     rows = []
     seen = set()
@@ -328,8 +335,8 @@ def _worklist_rows(
         if person_id in seen:  # the latest sick-leave case of the person comes first
             continue
         seen.add(person_id)
-        if joining and person_id in earlier:
-            values = _joined(values, earlier[person_id], gap_days)
+        if own_gap:
+            values = _own_gap(values, earlier.get(person_id, []), gap_days, unit_gap)
         row = _base_row(values, on, labels)
         _add_sick_leave(row, values, on, soon_days, labels)
         case = cases.get(person_id)

@@ -2,7 +2,7 @@
 materialised sick-leave cases (issue 12, item 2). Hand-worked dates and a property against
 the case engine itself."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -70,3 +70,54 @@ def test_joining_the_units_cases_at_a_larger_gap_is_the_engines_case_at_that_gap
     joined = wl.join_at_gap(latest, earlier, unit_gap + extra)
     expected = at_own[-1]
     assert (joined.start, joined.end, joined.days) == (expected.start, expected.end, expected.days)
+
+
+# ---- a smaller own gap cuts the case at its last longer break -------------------------
+
+
+def _span(*parts, prior=0):
+    segments = [{"start": a.isoformat(), "end": b.isoformat(), "degree": d} for a, b, d in parts]
+    days = sum((b - a).days + 1 for a, b, _d in parts)
+    net = sum(((b - a).days + 1) * d / 100 for a, b, d in parts)
+    return wl.CaseSpan(parts[0][0], parts[-1][1], days, net, segments, prior)
+
+
+def test_split_keeps_the_part_after_the_last_longer_break():
+    case = _span(
+        (date(2026, 10, 1), date(2026, 10, 10), 100),
+        (date(2026, 10, 14), date(2026, 10, 20), 50),  # 3 days between
+        (date(2026, 10, 22), date(2026, 10, 31), 100),  # 1 day between
+        prior=5,
+    )
+    cut = wl.split_at_gap(case, 2)
+    assert cut.start == date(2026, 10, 14)
+    assert cut.days == 7 + 10
+    assert cut.net_days == 3.5 + 10
+    assert cut.prior_days == 5 + 10  # the first part and the earlier period still count
+    assert wl.split_at_gap(case, 3) is case  # no break longer than 3 days
+    assert wl.split_at_gap(case, 0).start == date(2026, 10, 22)
+
+
+@given(
+    lengths=st.lists(st.integers(1, 20), min_size=1, max_size=6),
+    breaks=st.lists(st.integers(0, 12), min_size=5, max_size=5),
+    gap=st.integers(0, 12),
+)
+def test_split_property(lengths, breaks, gap):
+    parts, day = [], date(2026, 1, 1)
+    for index, length in enumerate(lengths):
+        if index:
+            day += timedelta(days=breaks[index - 1] + 1)
+        parts.append((day, day + timedelta(days=length - 1), 100))
+        day += timedelta(days=length - 1)
+    case = _span(*parts)
+    cut = wl.split_at_gap(case, gap)
+    assert cut.end == case.end
+    assert cut.days + cut.prior_days == case.days  # nothing lost: the break is short
+    inner = [
+        (date.fromisoformat(b["start"]) - date.fromisoformat(a["end"])).days - 1
+        for a, b in zip(cut.segments, cut.segments[1:], strict=False)
+    ]
+    assert all(g <= gap for g in inner)
+    if max([0, *breaks[: len(lengths) - 1]]) <= gap:
+        assert cut is case

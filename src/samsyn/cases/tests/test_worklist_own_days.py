@@ -18,6 +18,12 @@ from samsyn.cases.tests.helpers import certify
 from samsyn.people.tests.factories import PersonFactory
 
 WORKLIST = reverse("cases:worklist")
+
+
+def page_rows(client):
+    return client.get(WORKLIST).context["result"].rows
+
+
 DAYS = reverse("cases:worklist_days")
 
 
@@ -112,10 +118,31 @@ def test_own_larger_gap_joins_the_persons_cases_on_the_worklist(
     assert "(enhetens inställningar)" in other
 
 
-def test_own_smaller_gap_is_not_applied_and_the_units_is_shown(coordinator_client, split_person):
+@pytest.fixture
+def short_break_person(unit, physician):
+    """Oct 1-10 and Oct 14-31: 3 uncovered days, one case at the unit's gap of 5."""
+    p = PersonFactory(care_unit=unit, given_name="Kort", family_name="Uppehåll")
+    certify(physician, p, date(2026, 10, 1), date(2026, 10, 10))
+    certify(physician, p, date(2026, 10, 14), date(2026, 10, 31))
+    return p
+
+
+def test_own_smaller_gap_cuts_the_case_at_its_break(
+    coordinator_client, colleague_same_unit, short_break_person
+):
+    before = coordinator_client.get(WORKLIST).content.decode()
+    assert "2026-10-01" in before
+    assert "2026-10-14" not in before
     page = coordinator_client.post(DAYS, {"gap_days": "2"}, follow=True).content.decode()
-    assert "högst 5 dagars uppehåll" in page
-    assert "2026-10-19" in page
+    assert "högst 2 dagars uppehåll" in page
+    assert "(dina inställningar)" in page
+    assert "2026-10-14" in page  # the case starts after the 3-day break
+    assert "2026-10-01" not in page
+    # the first part still counts in the chain (sammanläggning): 18 days of its own + 10
+    row = next(r for r in page_rows(coordinator_client) if r.name.startswith("Kort"))
+    assert (row.start, row.days, row.prior_days) == (date(2026, 10, 14), 28, 10)
+    other = verified_client(colleague_same_unit).get(WORKLIST).content.decode()
+    assert "2026-10-01" in other
 
 
 def test_joining_keeps_the_query_count_fixed(coordinator_client, split_person, unit, physician):
@@ -130,4 +157,21 @@ def test_joining_keeps_the_query_count_fixed(coordinator_client, split_person, u
     with CaptureQueriesContext(connection) as many:
         page = coordinator_client.get(WORKLIST).content.decode()
     assert page.count("2026-10-01") >= 5
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_cutting_keeps_the_query_count_fixed(
+    coordinator_client, short_break_person, unit, physician
+):
+    coordinator_client.post(DAYS, {"gap_days": "2"})
+    coordinator_client.get(WORKLIST)
+    with CaptureQueriesContext(connection) as few:
+        coordinator_client.get(WORKLIST)
+    for _ in range(4):
+        p = PersonFactory(care_unit=unit)
+        certify(physician, p, date(2026, 10, 1), date(2026, 10, 10))
+        certify(physician, p, date(2026, 10, 14), date(2026, 10, 31))
+    with CaptureQueriesContext(connection) as many:
+        page = coordinator_client.get(WORKLIST).content.decode()
+    assert page.count("2026-10-14") >= 5
     assert len(many.captured_queries) == len(few.captured_queries)
