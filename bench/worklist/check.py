@@ -5,26 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
-FIELDS_COMPARED = (
-    "care_unit_id",
-    "start",
-    "end",
-    "days",
-    "net_days",
-    "uncovered_days",
-    "certificate_count",
-    "certificate_ids",
-    "current_certificate_id",
-    "physician_id",
-    "physician_name",
-    "diagnosis_code",
-    "diagnosis_chapter",
-    "occupation",
-    "segments",
-    "degrees",
-    "gap_days",
-    "prior_days",
-    "prior_periods",
+from .rows import SICK_LEAVE_CASE_FIELDS
+
+# Every stored column but the person (the sample's key) and the time it was computed.
+FIELDS_COMPARED = tuple(
+    name for name in SICK_LEAVE_CASE_FIELDS if name not in {"person_id", "computed_at"}
 )
 
 

@@ -54,7 +54,7 @@ def page(browser, live_server):
 
 
 def assert_accessible(page, *, context: str = "") -> None:
-    """Run axe-core (WCAG 2.1 A/AA) and fail on serious or critical violations.
+    """Run axe-core (WCAG 2.2 A/AA) and fail on serious or critical violations.
 
     Call it only after an `expect(...)` has proved that the page under test is shown; the
     wait here only lets that page finish loading (stylesheets, scripts) before axe runs.
@@ -63,7 +63,7 @@ def assert_accessible(page, *, context: str = "") -> None:
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         """async () => await axe.run(document, {runOnly: {type: 'tag',
-            values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"""
+            values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})"""
     )
     bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
     details = "; ".join(

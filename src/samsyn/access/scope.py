@@ -8,9 +8,11 @@ own record; external actors see nothing here (they come through a consent, see
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from samsyn.access.decisions import access_of
 from samsyn.access.denials import Denied, may_record_denial
@@ -18,7 +20,6 @@ from samsyn.access.facts import party_of, person_facts, unit_ids_of
 from samsyn.accounts.actor import Actor
 from samsyn.accounts.roles import CARE_ROLES, CARE_WRITER_ROLES, EXTERNAL_ROLES, Role
 from samsyn.audit import auditor
-from samsyn.audit.auditor import Access
 from samsyn.audit.vocabulary import Action, Ground, ObjectType
 from samsyn.consent import policy
 from samsyn.consent.policy import Act, Decision
@@ -76,8 +77,6 @@ def scoped(actor: Actor, queryset: QuerySet, unit_field: str = "unit") -> QueryS
 def person_decision(actor: Actor, person) -> Decision:
     """May the actor read the person's own record (care staff at the person's unit, or the
     person themself)? Not logged."""
-    from django.utils import timezone
-
     return policy.decide(
         party=party_of(actor),
         act=Act.READ,
@@ -93,7 +92,7 @@ def read_person(actor: Actor, person, *, object_type: str = ObjectType.PERSON) -
     decision = person_decision(actor, person)
     access = access_of(decision, object_type=object_type, object_id=person.pk, person_id=person.pk)
     if decision.allowed:  # an allowed read names its ground; the rule adds nothing
-        access = Access(**{**access.__dict__, "extra": None})
+        access = replace(access, extra=None)
         auditor.record_many(actor=actor, accesses=[access])
         return decision
     if may_record_denial(actor):

@@ -20,21 +20,22 @@ from samsyn.accounts.roles import Role
 from samsyn.audit import auditor
 from samsyn.audit.models import AccessEvent
 from samsyn.audit.vocabulary import Action, Ground, ObjectType
+from samsyn.consent.policy import Rule
 
 MAX_ROWS = 500
-# The rules of a denial in words (the policy's rules keep their own texts; these are
-# the ones decided outside it, and the commonest of the policy's).
+# The rules of a denial as short labels for the table: the policy's own rules by their
+# `Rule` member, and those of refusals decided outside it (a role, a page, the rate).
 RULE_LABELS = {
     "role": _("Rollen får inte använda sidan"),
     "permission": _("Saknar behörighet"),
     "not_found": _("Finns inte eller utanför användarens enheter"),
-    "not_unit_staff": _("Arbetar inte vid personens vårdenhet"),
-    "not_own_record": _("Gäller inte användaren själv"),
-    "no_consent": _("Samtycke saknas"),
-    "withdrawn": _("Samtycket är återkallat"),
-    "expired": _("Samtycket har gått ut"),
-    "not_yet_valid": _("Samtycket gäller ännu inte"),
-    "category_not_covered": _("Samtycket omfattar inte uppgiften"),
+    Rule.NOT_UNIT_STAFF: _("Arbetar inte vid personens vårdenhet"),
+    Rule.NOT_OWN_RECORD: _("Gäller inte användaren själv"),
+    Rule.NO_CONSENT: _("Samtycke saknas"),
+    Rule.WITHDRAWN: _("Samtycket är återkallat"),
+    Rule.EXPIRED: _("Samtycket har gått ut"),
+    Rule.NOT_YET_VALID: _("Samtycket gäller ännu inte"),
+    Rule.CATEGORY: _("Samtycket omfattar inte uppgiften"),
     "denials_suppressed": _("Fler nekanden samma minut (räknade, inte loggade var för sig)"),
 }
 

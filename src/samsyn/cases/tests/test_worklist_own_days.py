@@ -145,33 +145,30 @@ def test_own_smaller_gap_cuts_the_case_at_its_break(
     assert "2026-10-01" in other
 
 
-def test_joining_keeps_the_query_count_fixed(coordinator_client, split_person, unit, physician):
-    coordinator_client.post(DAYS, {"gap_days": "8"})
-    coordinator_client.get(WORKLIST)
-    with CaptureQueriesContext(connection) as few:
-        coordinator_client.get(WORKLIST)
-    for _ in range(4):
-        p = PersonFactory(care_unit=unit)
-        certify(physician, p, date(2026, 10, 1), date(2026, 10, 10))
-        certify(physician, p, date(2026, 10, 19), date(2026, 10, 31))
-    with CaptureQueriesContext(connection) as many:
-        page = coordinator_client.get(WORKLIST).content.decode()
-    assert page.count("2026-10-01") >= 5
-    assert len(many.captured_queries) == len(few.captured_queries)
-
-
-def test_cutting_keeps_the_query_count_fixed(
-    coordinator_client, short_break_person, unit, physician
+@pytest.mark.parametrize(
+    ("gap", "second_start", "shown_start"),
+    [
+        ("8", date(2026, 10, 19), "2026-10-01"),  # a larger own gap joins the two cases
+        ("2", date(2026, 10, 14), "2026-10-14"),  # a smaller one cuts the case at its break
+    ],
+    ids=["joining", "cutting"],
+)
+def test_an_own_gap_keeps_the_query_count_fixed(
+    coordinator_client, unit, physician, gap, second_start, shown_start
 ):
-    coordinator_client.post(DAYS, {"gap_days": "2"})
+    def two_periods():
+        p = PersonFactory(care_unit=unit)
+        certify(physician, p, date(2026, 10, 1), date(2026, 10, 10))
+        certify(physician, p, second_start, date(2026, 10, 31))
+
+    two_periods()
+    coordinator_client.post(DAYS, {"gap_days": gap})
     coordinator_client.get(WORKLIST)
     with CaptureQueriesContext(connection) as few:
         coordinator_client.get(WORKLIST)
     for _ in range(4):
-        p = PersonFactory(care_unit=unit)
-        certify(physician, p, date(2026, 10, 1), date(2026, 10, 10))
-        certify(physician, p, date(2026, 10, 14), date(2026, 10, 31))
+        two_periods()
     with CaptureQueriesContext(connection) as many:
         page = coordinator_client.get(WORKLIST).content.decode()
-    assert page.count("2026-10-14") >= 5
+    assert page.count(shown_start) >= 5
     assert len(many.captured_queries) == len(few.captured_queries)

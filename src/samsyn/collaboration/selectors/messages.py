@@ -175,24 +175,28 @@ def unread_count(*, actor: Actor) -> int:
         counts[key] = counts.get(key, 0) + 1
     if not counts:
         return 0
-    keys = list(counts)
-    requests = {
-        index: access.open_request_facts(request_id, person_id, unit_id, office)
-        for index, (person_id, unit_id, _kind, request_id) in enumerate(keys)
-        if request_id is not None
-    }
-    decisions = access.decide_many(
-        party=access.party_of(actor),
-        rows=[_CaseRow(person_id, unit_id) for person_id, unit_id, _kind, _request in keys],
-        categories={thread_category(kind) for _person, _unit, kind, _request in keys},
-        requests=requests,
-        consents=access.consent_facts(person_ids={key[0] for key in keys}, recipient_id=office),
-    )
-    return sum(
-        counts[key]
-        for key, decided in zip(keys, decisions, strict=True)
-        if decided[thread_category(key[2])].allowed
-    )
+    consents = access.consent_facts(person_ids={key[0] for key in counts}, recipient_id=office)
+    party = access.party_of(actor)
+    total = 0
+    # One decision per (case, kind), each for its own category only.
+    for category in {thread_category(kind) for _person, _unit, kind, _request in counts}:
+        keys = [key for key in counts if thread_category(key[2]) == category]
+        requests = {
+            index: access.open_request_facts(request_id, person_id, unit_id, office)
+            for index, (person_id, unit_id, _kind, request_id) in enumerate(keys)
+            if request_id is not None
+        }
+        decisions = access.decide_many(
+            party=party,
+            rows=[_CaseRow(person_id, unit_id) for person_id, unit_id, _kind, _request in keys],
+            category=category,
+            requests=requests,
+            consents=consents,
+        )
+        total += sum(
+            counts[key] for key, decided in zip(keys, decisions, strict=True) if decided[category]
+        )
+    return total
 
 
 def party_readers(thread: Thread) -> list[User]:
