@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "template_partials",
+    "django_tasks",
+    "django_tasks_db",
     "samsyn.core",
     "samsyn.accounts",
     "samsyn.people",
@@ -249,6 +251,15 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# The job queue (issue 14): django-tasks with its database backend, so a job is enqueued
+# in the same transaction as the change that causes it. `samsyn worker` runs them.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "import", "email"],
+    }
+}
 
 EMAIL_BACKEND = env_str("SAMSYN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("SAMSYN_FROM_EMAIL", "noreply@samsyn.local")
