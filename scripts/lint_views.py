@@ -51,6 +51,7 @@ PURE = (
     "audit/chain.py",
     "core/choices.py",
     "core/importing.py",
+    "core/timeline.py",
 )
 IMPURE_IMPORTS = ("django.db", "django.http", "django.shortcuts", "django.template", "django.test")
 ROLE_IN_TEMPLATE = re.compile(r"\brole\s*(==|!=|\bin\b)|\.role\b")

@@ -79,6 +79,26 @@ class ObjectType(LabelledChoices):
     CONTACT_PERSON = "contact_person", _("Kontaktperson")
     IMPORT = "import", _("Import")
     LOGIN = "login", _("Inloggning")
+    # Planning surface (issues 13, 15, 17, 18) and the job queue (issue 14): reserved
+    # here at once so that parallel work needs one audit migration, not several.
+    PLAN = "plan", _("Plan")
+    PLAN_VERSION = "plan_version", _("Planversion")
+    PLAN_MEASURE = "plan_measure", _("Åtgärd i plan")
+    PLAN_COMMENT = "plan_comment", _("Kommentar till åtgärd")
+    NO_PLAN_DECISION = "no_plan_decision", _("Beslut om att plan inte behövs")
+    TIMELINE = "timeline", _("Tidslinje")
+    OWN_CASE = "own_case", _("Ditt ärende")
+    JOB = "job", _("Jobb")
+    NOTIFICATION = "notification", _("Avisering")
+    MEETING = "meeting", _("Möte")
+    MEETING_MINUTES = "meeting_minutes", _("Minnesanteckningar")
+    REMINDER = "reminder", _("Påminnelse")
+    LETTER = "letter", _("Brev")
+    LETTER_TEMPLATE = "letter_template", _("Brevmall")
+    CONVERSATION_NOTE = "conversation_note", _("Samtalsanteckning")
+    SCREENING_RESPONSE = "screening_response", _("Bedömningsinstrument (svar)")
+    PERSON_SEARCH = "person_search", _("Personsökning")
+    SAVED_FILTER = "saved_filter", _("Sparat filter")
 
 
 def case_category(category: str) -> ObjectType:
