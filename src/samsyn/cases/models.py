@@ -168,3 +168,54 @@ class WorklistPreference(models.Model):
 
     def __str__(self) -> str:
         return f"WorklistPreference {self.pk}"
+
+
+class SavedFilter(BaseModel):
+    """A worklist search's free text behind an opaque id (`?f=<uuid>`), so a filtered list
+    is a URL that never holds a name or a personnummer. Scoped to the care unit: a
+    colleague at the unit opens the same list, anyone else finds nothing."""
+
+    unit = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    text = models.CharField(max_length=100)
+    created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["unit", "created_by", "text"], name="savedfilter_lookup")]
+
+    def __str__(self) -> str:
+        return f"SavedFilter {self.pk}"
+
+
+class InboxKind(models.TextChoices):
+    """What the start page's inbox lists: what actors and persons did in the unit's cases."""
+
+    MESSAGE = "message", _("Meddelande")
+    STATEMENT = "statement", _("Uppgift från aktör")
+    WITHDRAWAL = "withdrawal", _("Återkallat samtycke")
+
+
+class InboxRead(models.Model):
+    """A user opened an inbox item (immutable)."""
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=InboxKind.choices)
+    object_id = models.UUIDField()
+    read_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "object_id"], name="inbox_read_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"InboxRead {self.pk}"
+
+
+class InboxCleared(models.Model):
+    """Until when a user marked their whole inbox as read."""
+
+    user = models.OneToOneField("accounts.User", on_delete=models.CASCADE, related_name="+")
+    cleared_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"InboxCleared {self.pk}"
