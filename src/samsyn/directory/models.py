@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from samsyn.core.import_jobs import ImportJob
 from samsyn.core.models import BaseModel
 
 # The fields a merge fills on the kept row when they are empty there: facts about the
@@ -225,3 +226,11 @@ class CaseActor(BaseModel):
 
     def __str__(self) -> str:
         return f"CaseActor {self.pk}"
+
+
+class DirectoryImport(ImportJob):
+    """An uploaded CSV file of organisations and contact persons and its import job
+    (`core.import_jobs`, `services.csv_import`)."""
+
+    class Meta(ImportJob.Meta):
+        pass

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samsyn.people import personnummer
 from samsyn.sickleave import diagnoses
-from samsyn.sickleave.importing import parse_certificate_file, sniff_kind
+from samsyn.sickleave.importing import sniff_kind
 from samsyn.sickleave.models import CertificateType, Degree, Occupation
 from samsyn.sickleave.services import CertificateData, PeriodInput
 
@@ -259,10 +259,10 @@ MAX_IMPORT_BYTES = 20 * 1024 * 1024
 class CertificateImportForm(forms.Form):
     """A JSON or CSV file of certificates (UTF-8, at most 20 MB).
 
-    Validation reads and parses the file (`importing.parse_certificate_file`):
-    `cleaned_data["parsed"]` is the `importing.ParsedFile`.
-    A file that cannot be read as a whole (wrong type, not UTF-8, bad JSON, bad CSV
-    header) is a form error; errors in single certificates are reported rows.
+    Validation only checks what is quick (size, text, type, not empty):
+    `cleaned_data["content"]` are the file's bytes and `cleaned_data["kind"]` its type.
+    The import job reads the whole file (`importing.parse_certificate_file`) and reports
+    a file that cannot be read as a whole as a failed import.
     """
 
     file = forms.FileField(
@@ -275,26 +275,24 @@ class CertificateImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_IMPORT_BYTES:
             raise ValidationError(_("Filen är för stor: den får vara högst 20 MB."), code="size")
+        content = upload.read()
         try:
-            text = upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ValidationError(
-                _("Filen kunde inte läsas som text (UTF-8). Ladda upp en JSON- eller CSV-fil."),
-                code="encoding",
-            ) from None
-        kind = sniff_kind(upload.name, text[:2000])
+            head = content[:4096].decode("utf-8-sig", errors="strict")
+        except UnicodeDecodeError as exc:
+            if len(content) <= 4096 or exc.start < 4096 - 4:
+                raise ValidationError(
+                    _("Filen kunde inte läsas som text (UTF-8). Ladda upp en JSON- eller CSV-fil."),
+                    code="encoding",
+                ) from None
+            head = content[: exc.start].decode("utf-8-sig")
+        kind = sniff_kind(upload.name, head[:2000])
         if kind is None:
             raise ValidationError(
                 _("Filtypen stöds inte. Ladda upp en JSON-fil (.json) eller CSV-fil (.csv)."),
                 code="type",
             )
-        if not text.strip():
+        if not content.strip() or not head.strip():
             raise ValidationError(_("Filen är tom."), code="empty")
-        parsed = parse_certificate_file(kind, text)
-        if parsed.document_error:
-            raise ValidationError(
-                _t("Filen kunde inte läsas: %(error)s") % {"error": parsed.document_error},
-                code="document",
-            )
-        self.cleaned_data["parsed"] = parsed
+        self.cleaned_data["content"] = content
+        self.cleaned_data["kind"] = kind
         return upload

@@ -1,10 +1,10 @@
 """Reading a file of certificates for import: its kind, its good certificates and lines,
 its rejected rows, and the report that combines them with the service's rejections.
 
-The certificate import page (`forms.CertificateImportForm`) and the command
-`samsyn import certificates` both parse through `parse_certificate_file` and report
-through `ImportResult`. The formats are `jsonformat` and `csvformat`; the writes are
-`services.import_certificates`.
+The import job (`services.importing.execute_certificate_import`, run for the page and
+for the command `samsyn import certificates`) parses through `parse_certificate_file`;
+the page and the command report through `ImportResult.from_job`. The formats are
+`jsonformat` and `csvformat`; the writes are `services.import_certificates`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from pathlib import PurePath
 
 from samsyn.core.importing import RejectedRow
 from samsyn.sickleave import csvformat, engine, jsonformat
-from samsyn.sickleave.services import ImportReport
 
 __all__ = [
     "CSV",
@@ -55,7 +54,18 @@ class ImportResult:
     physicians_not_linked: int = 0
 
     @classmethod
-    def combine(cls, parsed: ParsedFile, report: ImportReport) -> ImportResult:
+    def from_job(cls, job) -> ImportResult:
+        """The report stored on a finished import job (`models.CertificateImport`)."""
+        return cls(
+            imported=job.imported,
+            persons=job.persons,
+            rejected=[RejectedRow(*row) for row in job.rejected],
+            physicians_not_linked=(job.details or {}).get("physicians_not_linked", 0),
+        )
+
+    @classmethod
+    def combine(cls, parsed: ParsedFile, report) -> ImportResult:
+        """Parse errors and a `services.ImportReport`'s rejections in one report."""
         rejected = parsed.errors + [RejectedRow(*row) for row in report.rejected]
         rejected.sort(key=lambda r: (r.line, r.label))
         return cls(

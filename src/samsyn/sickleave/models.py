@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from samsyn.core.import_jobs import ImportJob
 from samsyn.core.models import BaseModel
 
 
@@ -198,3 +199,13 @@ class SickLeaveCase(models.Model):
     def first_chain_day(self) -> int:
         """The chain day of the case's first day: 1, or later with sammanläggning."""
         return self.prior_days + 1
+
+
+class CertificateImport(ImportJob):
+    """An uploaded file of certificates and its import job (`core.import_jobs`)."""
+
+    #: "json" or "csv" (`sickleave.importing.JSON`, `CSV`).
+    kind = models.CharField(max_length=8)
+
+    class Meta(ImportJob.Meta):
+        pass

@@ -1,6 +1,7 @@
 """Register a certificate by hand and import a file of certificates."""
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -42,11 +43,28 @@ def certificate_import(request):
     actor = Actor.from_request(request)
     posted = request.method == "POST"
     form = CertificateImportForm(request.POST, request.FILES) if posted else CertificateImportForm()
-    context = {"form": form, "result": None}
+    context = {"form": form, "first": None}
     if posted and form.is_valid():
-        parsed = form.cleaned_data["parsed"]
-        report = services.import_certificates(
-            actor=actor, certificates=parsed.certificates, lines=parsed.lines
-        )
-        context["result"] = ImportResult.combine(parsed, report)
+        data = form.cleaned_data
+        try:
+            job = services.start_certificate_import(
+                actor=actor, content=data["content"], name=data["file"].name, kind=data["kind"]
+            )
+        except services.DuplicateImport as exc:
+            context["first"] = exc.first
+            form.add_error("file", _("Filen har redan lämnats in för import."))
+        else:
+            return redirect(reverse("sickleave:certificate_import_job", args=[job.pk]))
     return TemplateResponse(request, "sickleave/certificate_import.html", context)
+
+
+@role_required(*CERTIFICATE_REGISTRAR_ROLES)
+def certificate_import_job(request, job_id):
+    job = services.import_job_for(actor=Actor.from_request(request), job_id=job_id)
+    if job is None:
+        raise Http404
+    template = "sickleave/certificate_import_job.html"
+    if request.headers.get("HX-Request"):
+        template += "#status"
+    result = ImportResult.from_job(job) if job.state == "done" else None
+    return TemplateResponse(request, template, {"job": job, "result": result})

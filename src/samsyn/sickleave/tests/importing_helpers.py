@@ -40,3 +40,25 @@ def run(*args):
     except SystemExit as exit_:
         return exit_.code, out.getvalue(), err.getvalue()
     return 0, out.getvalue(), err.getvalue()
+
+
+def run_import_jobs() -> None:
+    """Run the queued import jobs as a worker does: django-tasks' database worker on the
+    "import" queue, in batch mode (it stops when the queue is empty)."""
+    call_command(
+        "db_worker",
+        queue_name="import",
+        batch=True,
+        reload=False,
+        startup_delay=False,
+        interval=0,
+        verbosity=0,
+    )
+
+
+def post_and_run(client, content, name="intyg.json"):
+    """Upload a file on the import page, run the job, and follow to the job's page."""
+    response = client.post(URL, {"file": upload(content, name)})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    run_import_jobs()
+    return client.get(response["Location"])

@@ -8,8 +8,8 @@ import pytest
 
 from samsyn.audit.models import AccessEvent, Ground
 from samsyn.sickleave import forms
-from samsyn.sickleave.models import Certificate, SickLeaveCase
-from samsyn.sickleave.tests.importing_helpers import UNKNOWN_PERSON, URL, cert, run
+from samsyn.sickleave.models import Certificate, CertificateImport, SickLeaveCase
+from samsyn.sickleave.tests.importing_helpers import UNKNOWN_PERSON, URL, cert, post_and_run, run
 from samsyn.sickleave.tests.importing_helpers import upload as _upload
 
 # ---- the page ---------------------------------------------------------------------------
@@ -30,7 +30,7 @@ def test_get_shows_the_upload_form_and_the_formats(coordinator_client):
 def test_upload_imports_good_rows_and_reports_every_bad_one(
     coordinator_client, anna, bertil, mixed_document
 ):
-    response = coordinator_client.post(URL, {"file": _upload(json.dumps(mixed_document))})
+    response = post_and_run(coordinator_client, json.dumps(mixed_document))
 
     assert response.status_code == 200
     result = response.context["result"]
@@ -59,7 +59,7 @@ def test_upload_imports_good_rows_and_reports_every_bad_one(
 def test_report_names_each_rejected_row_by_its_certificate_id(coordinator_client, anna):
     document = [cert("A-1", anna), cert("A-1", anna)]
 
-    response = coordinator_client.post(URL, {"file": _upload(json.dumps(document))})
+    response = post_and_run(coordinator_client, json.dumps(document))
 
     html = response.content.decode()
     assert '<th scope="col">Intygs-id</th>' in html
@@ -76,7 +76,7 @@ def test_upload_csv(coordinator_client, anna):
         f"C-2;{anna.personnummer};FK7804;2025-02-03;valid;M54.5;2025-03-01;2025-03-09;40\n"
     )
 
-    response = coordinator_client.post(URL, {"file": _upload(text, "intyg.csv")})
+    response = post_and_run(coordinator_client, text, "intyg.csv")
 
     result = response.context["result"]
     assert result.imported == 1
@@ -85,7 +85,7 @@ def test_upload_csv(coordinator_client, anna):
 
 
 def test_outsider_imports_nothing_for_another_unit(outsider_client, anna):
-    response = outsider_client.post(URL, {"file": _upload(json.dumps([cert("A-1", anna)]))})
+    response = post_and_run(outsider_client, json.dumps([cert("A-1", anna)]))
 
     result = response.context["result"]
     assert result.imported == 0
@@ -108,8 +108,6 @@ def test_employer_gets_403(employer_client, anna, method):
     [
         ("%PDF-1.4", "intyg.pdf", "Filtypen stöds inte."),
         (b"\xff\xfe\x00\x00", "intyg.json", "kunde inte läsas som text (UTF-8)"),
-        ("{inte json", "intyg.json", "Filen kunde inte läsas: Ogiltig JSON"),
-        ("namn,ålder\nA,1\n", "intyg.csv", "Filen kunde inte läsas: Okänd kolumn"),
         ("   ", "intyg.json", "Filen är tom."),
     ],
 )
@@ -117,15 +115,33 @@ def test_unusable_files_are_form_errors(coordinator_client, content, name, messa
     response = coordinator_client.post(URL, {"file": _upload(content, name)})
 
     assert response.status_code == 200
-    assert response.context["result"] is None
     assert message in response.content.decode()
     assert "error-summary" in response.content.decode()
+    assert not CertificateImport.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        ("{inte json", "intyg.json", "Filen kunde inte läsas: Ogiltig JSON"),
+        ("namn,ålder\nA,1\n", "intyg.csv", "Filen kunde inte läsas: Okänd kolumn"),
+    ],
+)
+def test_a_file_unreadable_as_a_whole_fails_its_job_and_writes_nothing(
+    coordinator_client, content, name, message
+):
+    response = post_and_run(coordinator_client, content, name)
+
+    assert response.status_code == 200
+    assert response.context["result"] is None
+    html = response.content.decode()
+    assert message in html
+    assert "Importen misslyckades. Ingenting ur filen skrevs." in html
+    assert CertificateImport.objects.get().state == "failed"
 
 
 def test_type_is_sniffed_without_an_extension(coordinator_client, anna):
-    response = coordinator_client.post(
-        URL, {"file": _upload(json.dumps([cert("A-1", anna)]), "intyg")}
-    )
+    response = post_and_run(coordinator_client, json.dumps([cert("A-1", anna)]), "intyg")
 
     assert response.context["result"].imported == 1
 
@@ -161,7 +177,8 @@ def test_command_imports_json_as_the_system_job(json_file, anna, bertil):
     assert certificate.care_unit == anna.care_unit
     assert certificate.created_by is None
     assert SickLeaveCase.objects.filter(person=anna).exists()
-    event = AccessEvent.objects.get(object_type="certificate", object_id=str(certificate.pk))
+    event = AccessEvent.objects.get(object_type="certificate", person_id=anna.pk)
+    assert event.extra["certificates"] == [str(certificate.pk)]
     assert event.system_job == "import"
     assert event.ground == Ground.SYSTEM
 
@@ -227,9 +244,22 @@ def test_one_transaction_per_person_a_bad_row_keeps_the_good_ones(json_file, ann
     assert "rad 2, intyg A-2: Okänd diagnoskod Q99.9." in out
 
 
-def test_reimport_rejects_duplicates_and_exits_1(json_file, anna):
+def test_the_same_file_again_is_refused_and_exits_2(json_file, anna):
     path = json_file([cert("A-1", anna)])
     run(path)
+
+    code, out, err = run(path)
+
+    assert code == 2
+    assert "filen har redan importerats (import " in err
+    assert out == ""
+    assert Certificate.objects.count() == 1
+
+
+def test_another_file_with_the_same_certificates_rejects_them_and_exits_1(json_file, anna):
+    run(json_file([cert("A-1", anna)]))
+    path = json_file([cert("A-1", anna)], name="igen.json")
+    path.write_text(json.dumps([cert("A-1", anna)], indent=2), encoding="utf-8")
 
     code, out, _ = run(path)
 

@@ -11,8 +11,7 @@ from samsyn.accounts.models import Role
 from samsyn.accounts.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from samsyn.sickleave import jsonformat
 from samsyn.sickleave.models import Certificate
-from samsyn.sickleave.tests.importing_helpers import URL, cert, run
-from samsyn.sickleave.tests.importing_helpers import upload as _upload
+from samsyn.sickleave.tests.importing_helpers import cert, post_and_run, run
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +34,7 @@ def test_page_imports_a_json_id_of_100_characters_and_rejects_101(coordinator_cl
         cert(TOO_LONG_ID, anna, start="2025-03-01", end="2025-03-09"),
     ]
 
-    response = coordinator_client.post(URL, {"file": _upload(json.dumps(document))})
+    response = post_and_run(coordinator_client, json.dumps(document))
 
     result = response.context["result"]
     assert result.imported == 1
@@ -50,7 +49,7 @@ def test_page_imports_a_csv_id_of_100_characters_and_rejects_101(coordinator_cli
         for cid in (LONGEST_ID, TOO_LONG_ID)
     )
 
-    response = coordinator_client.post(URL, {"file": _upload(text, "intyg.csv")})
+    response = post_and_run(coordinator_client, text, "intyg.csv")
 
     result = response.context["result"]
     assert result.imported == 1
@@ -98,7 +97,7 @@ def test_page_links_physicians_of_the_unit_and_its_sub_units_only(
         cert("A-5", anna),
     ]
 
-    response = coordinator_client.post(URL, {"file": _upload(json.dumps(document))})
+    response = post_and_run(coordinator_client, json.dumps(document))
 
     assert _links() == {
         "A-1": (here, here.display_name),
@@ -117,8 +116,8 @@ def test_page_links_physicians_of_the_unit_and_its_sub_units_only(
 def test_report_says_nothing_of_physicians_when_every_one_is_linked(coordinator_client, anna, unit):
     _physician_at(unit, "dr_here")
 
-    response = coordinator_client.post(
-        URL, {"file": _upload(json.dumps([cert("A-1", anna, physician="dr_here")]))}
+    response = post_and_run(
+        coordinator_client, json.dumps([cert("A-1", anna, physician="dr_here")])
     )
 
     assert response.context["result"].physicians_not_linked == 0

@@ -1,9 +1,11 @@
 """`samsyn import certificates FILE [--as USERNAME]`: import a JSON or CSV file of certificates.
 
-The file type is decided by the extension (.json or .csv). Rows are parsed leniently and
-imported one person per transaction through `services.import_certificates`, as the system
-job "import" or, with --as, as that user in their first membership as physician or
-rehabilitation coordinator at a care unit.
+The file type is decided by the extension (.json or .csv). The command runs the same
+import job as the page, synchronously (`services.start_certificate_import` without
+enqueueing, then `services.execute_certificate_import`): the file is stored, checked
+whole, and its good rows written in one transaction, as the system job "import" or, with
+--as, as that user in their first membership as physician or rehabilitation coordinator
+at a care unit. The same file (by content) imported before is refused (exit status 2).
 
 The physician named in a certificate is linked only to a physician of the importing unit
 or its sub-units; the system job's importing unit is the care unit the certificate names
@@ -28,7 +30,7 @@ from samsyn.accounts.actor import Actor
 from samsyn.accounts.roles import CERTIFICATE_REGISTRAR_ROLES
 from samsyn.accounts.selectors import care_membership_of
 from samsyn.sickleave import services
-from samsyn.sickleave.importing import CSV, JSON, ImportResult, ParsedFile, parse_certificate_file
+from samsyn.sickleave.importing import CSV, JSON, ImportResult
 
 EXIT_ALL_REJECTED = 1
 EXIT_UNUSABLE = 2
@@ -45,6 +47,16 @@ class Progress:
         self.stream = stream
         self.done = 0
         self.shown = -1
+
+    def advance(self, count: int, total: int | None = None) -> None:
+        """Count `count` more certificates; shown only for files of more than
+        `PROGRESS_THRESHOLD` certificates (the total is known after parsing)."""
+        if total is not None:
+            self.total = total
+        if self.total <= PROGRESS_THRESHOLD:
+            self.done += count
+            return
+        self(count)
 
     def __call__(self, count: int) -> None:
         self.done += count
@@ -86,23 +98,26 @@ class Command(BaseCommand):
         if kind is None:
             self._fail(f"{path.name}: filen måste sluta på .json eller .csv.")
         try:
-            text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
+            content = path.read_bytes()
+        except OSError as exc:
             self._fail(f"Kan inte läsa {path}: {exc}")
-        parsed = parse_certificate_file(kind, text) if text.strip() else ParsedFile()
-        if parsed.document_error:
-            self._fail(f"Kan inte läsa {path}: {parsed.document_error}")
-        if not (parsed.certificates or parsed.errors):
+        if not content.decode("utf-8-sig", errors="replace").strip():
             self.stdout.write(_summary(0, 0))
             return
-        total = len(parsed.certificates)
-        progress = Progress(total, self.stderr) if total > PROGRESS_THRESHOLD else None
-        report = services.import_certificates(
-            actor=actor, certificates=parsed.certificates, lines=parsed.lines, progress=progress
-        )
-        if progress:
-            progress.finish()
-        result = ImportResult.combine(parsed, report)
+        try:
+            job = services.start_certificate_import(
+                actor=actor, content=content, name=path.name, kind=kind, enqueue=False
+            )
+        except services.DuplicateImport as exc:
+            first = f" (import {exc.first.pk}, {exc.first.created_at:%Y-%m-%d %H:%M})"
+            self._fail(f"{path.name}: filen har redan importerats{first if exc.first else ''}.")
+        del content
+        progress = Progress(0, self.stderr)
+        job = services.execute_certificate_import(job_id=job.pk, progress=progress.advance)
+        progress.finish()
+        if job.state != "done":
+            self._fail(f"Kan inte läsa {path}: {job.error}")
+        result = ImportResult.from_job(job)
         self.stdout.write(_summary(result.imported, result.persons))
         if result.physicians_not_linked:
             self.stdout.write(

@@ -1,0 +1,188 @@
+"""A file import run as a job: the stored file, its state and its report.
+
+The certificate import (`sickleave.models.CertificateImport`) and the directory's CSV
+import (`directory.models.DirectoryImport`) are concrete models of `ImportJob`. Each
+import is validated completely before anything is written, and written in one
+transaction that also sets the state to `done`: so an import is either `done` with all of
+its file written or has written nothing (`waiting`, `running`, `failed`). A worker killed
+in the middle leaves the row `running`; its heartbeat stops, and after
+`SAMSYN_IMPORT_STALE_SECONDS` the import counts as failed with nothing written
+(`settle_stale`, `ImportJob.is_stale`).
+
+The same file (by sha256 of its bytes) is refused while an earlier import of it is not
+failed: a conditional unique constraint makes two simultaneous uploads refuse each other
+in the database, not only in Python.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import close_old_connections, connection, models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from samsyn.core.models import BaseModel
+
+HEARTBEAT_SECONDS = 5.0
+DEFAULT_STALE_SECONDS = 600
+
+
+class ImportState(models.TextChoices):
+    WAITING = "waiting", _("Väntar på att köras")
+    RUNNING = "running", _("Pågår")
+    DONE = "done", _("Klar")
+    FAILED = "failed", _("Misslyckades – ingenting ur filen skrevs")
+
+
+class ImportPhase(models.TextChoices):
+    QUEUED = "", _("I kö")
+    READING = "reading", _("Läser filen")
+    VALIDATING = "validating", _("Kontrollerar raderna")
+    WRITING = "writing", _("Skriver")
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def stale_seconds() -> float:
+    """After how long without a heartbeat a running import counts as killed."""
+    raw = os.environ.get("SAMSYN_IMPORT_STALE_SECONDS")
+    if raw:
+        return float(raw)
+    return float(getattr(settings, "SAMSYN_IMPORT_STALE_SECONDS", DEFAULT_STALE_SECONDS))
+
+
+class ImportJob(BaseModel):
+    """One uploaded file and its import (abstract: each app keeps its own table)."""
+
+    created_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    membership = models.ForeignKey(
+        "accounts.Membership", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    file = models.FileField(upload_to="imports/%Y/%m/", max_length=200)
+    original_name = models.CharField(max_length=200)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    state = models.CharField(max_length=16, choices=ImportState.choices, default="waiting")
+    phase = models.CharField(max_length=16, choices=ImportPhase.choices, blank=True, default="")
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    imported = models.PositiveIntegerField(default=0)
+    persons = models.PositiveIntegerField(default=0)
+    #: Every rejected row: [line, label, reason].
+    rejected = models.JSONField(default=list, blank=True)
+    #: Counts beyond the common ones (e.g. physicians kept as text).
+    details = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sha256"],
+                condition=~Q(state="failed"),
+                name="%(app_label)s_%(class)s_one_live_per_file",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{type(self).__name__} {self.pk}"
+
+    @property
+    def is_stale(self) -> bool:
+        """Running, but no heartbeat for `stale_seconds()`: its worker was killed."""
+        if self.state != ImportState.RUNNING:
+            return False
+        beat = self.heartbeat_at or self.started_at or self.created_at
+        return beat < timezone.now() - timedelta(seconds=stale_seconds())
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (ImportState.DONE, ImportState.FAILED) or self.is_stale
+
+    @property
+    def written(self) -> bool:
+        """Whether the file's rows were written: only a done import wrote anything."""
+        return self.state == ImportState.DONE
+
+    @property
+    def percent(self) -> int:
+        if self.state == ImportState.DONE:
+            return 100
+        return min(99, self.processed * 100 // self.total) if self.total else 0
+
+    @classmethod
+    def settle_stale(cls) -> int:
+        """Mark every stale running import failed (nothing was written: the write and
+        `done` are one transaction). A worker that is in fact alive finds its row no
+        longer running at its commit and rolls back (see `Heartbeat` and the services)."""
+        cutoff = timezone.now() - timedelta(seconds=stale_seconds())
+        return cls.objects.filter(
+            Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff),
+            state=ImportState.RUNNING,
+        ).update(
+            state=ImportState.FAILED,
+            error="Importen avbröts (arbetsprocessen stoppades). Ingenting ur filen skrevs.",
+            finished_at=timezone.now(),
+        )
+
+
+class Heartbeat:
+    """A thread that stamps `heartbeat_at` (and the progress counter) every few seconds on
+    its own database connection while a job runs, so a killed worker is recognised.
+
+    During the write transaction on SQLite the database is locked and the stamp waits;
+    PostgreSQL stamps throughout."""
+
+    def __init__(self, model: type[ImportJob], pk, interval: float = HEARTBEAT_SECONDS):
+        self.model, self.pk, self.interval = model, pk, interval
+        self.processed: int | None = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True, name=f"heartbeat-{pk}")
+
+    def __enter__(self) -> Heartbeat:
+        if connection.vendor != "sqlite" or not connection.settings_dict["NAME"].startswith(
+            ("file:memorydb", ":memory:")
+        ):
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=30)
+
+    def _run(self) -> None:
+        try:
+            while not self._stop.wait(self.interval):
+                fields = {"heartbeat_at": timezone.now()}
+                if self.processed is not None:
+                    fields["processed"] = self.processed
+                try:
+                    self.model.objects.filter(pk=self.pk, state=ImportState.RUNNING).update(
+                        **fields
+                    )
+                except Exception:  # noqa: BLE001 - a locked SQLite: stamp again later
+                    close_old_connections()
+        finally:
+            connection.close()

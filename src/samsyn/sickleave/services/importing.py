@@ -1,0 +1,514 @@
+"""Importing a file of certificates: as a job on the "import" queue, validated whole, then
+written in batches in one transaction.
+
+`start_certificate_import` stores the uploaded file and enqueues `run_certificate_import`
+(refusing a file whose sha256 matches an import that did not fail);
+`execute_certificate_import` runs it: parse (`sickleave.importing`), check every row
+against the database, then write certificates, periods, materialised cases and one audit
+event per person and batch with `bulk_create`, and set the job `done` in the same
+transaction. A worker killed in the middle leaves nothing of the file (see
+`core.import_jobs`). The command `samsyn import certificates` runs the same two steps
+synchronously.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django_tasks import task
+
+from samsyn import access
+from samsyn.accounts.actor import Actor
+from samsyn.accounts.models import User
+from samsyn.accounts.roles import CERTIFICATE_REGISTRAR_ROLES
+from samsyn.accounts.selectors import PhysicianUnits, care_unit_ids_by_code, physicians_by_username
+from samsyn.audit import auditor
+from samsyn.audit.models import Action, Ground, ObjectType
+from samsyn.core.import_jobs import Heartbeat, ImportPhase, ImportState, sha256_of
+from samsyn.people.models import Person
+from samsyn.sickleave import diagnoses, engine
+from samsyn.sickleave.importing import parse_certificate_file
+from samsyn.sickleave.models import Certificate, CertificateImport, CertificatePeriod, SickLeaveCase
+from samsyn.sickleave.services.certificates import (
+    NOT_AT_UNIT,
+    CertificateData,
+    CertificatePermissionError,
+    PeriodInput,
+    case_rows,
+)
+
+#: Persons written per batch: one query each for their stored certificates, their new
+#: certificates, periods and cases, and one audit insert.
+BATCH_PERSONS = 500
+#: Rows per INSERT statement.
+INSERT_BATCH = 2000
+#: Test-only: after the first batch is written (inside the transaction), create this file
+#: and wait, so a test can kill the worker in the middle of the write.
+PAUSE_FILE_ENV = "SAMSYN_IMPORT_TEST_PAUSE_FILE"
+
+
+class DuplicateImport(Exception):
+    """The same file (by content) was imported before, or is being imported."""
+
+    def __init__(self, first: CertificateImport | None):
+        super().__init__("Filen har redan lämnats in för import.")
+        self.first = first
+
+
+class ImportAbandoned(Exception):
+    """The job row was marked failed while this worker wrote: roll the write back."""
+
+
+@dataclass
+class ImportReport:
+    imported: int = 0
+    rejected: list[tuple[int, str, str]] = field(default_factory=list)  # line, id, reason
+    persons: int = 0
+    #: Imported certificates whose `physician` is not a physician user under the importing
+    #: unit (unknown, or another unit's): kept as the physician's name, without a link.
+    physicians_not_linked: int = 0
+
+
+# ---- the job -----------------------------------------------------------------------------
+
+
+def check_may_import(actor: Actor) -> None:
+    if actor.is_system:
+        return
+    membership = actor.membership
+    if membership is None or membership.role not in CERTIFICATE_REGISTRAR_ROLES:
+        raise CertificatePermissionError("Bara läkare och rehabkoordinatorer importerar intyg.")
+    if not membership.organisation.is_care_unit:
+        raise CertificatePermissionError("Intyg importeras vid en vårdenhet.")
+
+
+def live_import_of(digest: str) -> CertificateImport | None:
+    """The import of the file with this sha256 that did not fail, if any."""
+    return (
+        CertificateImport.objects.exclude(state=ImportState.FAILED)
+        .filter(sha256=digest)
+        .order_by("created_at")
+        .first()
+    )
+
+
+def import_job_for(*, actor: Actor, job_id) -> CertificateImport | None:
+    """An import the actor started, or one started at the actor's unit (the duplicate
+    refusal links to it); None for any other: the page answers 404."""
+    if actor.user is None or actor.organisation is None:
+        return None
+    return (
+        CertificateImport.objects.filter(pk=job_id)
+        .filter(Q(created_by=actor.user) | Q(organisation=actor.organisation))
+        .first()
+    )
+
+
+def start_certificate_import(
+    *, actor: Actor, content: bytes, name: str, kind: str, enqueue: bool = True
+) -> CertificateImport:
+    """Store the file and (with `enqueue`) put its import on the "import" queue, in one
+    transaction; raises `DuplicateImport` when the same bytes were imported before."""
+    check_may_import(actor)
+    digest = sha256_of(content)
+    first = live_import_of(digest)
+    if first is not None:
+        raise DuplicateImport(first)
+    job = CertificateImport(
+        created_by=actor.user,
+        membership=actor.membership,
+        organisation=actor.organisation,
+        original_name=name[:200],
+        sha256=digest,
+        kind=kind,
+    )
+    job.file.save(f"{uuid.uuid4().hex}.{kind}", ContentFile(content), save=False)
+    try:
+        with transaction.atomic():
+            job.save(force_insert=True)
+            auditor.record(
+                actor=actor,
+                action=Action.CREATE,
+                ground=Ground.UNIT_MEMBERSHIP if actor.user else Ground.SYSTEM,
+                object_type=ObjectType.JOB,
+                object_id=job.pk,
+                extra={"job": "certificate_import", "kind": kind, "bytes": len(content)},
+            )
+            if enqueue:
+                run_certificate_import.enqueue(str(job.pk))
+    except IntegrityError:
+        job.file.delete(save=False)
+        raise DuplicateImport(live_import_of(digest)) from None
+    return job
+
+
+@task(queue_name="import")
+def run_certificate_import(job_id: str) -> str:
+    """The job: run the import of one stored file; returns its final state."""
+    return execute_certificate_import(job_id=job_id).state
+
+
+def _actor_of(job: CertificateImport) -> Actor:
+    if job.created_by_id is None:
+        return Actor.system("import")
+    return Actor(user=job.created_by, membership=job.membership, request_id=f"import-{job.pk}")
+
+
+def _fail(job: CertificateImport, message: str) -> None:
+    CertificateImport.objects.filter(pk=job.pk, state=ImportState.RUNNING).update(
+        state=ImportState.FAILED, error=message, finished_at=timezone.now()
+    )
+
+
+def execute_certificate_import(
+    *, job_id, progress: Callable[[int, int], None] | None = None
+) -> CertificateImport:
+    """Run a waiting import to its end: `done` with every good row written, or `failed`
+    with nothing written. A job that is not waiting (already run) is left as it is.
+    `progress(count, total)` is told of each batch of certificates checked or written."""
+    CertificateImport.settle_stale()
+    now = timezone.now()
+    claimed = CertificateImport.objects.filter(pk=job_id, state=ImportState.WAITING).update(
+        state=ImportState.RUNNING,
+        phase=ImportPhase.READING,
+        started_at=now,
+        heartbeat_at=now,
+        attempts=F("attempts") + 1,
+    )
+    job = CertificateImport.objects.select_related("created_by", "membership__organisation").get(
+        pk=job_id
+    )
+    if not claimed:
+        return job
+    with Heartbeat(CertificateImport, job.pk) as beat:
+        try:
+            _run(job, beat, progress)
+        except ImportAbandoned:
+            pass
+        except Exception:
+            _fail(job, "Importen misslyckades av ett oväntat fel. Ingenting ur filen skrevs.")
+            raise
+    job.refresh_from_db()
+    return job
+
+
+def _run(job: CertificateImport, beat: Heartbeat, progress) -> None:
+    try:
+        with job.file.open("rb") as stored:
+            text = stored.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        _fail(job, "Filen kunde inte läsas som text (UTF-8). Ingenting ur filen skrevs.")
+        return
+    parsed = parse_certificate_file(job.kind, text)
+    del text
+    if parsed.document_error:
+        _fail(job, f"Filen kunde inte läsas: {parsed.document_error}")
+        return
+    total = len(parsed.certificates)
+    CertificateImport.objects.filter(pk=job.pk).update(
+        phase=ImportPhase.VALIDATING, total=total, heartbeat_at=timezone.now()
+    )
+    actor = _actor_of(job)
+    try:
+        check_may_import(actor)
+    except CertificatePermissionError as exc:
+        _fail(job, f"{exc} Ingenting ur filen skrevs.")
+        return
+    parse_rejected = [(r.line, r.label, r.reason) for r in parsed.errors]
+
+    def advance(count: int) -> None:
+        beat.processed = (beat.processed or 0) + count
+        if progress:
+            progress(count, total)
+
+    def finish(report: ImportReport) -> None:
+        rejected = sorted(parse_rejected + report.rejected)
+        done = CertificateImport.objects.filter(pk=job.pk, state=ImportState.RUNNING).update(
+            state=ImportState.DONE,
+            phase="",
+            processed=total,
+            imported=report.imported,
+            persons=report.persons,
+            rejected=[list(row) for row in rejected],
+            details={"physicians_not_linked": report.physicians_not_linked},
+            finished_at=timezone.now(),
+        )
+        if not done:
+            raise ImportAbandoned
+
+    import_certificates(
+        actor=actor,
+        certificates=parsed.certificates,
+        lines=parsed.lines,
+        progress=advance,
+        finish=finish,
+        job=job,
+    )
+
+
+# ---- validating and writing ----------------------------------------------------------
+
+
+def import_certificates(
+    *,
+    actor: Actor,
+    certificates: Sequence[engine.CertificateInput],
+    lines: dict[str, int] | None = None,
+    progress: Callable[[int], None] | None = None,
+    finish: Callable[[ImportReport], None] | None = None,
+    job: CertificateImport | None = None,
+) -> ImportReport:
+    """Import parsed certificates: every row is checked first, then all good ones are
+    written in one transaction (in batches of `BATCH_PERSONS` persons); bad rows are
+    reported. `finish(report)` runs inside that transaction, after the writes.
+
+    A certificate is rejected (with its line and reason) when its person is unknown or
+    outside the actor's units, its id already exists, or a diagnosis code is unknown.
+
+    A certificate's `physician` is linked to the user with that user name only when they
+    have (or had) a physician membership at the importing unit or one of its sub-units
+    (`_importing_unit_id`); otherwise the certificate keeps it as the physician's name,
+    without a link, and counts in `physicians_not_linked` (the same for an unknown name
+    and another unit's physician, so the report reveals no other unit's staff).
+    """
+    check_may_import(actor)
+    report = ImportReport()
+    lines = lines or {}
+    by_person: dict[str, list[engine.CertificateInput]] = {}
+    for certificate in certificates:
+        by_person.setdefault(certificate.person, []).append(certificate)
+    persons = _persons(list(by_person))
+    existing = _existing_ids([c.id for c in certificates])
+    at_unit = None if actor.is_system else _at_unit(actor)
+    accepted: list[tuple[Person, list[engine.CertificateInput]]] = []
+    for number, group in by_person.items():
+        person = persons.get(number)
+        good = []
+        for c in group:
+            reason = _reject_reason(c, person, at_unit, existing)
+            if reason:
+                report.rejected.append((lines.get(c.id, 0), c.id, reason))
+            else:
+                good.append(c)
+        if good:
+            accepted.append((person, good))
+        elif progress:
+            progress(len(group))
+    report.rejected.sort()
+    physicians = physicians_by_username(usernames={c.physician for c in certificates})
+    named_units = (
+        care_unit_ids_by_code(codes={c.unit for c in certificates}) if actor.is_system else {}
+    )
+    writer = _Writer(actor=actor, physicians=physicians, named_units=named_units, job=job)
+    with transaction.atomic():
+        for first in range(0, len(accepted), BATCH_PERSONS):
+            batch = accepted[first : first + BATCH_PERSONS]
+            writer.write(batch, report)
+            if progress:
+                progress(sum(len(group) for _, group in batch))
+            if first == 0:
+                _test_pause()
+        if finish:
+            finish(report)
+    return report
+
+
+def _persons(numbers: list[str]) -> dict[str, Person]:
+    found: dict[str, Person] = {}
+    for first in range(0, len(numbers), INSERT_BATCH):
+        chunk = numbers[first : first + INSERT_BATCH]
+        for person in Person.objects.filter(personnummer__in=chunk).select_related("care_unit"):
+            found[person.personnummer] = person
+    return found
+
+
+def _existing_ids(ids: list[str]) -> set[str]:
+    existing: set[str] = set()
+    for first in range(0, len(ids), INSERT_BATCH):
+        chunk = ids[first : first + INSERT_BATCH]
+        existing.update(
+            Certificate.objects.filter(external_id__in=chunk).values_list("external_id", flat=True)
+        )
+    return existing
+
+
+def _at_unit(actor: Actor) -> Callable[[Person], bool]:
+    decided: dict = {}
+
+    def at_unit(person: Person) -> bool:
+        if person.care_unit_id not in decided:
+            decided[person.care_unit_id] = access.care_staff_at(actor, person.care_unit_id)
+        return decided[person.care_unit_id]
+
+    return at_unit
+
+
+def _test_pause() -> None:
+    marker = os.environ.get(PAUSE_FILE_ENV)
+    if not marker:
+        return
+    with open(marker, "w") as written:
+        written.write("writing\n")
+    time.sleep(120)
+
+
+class _Writer:
+    """Writes batches of persons' accepted certificates with multi-row inserts."""
+
+    def __init__(self, *, actor: Actor, physicians, named_units, job):
+        self.actor = actor
+        self.physicians = physicians
+        self.named_units = named_units
+        self.job = job
+        own = actor.organisation
+        self.unit_id = own.pk if own is not None and own.is_care_unit else None
+        self.ground = Ground.UNIT_MEMBERSHIP if actor.user else Ground.SYSTEM
+        self.today = timezone.localdate()
+
+    def write(self, batch, report: ImportReport) -> None:
+        person_ids = [person.pk for person, _ in batch]
+        stored: dict = defaultdict(list)
+        for c in (
+            Certificate.objects.filter(person_id__in=person_ids)
+            .select_related("physician")
+            .prefetch_related("periods")
+        ):
+            stored[c.person_id].append(c)
+        certificates, periods, new_periods, accesses = [], [], {}, []
+        cases: list[SickLeaveCase] = []
+        for person, group in batch:
+            made = []
+            for c in group:
+                certificate, own_periods = self._certificate(person, c, report)
+                made.append(certificate)
+                new_periods[certificate.pk] = own_periods
+                periods.extend(own_periods)
+            certificates.extend(made)
+            cases.extend(
+                case_rows(
+                    person=person,
+                    certificates=stored[person.pk] + made,
+                    on=self.today,
+                    new_periods=new_periods,
+                )
+            )
+            accesses.append(
+                auditor.Access(
+                    action=Action.CREATE,
+                    ground=self.ground,
+                    object_type=ObjectType.CERTIFICATE,
+                    object_id=str(self.job.pk) if self.job else "",
+                    person_id=person.pk,
+                    ground_ref="",
+                    extra={
+                        "import": True,
+                        "certificates": [str(c.pk) for c in made],
+                        "types": sorted({c.type for c in made}),
+                    },
+                )
+            )
+            report.imported += len(group)
+            report.persons += 1
+        Certificate.objects.bulk_create(certificates, batch_size=INSERT_BATCH)
+        CertificatePeriod.objects.bulk_create(periods, batch_size=INSERT_BATCH)
+        SickLeaveCase.objects.filter(person_id__in=person_ids).delete()
+        SickLeaveCase.objects.bulk_create(cases, batch_size=INSERT_BATCH)
+        auditor.record_many(actor=self.actor, accesses=accesses)
+
+    def _certificate(self, person: Person, c: engine.CertificateInput, report: ImportReport):
+        unit_id = _importing_unit_id(self.actor, c, person, self.named_units)
+        physician = _physician_under(c.physician, self.physicians, unit_id)
+        if c.physician and physician is None:
+            report.physicians_not_linked += 1
+        data = _data_from_input(c, physician)
+        certificate = Certificate(
+            id=uuid.uuid4(),
+            person=person,
+            external_id=data.external_id,
+            type=data.type,
+            status=data.status,
+            signed_at=data.signed_at,
+            care_unit_id=self.unit_id or person.care_unit_id,
+            physician=physician,
+            physician_name=data.physician_name
+            or (data.physician.display_name if data.physician else ""),
+            occupation=data.occupation,
+            diagnosis_code=diagnoses.normalize_code(data.diagnosis_code)
+            if data.diagnosis_code
+            else "",
+            secondary_codes=[
+                diagnoses.normalize_code(code) for code in data.secondary_codes if code
+            ],
+            activity_limitation=data.activity_limitation,
+            work_capacity=data.work_capacity,
+            prognosis=data.prognosis,
+            created_by=self.actor.user,
+        )
+        own_periods = [
+            CertificatePeriod(certificate=certificate, start=p.start, end=p.end, degree=p.degree)
+            for p in data.periods
+        ]
+        return certificate, own_periods
+
+
+def _reject_reason(c, person, at_unit, existing) -> str:
+    """Why a certificate is refused ("" when it is not); `at_unit(person)` says whether the
+    importing care staff may register for the person (None: a system job, any unit)."""
+    # One message for "unknown" and "another unit's": an import must not reveal who exists.
+    if person is None:
+        return "Personen finns inte i Samsyn." if at_unit is None else NOT_AT_UNIT
+    if at_unit is not None and not at_unit(person):
+        return NOT_AT_UNIT
+    if c.id in existing:
+        return f"Intyget {c.id} finns redan."
+    for code in c.diagnoses:
+        if not diagnoses.is_known(code):
+            return f"Okänd diagnoskod {code}."
+    return ""
+
+
+def _importing_unit_id(actor: Actor, c: engine.CertificateInput, person: Person, named_units):
+    """The unit a certificate's physician must work under: the importing user's unit. A
+    system job (`samsyn import certificates` without --as) has no unit of its own: it uses
+    the care unit the certificate names (`unit`, the unit's HSA id, as the unit's code in
+    Samsyn), or, when the certificate names none that Samsyn knows, the person's care unit,
+    where the certificate is filed."""
+    if not actor.is_system:
+        return actor.organisation.pk
+    return named_units.get(c.unit or "", person.care_unit_id)
+
+
+def _physician_under(
+    username: str | None, physicians: dict[str, PhysicianUnits], unit_id
+) -> User | None:
+    """The physician user with this user name if they work under the unit, else None."""
+    found = physicians.get(username or "")
+    return found.user if found is not None and found.works_under(unit_id) else None
+
+
+def _data_from_input(c: engine.CertificateInput, physician: User | None) -> CertificateData:
+    codes = list(c.diagnoses)
+    return CertificateData(
+        type=c.type,
+        signed_at=c.signed,
+        periods=[PeriodInput(p.start, p.end, p.degree) for p in c.periods],
+        diagnosis_code=codes[0] if codes else "",
+        secondary_codes=codes[1:3],
+        occupation=c.occupation or "",
+        status=c.status,
+        physician=physician,
+        physician_name="" if physician else (c.physician or ""),
+        activity_limitation=c.activity_limitation or "",
+        work_capacity=c.work_capacity or "",
+        prognosis=c.prognosis or "",
+        external_id=c.id,
+    )
