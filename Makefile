@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test install assets chromium migrate demo lint format check-deploy clean bench
+.PHONY: run test install assets chromium migrate demo static lint format check-deploy clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,7 +42,14 @@ migrate: install
 demo: migrate
 	$(BIN)/samsyn demo
 
-run: demo
+# Static files for WhiteNoise (hashed, compressed names): `make run` serves the demo with
+# debug off, as production does (docs/deploy.md).
+static: install
+	$(BIN)/samsyn collectstatic --noinput --verbosity 0
+
+# The demo is plain HTTP on this machine: no HTTPS-only cookies or redirects.
+run: export SAMSYN_HTTPS ?= 0
+run: demo static
 	@echo "Samsyn runs at http://$(HOST):$(PORT)/ (stop with Ctrl-C)"
 	$(BIN)/samsyn runserver $(HOST):$(PORT)
 

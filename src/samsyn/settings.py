@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
@@ -62,12 +63,44 @@ def env_secret(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
 
 
-DEBUG = env_bool("SAMSYN_DEBUG", True)
+def local_secret(path: Path) -> str:
+    """The secret in `path`, generated (mode 600) on first use: a development checkout's own
+    key, never published. Written to a temporary file and linked into place, so processes
+    starting at once all read the one that won."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}")
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(secrets.token_urlsafe(48) + "\n")
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+        finally:
+            temporary.unlink()
+    return path.read_text(encoding="utf-8").strip()
+
+
+# Debug is off unless SAMSYN_DEBUG=1: a crash shows Samsyn's own error page, never Django's
+# technical one (which would show the request's data and cookies).
+DEBUG = env_bool("SAMSYN_DEBUG", False)
+# SAMSYN_SECRET_KEY or the file named by SAMSYN_SECRET_KEY_FILE. Without either, a key of
+# this checkout's own in var/secret-key, generated on first use; `samsyn check --deploy`
+# refuses that one in production (samsyn.core.checks).
+SAMSYN_LOCAL_SECRET_FILE = VAR_DIR / "secret-key"
 SECRET_KEY = env_secret("SAMSYN_SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SAMSYN_SECRET_KEY (or SAMSYN_SECRET_KEY_FILE) must be set")
-    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-0123456789abcdef"  # noqa: S105
+SAMSYN_SECRET_KEY_IS_LOCAL = not SECRET_KEY
+if SAMSYN_SECRET_KEY_IS_LOCAL:
+    try:
+        SECRET_KEY = local_secret(SAMSYN_LOCAL_SECRET_FILE)
+    except OSError as exc:
+        raise ImproperlyConfigured(
+            f"SAMSYN_SECRET_KEY (or SAMSYN_SECRET_KEY_FILE) must be set: no local key ({exc})"
+        ) from None
+# HTTPS-only cookies, redirects and HSTS when debug is off; `make run` (plain HTTP on
+# 127.0.0.1) sets SAMSYN_HTTPS=0.
+SAMSYN_HTTPS = env_bool("SAMSYN_HTTPS", not DEBUG)
 
 ALLOWED_HOSTS = [h for h in env_str("SAMSYN_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 
@@ -101,6 +134,7 @@ MIDDLEWARE = [
     "samsyn.core.middleware.RequestIdMiddleware",
     "samsyn.core.middleware.RequestLogMiddleware",
     "samsyn.core.middleware.SecurityHeadersMiddleware",
+    "samsyn.core.middleware.RequestSizeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -141,8 +175,14 @@ TEMPLATES = [
 VAR_DIR_DEFAULT_DB = f"sqlite:///{VAR_DIR / 'samsyn.sqlite3'}"
 if not env_str("DATABASE_URL"):
     VAR_DIR.mkdir(parents=True, exist_ok=True)
+# PostgreSQL connections persist for a minute and are checked before each request reuses
+# them, so the first request after a database restart does not fail.
 DATABASES = {
-    "default": dj_database_url.parse(env_str("DATABASE_URL", VAR_DIR_DEFAULT_DB), conn_max_age=60)
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", VAR_DIR_DEFAULT_DB),
+        conn_max_age=env_int("SAMSYN_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -225,6 +265,16 @@ MEDIA_ROOT = VAR_DIR / "media"
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
+# Request bodies are capped (core/middleware.RequestSizeMiddleware, a Swedish 413 page):
+# the whole body by its Content-Length (the largest legitimate one is a message with five
+# 10 MB attachments), form fields without files, their number, and the files per request.
+SAMSYN_MAX_REQUEST_BYTES = env_int("SAMSYN_MAX_REQUEST_BYTES", 60 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("SAMSYN_MAX_FORM_BYTES", 2_621_440)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("SAMSYN_MAX_FORM_FIELDS", 1000)
+DATA_UPLOAD_MAX_NUMBER_FILES = env_int("SAMSYN_MAX_FILES", 20)
+# Files above this size are spooled to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("SAMSYN_UPLOAD_MEMORY_BYTES", 2_621_440)
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -243,7 +293,7 @@ SAMSYN_CSP = (
     "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
     "base-uri 'self'; object-src 'none'"
 )
-if not DEBUG:
+if SAMSYN_HTTPS:
     SECURE_SSL_REDIRECT = env_bool("SAMSYN_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("SAMSYN_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

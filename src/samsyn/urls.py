@@ -2,6 +2,9 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+# A refused request (too large, too many fields) gets a Swedish page, not Django's own.
+handler400 = "samsyn.core.views.bad_request"
+
 urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("konto/", include("samsyn.accounts.urls")),

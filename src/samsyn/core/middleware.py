@@ -13,6 +13,7 @@ from samsyn.access.denials import Denied, record_denial
 from samsyn.accounts.actor import Actor
 from samsyn.audit.vocabulary import ObjectType
 from samsyn.core.decorators import RoleRefused
+from samsyn.core.limits import content_length, too_large_response
 from samsyn.core.logging import request_id as request_id_var
 
 request_log = logging.getLogger("samsyn.request")
@@ -65,6 +66,20 @@ class RequestLogMiddleware:
             },
         )
         return response
+
+
+class RequestSizeMiddleware:
+    """Refuse a body larger than SAMSYN_MAX_REQUEST_BYTES by its Content-Length, before
+    anything reads it: a Swedish 413 page. (Django's own DATA_UPLOAD_MAX_* limits cover
+    the form fields; a reverse proxy should cap the body too, docs/deploy.md.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if content_length(request.META) > settings.SAMSYN_MAX_REQUEST_BYTES:
+            return too_large_response()
+        return self.get_response(request)
 
 
 class SecurityHeadersMiddleware:

@@ -1,12 +1,16 @@
 from django.contrib.auth.decorators import login_not_required
-from django.http import JsonResponse
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.http import HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from samsyn.accounts.actor import Actor
 from samsyn.accounts.roles import CARE_ROLES, Role
 from samsyn.cases import selectors as case_selectors
+from samsyn.core import health, limits
 from samsyn.people import selectors as people_selectors
+
+TOO_LARGE = (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)
 
 START_TEMPLATES = {
     Role.COORDINATOR: "core/start_coordinator.html",
@@ -27,6 +31,7 @@ def home(request):
     if role == Role.COORDINATOR:
         context["my_cases"] = case_selectors.my_cases(actor=actor, on=timezone.localdate())
         context["attention"] = case_selectors.attention_counts(actor=actor, now=timezone.now())
+        context["inbox"] = case_selectors.inbox(actor=actor, now=timezone.now())
     elif role in CARE_ROLES:
         context["current_sick_leaves"] = case_selectors.count_current_sick_leaves(
             actor=actor, on=timezone.localdate()
@@ -38,4 +43,24 @@ def home(request):
 
 @login_not_required
 def healthz(request):
-    return JsonResponse({"status": "ok"})
+    """Readiness: 200 when the database, the job queue and the static files work, else 503
+    naming the part that failed (for the load balancer and monitoring; no personal data)."""
+    checks = health.readiness()
+    healthy = all(state == "ok" for state in checks.values())
+    body = {"status": "ok" if healthy else "fail", "checks": checks}
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+@login_not_required
+def livez(request):
+    """Liveness: the process answers. Touches no database (a database outage must not get
+    the app server restarted)."""
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+def bad_request(request, exception):
+    """A request Django refused (handler400): a too large body or too many fields or files
+    is a Swedish 413 page; anything else a Swedish 400 page."""
+    if isinstance(exception, TOO_LARGE):
+        return limits.too_large_response()
+    return limits.bad_request_response()

@@ -54,9 +54,10 @@ def test_check_deploy_reports_nothing_under_production_settings(tmp_path):
 
 def test_production_settings_refuse_to_start_without_secret_key(tmp_path):
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "samsyn.settings", "SAMSYN_DEBUG": "0"}
+    env["SAMSYN_VAR_DIR"] = str(tmp_path)  # the checkout's own key (var/secret-key) is refused
     env.pop("SAMSYN_SECRET_KEY", None)
     result = subprocess.run(  # noqa: S603
-        [sys.executable, "-m", "samsyn", "check"],
+        [sys.executable, "-m", "samsyn", "check", "--deploy"],
         env=env,
         capture_output=True,
         text=True,

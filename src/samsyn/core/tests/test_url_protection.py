@@ -16,6 +16,7 @@ PUBLIC_URL_NAMES = {
     "accounts:second_factor": "second login step; redirects without a pending password step",
     "set_language": "language choice on the login page",
     "core:healthz": "load-balancer health check, no data",
+    "core:livez": "liveness check, no data",
 }
 
 SAMPLE_ARGS = {"uuid": str(uuid.uuid4()), "int": "1", "str": "x", "slug": "x", "path": "x"}
