@@ -5,9 +5,10 @@ import (`directory.models.DirectoryImport`) are concrete models of `ImportJob`. 
 import is validated completely before anything is written, and written in one
 transaction that also sets the state to `done`: so an import is either `done` with all of
 its file written or has written nothing (`waiting`, `running`, `failed`). A worker killed
-in the middle leaves the row `running`; its heartbeat stops, and after
-`SAMSYN_IMPORT_STALE_SECONDS` the import counts as failed with nothing written
-(`settle_stale`, `ImportJob.is_stale`).
+in the middle leaves the row `running` and nothing written; when the job's lease
+(`lease_seconds`) has run out the queue runs it again (the next attempt starts over and
+finishes), and after its last attempt the import counts as failed with nothing written
+(`ImportJob.is_stale`, `settle_stale`).
 
 The same file (by sha256 of its bytes) is refused while an earlier import of it is not
 failed: a conditional unique constraint makes two simultaneous uploads refuse each other
@@ -18,19 +19,17 @@ from __future__ import annotations
 
 import hashlib
 import os
-import threading
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import close_old_connections, connection, models
+from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samsyn.core.models import BaseModel
 
-HEARTBEAT_SECONDS = 5.0
-DEFAULT_STALE_SECONDS = 600
+DEFAULT_LEASE_SECONDS = 3600
 
 
 class ImportState(models.TextChoices):
@@ -51,12 +50,15 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def stale_seconds() -> float:
-    """After how long without a heartbeat a running import counts as killed."""
-    raw = os.environ.get("SAMSYN_IMPORT_STALE_SECONDS")
+def lease_seconds() -> float:
+    """How long one attempt of an import may run: the job's lease on the queue
+    (`core.jobs`), after which its worker counts as dead and the job is given back to the
+    queue (or failed after its last attempt). `SAMSYN_IMPORT_LEASE_SECONDS` in the
+    environment or the settings; an hour by default."""
+    raw = os.environ.get("SAMSYN_IMPORT_LEASE_SECONDS")
     if raw:
         return float(raw)
-    return float(getattr(settings, "SAMSYN_IMPORT_STALE_SECONDS", DEFAULT_STALE_SECONDS))
+    return float(getattr(settings, "SAMSYN_IMPORT_LEASE_SECONDS", DEFAULT_LEASE_SECONDS))
 
 
 class ImportJob(BaseModel):
@@ -91,7 +93,6 @@ class ImportJob(BaseModel):
     error = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     started_at = models.DateTimeField(null=True, blank=True)
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -110,11 +111,11 @@ class ImportJob(BaseModel):
 
     @property
     def is_stale(self) -> bool:
-        """Running, but no heartbeat for `stale_seconds()`: its worker was killed."""
+        """Running for longer than its lease: its worker was killed (nothing written)."""
         if self.state != ImportState.RUNNING:
             return False
-        beat = self.heartbeat_at or self.started_at or self.created_at
-        return beat < timezone.now() - timedelta(seconds=stale_seconds())
+        started = self.started_at or self.created_at
+        return started < timezone.now() - timedelta(seconds=lease_seconds())
 
     @property
     def finished(self) -> bool:
@@ -134,55 +135,11 @@ class ImportJob(BaseModel):
     @classmethod
     def settle_stale(cls) -> int:
         """Mark every stale running import failed (nothing was written: the write and
-        `done` are one transaction). A worker that is in fact alive finds its row no
-        longer running at its commit and rolls back (see `Heartbeat` and the services)."""
-        cutoff = timezone.now() - timedelta(seconds=stale_seconds())
-        return cls.objects.filter(
-            Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff),
-            state=ImportState.RUNNING,
-        ).update(
+        `done` are one transaction). A worker that is in fact still alive finds its row no
+        longer running when it commits, and rolls its write back (the services)."""
+        cutoff = timezone.now() - timedelta(seconds=lease_seconds())
+        return cls.objects.filter(state=ImportState.RUNNING, started_at__lt=cutoff).update(
             state=ImportState.FAILED,
             error="Importen avbröts (arbetsprocessen stoppades). Ingenting ur filen skrevs.",
             finished_at=timezone.now(),
         )
-
-
-class Heartbeat:
-    """A thread that stamps `heartbeat_at` (and the progress counter) every few seconds on
-    its own database connection while a job runs, so a killed worker is recognised.
-
-    During the write transaction on SQLite the database is locked and the stamp waits;
-    PostgreSQL stamps throughout."""
-
-    def __init__(self, model: type[ImportJob], pk, interval: float = HEARTBEAT_SECONDS):
-        self.model, self.pk, self.interval = model, pk, interval
-        self.processed: int | None = None
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True, name=f"heartbeat-{pk}")
-
-    def __enter__(self) -> Heartbeat:
-        if connection.vendor != "sqlite" or not connection.settings_dict["NAME"].startswith(
-            ("file:memorydb", ":memory:")
-        ):
-            self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout=30)
-
-    def _run(self) -> None:
-        try:
-            while not self._stop.wait(self.interval):
-                fields = {"heartbeat_at": timezone.now()}
-                if self.processed is not None:
-                    fields["processed"] = self.processed
-                try:
-                    self.model.objects.filter(pk=self.pk, state=ImportState.RUNNING).update(
-                        **fields
-                    )
-                except Exception:  # noqa: BLE001 - a locked SQLite: stamp again later
-                    close_old_connections()
-        finally:
-            connection.close()

@@ -24,7 +24,6 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
-from django_tasks import task
 
 from samsyn import access
 from samsyn.accounts.actor import Actor
@@ -33,7 +32,8 @@ from samsyn.accounts.roles import CERTIFICATE_REGISTRAR_ROLES
 from samsyn.accounts.selectors import PhysicianUnits, care_unit_ids_by_code, physicians_by_username
 from samsyn.audit import auditor
 from samsyn.audit.models import Action, Ground, ObjectType
-from samsyn.core.import_jobs import Heartbeat, ImportPhase, ImportState, sha256_of
+from samsyn.core.import_jobs import ImportPhase, ImportState, lease_seconds, sha256_of
+from samsyn.core.jobs import job as queued_job
 from samsyn.people.models import Person
 from samsyn.sickleave import diagnoses, engine
 from samsyn.sickleave.importing import parse_certificate_file
@@ -120,6 +120,7 @@ def start_certificate_import(
     transaction; raises `DuplicateImport` when the same bytes were imported before."""
     check_may_import(actor)
     digest = sha256_of(content)
+    CertificateImport.settle_stale()
     first = live_import_of(digest)
     if first is not None:
         raise DuplicateImport(first)
@@ -151,10 +152,15 @@ def start_certificate_import(
     return job
 
 
-@task(queue_name="import")
-def run_certificate_import(job_id: str) -> str:
-    """The job: run the import of one stored file; returns its final state."""
-    return execute_certificate_import(job_id=job_id).state
+MAX_ATTEMPTS = 3
+
+
+@queued_job(queue_name="import", max_attempts=MAX_ATTEMPTS, lease=lease_seconds, takes_context=True)
+def run_certificate_import(context, job_id: str) -> str:
+    """The job: run the import of one stored file; returns its final state. An attempt
+    whose worker died is run again by the queue when its lease has run out."""
+    last = context.attempt >= MAX_ATTEMPTS
+    return execute_certificate_import(job_id=job_id, last_attempt=last).state
 
 
 def _actor_of(job: CertificateImport) -> Actor:
@@ -170,18 +176,24 @@ def _fail(job: CertificateImport, message: str) -> None:
 
 
 def execute_certificate_import(
-    *, job_id, progress: Callable[[int, int], None] | None = None
+    *,
+    job_id,
+    progress: Callable[[int, int], None] | None = None,
+    last_attempt: bool = True,
 ) -> CertificateImport:
-    """Run a waiting import to its end: `done` with every good row written, or `failed`
-    with nothing written. A job that is not waiting (already run) is left as it is.
+    """Run an import to its end: `done` with every good row written, or `failed` with
+    nothing written. A waiting import starts; a running one is an attempt whose worker
+    died (the queue gives a job to one worker at a time, and again only after its lease)
+    and starts over; a done or failed one is left as it is. An unexpected error fails the
+    import on the `last_attempt`, and otherwise leaves it waiting for the queue's retry.
     `progress(count, total)` is told of each batch of certificates checked or written."""
-    CertificateImport.settle_stale()
     now = timezone.now()
-    claimed = CertificateImport.objects.filter(pk=job_id, state=ImportState.WAITING).update(
+    claimed = CertificateImport.objects.filter(
+        pk=job_id, state__in=[ImportState.WAITING, ImportState.RUNNING]
+    ).update(
         state=ImportState.RUNNING,
         phase=ImportPhase.READING,
         started_at=now,
-        heartbeat_at=now,
         attempts=F("attempts") + 1,
     )
     job = CertificateImport.objects.select_related("created_by", "membership__organisation").get(
@@ -189,19 +201,23 @@ def execute_certificate_import(
     )
     if not claimed:
         return job
-    with Heartbeat(CertificateImport, job.pk) as beat:
-        try:
-            _run(job, beat, progress)
-        except ImportAbandoned:
-            pass
-        except Exception:
+    try:
+        _run(job, progress)
+    except ImportAbandoned:
+        pass
+    except Exception:
+        if last_attempt:
             _fail(job, "Importen misslyckades av ett oväntat fel. Ingenting ur filen skrevs.")
-            raise
+        else:
+            CertificateImport.objects.filter(pk=job.pk, state=ImportState.RUNNING).update(
+                state=ImportState.WAITING, phase=""
+            )
+        raise
     job.refresh_from_db()
     return job
 
 
-def _run(job: CertificateImport, beat: Heartbeat, progress) -> None:
+def _run(job: CertificateImport, progress) -> None:
     try:
         with job.file.open("rb") as stored:
             text = stored.read().decode("utf-8-sig")
@@ -214,9 +230,7 @@ def _run(job: CertificateImport, beat: Heartbeat, progress) -> None:
         _fail(job, f"Filen kunde inte läsas: {parsed.document_error}")
         return
     total = len(parsed.certificates)
-    CertificateImport.objects.filter(pk=job.pk).update(
-        phase=ImportPhase.VALIDATING, total=total, heartbeat_at=timezone.now()
-    )
+    CertificateImport.objects.filter(pk=job.pk).update(phase=ImportPhase.VALIDATING, total=total)
     actor = _actor_of(job)
     try:
         check_may_import(actor)
@@ -226,7 +240,6 @@ def _run(job: CertificateImport, beat: Heartbeat, progress) -> None:
     parse_rejected = [(r.line, r.label, r.reason) for r in parsed.errors]
 
     def advance(count: int) -> None:
-        beat.processed = (beat.processed or 0) + count
         if progress:
             progress(count, total)
 
@@ -309,6 +322,11 @@ def import_certificates(
         care_unit_ids_by_code(codes={c.unit for c in certificates}) if actor.is_system else {}
     )
     writer = _Writer(actor=actor, physicians=physicians, named_units=named_units, job=job)
+    if job is not None:
+        CertificateImport.objects.filter(pk=job.pk).update(
+            phase=ImportPhase.WRITING,
+            processed=len(certificates) - sum(len(g) for _, g in accepted),
+        )
     with transaction.atomic():
         for first in range(0, len(accepted), BATCH_PERSONS):
             batch = accepted[first : first + BATCH_PERSONS]

@@ -8,6 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
+from samsyn.core.testing import run_jobs
+
 URL = reverse("sickleave:certificate_import")
 UNKNOWN_PERSON = "191212121212"
 
@@ -42,18 +44,9 @@ def run(*args):
     return 0, out.getvalue(), err.getvalue()
 
 
-def run_import_jobs() -> None:
-    """Run the queued import jobs as a worker does: django-tasks' database worker on the
-    "import" queue, in batch mode (it stops when the queue is empty)."""
-    call_command(
-        "db_worker",
-        queue_name="import",
-        batch=True,
-        reload=False,
-        startup_delay=False,
-        interval=0,
-        verbosity=0,
-    )
+def run_import_jobs() -> int:
+    """Run the queued import jobs as `samsyn worker` does (`core.testing.run_jobs`)."""
+    return run_jobs(queue_names=["import"])
 
 
 def post_and_run(client, content, name="intyg.json"):
