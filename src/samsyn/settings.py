@@ -311,8 +311,33 @@ TASKS = {
     }
 }
 
-EMAIL_BACKEND = env_str("SAMSYN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Notification e-mail, sent by the worker (core/notify.py, ADR 011): SMTP when
+# SAMSYN_EMAIL_HOST is set, the console otherwise (or SAMSYN_EMAIL_BACKEND). The password is
+# read from the file named by SAMSYN_EMAIL_PASSWORD_FILE; a mail server that does not answer
+# gives up after SAMSYN_EMAIL_TIMEOUT seconds, and the delivery is retried with backoff.
+EMAIL_HOST = env_str("SAMSYN_EMAIL_HOST", "")
+EMAIL_BACKEND = env_str(
+    "SAMSYN_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = env_int("SAMSYN_EMAIL_PORT", 25)
+EMAIL_USE_TLS = env_bool("SAMSYN_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("SAMSYN_EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("SAMSYN_EMAIL_USE_TLS and SAMSYN_EMAIL_USE_SSL exclude each other")
+EMAIL_HOST_USER = env_str("SAMSYN_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_secret("SAMSYN_EMAIL_PASSWORD", "")
+EMAIL_TIMEOUT = env_int("SAMSYN_EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("SAMSYN_FROM_EMAIL", "noreply@samsyn.local")
+# Attempts per notification (backoff 1, 2, 4... minutes, at most an hour between them), and
+# how long a delivery may run before its job counts as lost (its worker died).
+SAMSYN_EMAIL_MAX_ATTEMPTS = env_int("SAMSYN_EMAIL_MAX_ATTEMPTS", 8)
+SAMSYN_EMAIL_LEASE_SECONDS = env_int("SAMSYN_EMAIL_LEASE_SECONDS", 300)
+# Test hook only (the worker-killed test): after a message is handed to the server and
+# before it is recorded as sent, create this file and wait while it exists.
+SAMSYN_EMAIL_PAUSE_FILE = env_str("SAMSYN_EMAIL_PAUSE_FILE", "")
 # Where links in notification e-mails point (the e-mails carry nothing else).
 SAMSYN_BASE_URL = env_str("SAMSYN_BASE_URL", "http://127.0.0.1:8000")
 

@@ -41,6 +41,7 @@ from samsyn.collaboration.tests.fk_helpers import (
 )
 from samsyn.consent import services as consent_services
 from samsyn.consent.models import Consent
+from samsyn.core.testing import run_jobs
 from samsyn.people.tests.factories import PersonFactory
 
 # ---- Försäkringskassan files a request -----------------------------------------------
@@ -301,6 +302,7 @@ def test_a_request_about_a_person_without_an_open_case_opens_one_for_the_unit(
     )
     with django_capture_on_commit_callbacks(execute=True):
         response = fk_client.post(FK_REQUESTS, request_data(person, day))
+    run_jobs()  # the notification e-mails are jobs
     assert response.status_code == 302
     case = person.cases.get()
     assert case.is_open

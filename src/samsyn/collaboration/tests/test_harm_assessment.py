@@ -32,6 +32,7 @@ from samsyn.collaboration.tests.fk_helpers import (
     thread_url,
 )
 from samsyn.consent.models import Consent
+from samsyn.core.testing import run_jobs
 
 
 def test_care_assesses_before_answering_and_fk_reads_the_answer(
@@ -47,6 +48,7 @@ def test_care_assesses_before_answering_and_fk_reads_the_answer(
     care = verified_client(coordinator)
     with django_capture_on_commit_callbacks(execute=True):
         response = fk_client.post(FK_REQUESTS, request_data(case.person, signed_day()))
+    run_jobs()  # the notification e-mails are jobs
     assert response.status_code == 302
     thread = Thread.objects.get()
     assert [m.to for m in mail.outbox] == [["anna@vc.example"]]
@@ -90,9 +92,11 @@ def test_care_assesses_before_answering_and_fk_reads_the_answer(
     assert 'id="reply-heading"' in page
 
     answer = "Personen kan arbeta halvtid med anpassade arbetsuppgifter."
+    run_jobs()  # earlier notifications go out first
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         response = care.post(thread_url(thread), {"body": answer})
+    run_jobs()  # the notification e-mails are jobs
     assert response.status_code == 302
     reply = Message.objects.get(thread=thread, author=coordinator)
     assert reply.body == answer
@@ -135,9 +139,11 @@ def test_a_refusing_assessment_gives_fk_the_fixed_refusal_and_ends_the_request(
     thread = file_request(fk_user, case, certificate)
     care = verified_client(coordinator)
     reasoning = "Uppgifterna rör en närstående som kan lida men."
+    run_jobs()  # earlier notifications go out first
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         response = care.post(assessment_url(thread), {"disclose": "no", "reasoning": reasoning})
+    run_jobs()  # the notification e-mails are jobs
     assert response.status_code == 302
     assessment = HarmAssessment.objects.get()
     assert assessment.disclose is False

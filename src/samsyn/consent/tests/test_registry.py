@@ -16,6 +16,7 @@ from samsyn.cases.tests.helpers import actor_for
 from samsyn.consent import services
 from samsyn.consent.models import Consent, default_valid_to
 from samsyn.consent.tests.fixtures import give_consent
+from samsyn.core.testing import run_jobs
 from samsyn.directory.models import ContactPerson
 from samsyn.people.tests.factories import PersonFactory
 
@@ -176,6 +177,7 @@ def test_the_patient_sees_consents_in_plain_swedish_and_withdraws_one_click(
     assert consent.valid_to.isoformat() in page
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("consent:withdraw", args=[consent.pk]))
+    run_jobs()  # the notification e-mails are jobs
     assert response.status_code == 302
     consent.refresh_from_db()
     assert consent.withdrawn_how == "self_service"

@@ -42,7 +42,7 @@ class Command(BaseCommand):
         if status:
             from django.core.management import call_command
 
-            call_command("jobs", stdout=self.stdout)
+            call_command("jobs", stdout=self.stdout, stderr=self.stderr)
             return
         queues = [q.strip() for q in queue.split(",") if q.strip()] or ["*"]
         if batch:

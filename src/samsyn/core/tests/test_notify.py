@@ -1,0 +1,148 @@
+"""Notification e-mails as jobs (core/notify), delivered to a real local SMTP server."""
+
+import time
+
+import pytest
+from django.db import transaction
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+from samsyn.accounts.tests.factories import UserFactory
+from samsyn.core.models import OutboundEmail
+from samsyn.core.notify import deliver_notification, message_id, notify
+from samsyn.core.testing import make_due, run_jobs
+from samsyn.core.tests.mailservers import silent_server, smtp_server
+
+pytestmark = pytest.mark.django_db
+Status = OutboundEmail.Status
+
+
+@pytest.fixture
+def smtp(settings):
+    with smtp_server() as (port, received):
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST = "127.0.0.1"
+        settings.EMAIL_PORT = port
+        settings.EMAIL_TIMEOUT = 2
+        yield received
+
+
+@pytest.fixture
+def silent(settings):
+    with silent_server() as port:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST = "127.0.0.1"
+        settings.EMAIL_PORT = port
+        settings.EMAIL_TIMEOUT = 1
+        yield port
+
+
+@pytest.fixture
+def users(db):
+    return [
+        UserFactory(first_name="Anna", last_name="Andersson", email="anna@vc.example"),
+        UserFactory(first_name="Bo", last_name="Berg", email="bo@vc.example"),
+        UserFactory(first_name="Utan", email=""),
+    ]
+
+
+def test_notify_queues_one_delivery_per_recipient_and_sends_nothing_itself(smtp, users):
+    assert notify(users=users, path="/meddelanden/abc/", key="message:1") == 2
+    assert smtp.messages == []
+    rows = OutboundEmail.objects.order_by("key")
+    assert [(r.recipient.email, r.status) for r in rows] == [
+        ("anna@vc.example", Status.PENDING),
+        ("bo@vc.example", Status.PENDING),
+    ]
+    jobs = DBTaskResult.objects.filter(queue_name="email")
+    assert {j.args_kwargs["args"][0] for j in jobs} == {str(r.pk) for r in rows}
+    assert "anna" not in str([j.args_kwargs for j in jobs])  # ids only in the queue
+
+
+def test_the_worker_delivers_each_once_with_nothing_personal(smtp, users):
+    notify(users=users, path="/meddelanden/abc/", key="message:2")
+    assert run_jobs() == 2
+    assert sorted(to for to, _ in smtp.messages) == [["anna@vc.example"], ["bo@vc.example"]]
+    for to, message in smtp.messages:
+        text = message["Subject"] + message.get_payload()
+        assert "Du har ett nytt meddelande i Samsyn" in text
+        assert "http://127.0.0.1:8000/meddelanden/abc/" in text
+        for personal in ("Anna", "Andersson", "Bo", "Berg"):
+            assert personal not in text
+        row = OutboundEmail.objects.get(recipient__email=to[0])
+        assert message["Message-ID"] == message_id(row.key)
+    assert set(OutboundEmail.objects.values_list("status", flat=True)) == {Status.SENT}
+    assert run_jobs(include_delayed=True) == 0
+    assert len(smtp.messages) == 2
+
+
+def notify_in_a_failing_change(users) -> None:
+    with transaction.atomic():
+        notify(users=users, path="/x/")
+        raise RuntimeError("the message was not saved")
+
+
+def test_a_rolled_back_change_queues_no_mail(smtp, users):
+    with pytest.raises(RuntimeError):
+        notify_in_a_failing_change(users)
+    assert not OutboundEmail.objects.exists()
+    assert not DBTaskResult.objects.exists()
+
+
+def test_the_same_key_queues_once(smtp, users):
+    assert notify(users=users[:1], path="/x/", key="consent:7") == 1
+    assert notify(users=users, path="/x/", key="consent:7") == 1  # only Bo is new
+    run_jobs()
+    assert len(smtp.messages) == 2
+
+
+def test_a_server_that_never_answers_times_out_and_the_delivery_retries(
+    silent, smtp, settings, users
+):
+    settings.EMAIL_PORT = silent
+    notify(users=users[:1], path="/x/", key="silent:1")
+    started = time.monotonic()
+    assert run_jobs() == 1
+    assert time.monotonic() - started < 5  # the timeout (1 s), not forever
+    job = DBTaskResult.objects.get()
+    assert job.status == TaskResultStatus.READY  # waits for its retry
+    assert job.exception_class_path == "smtplib.SMTPServerDisconnected"
+    assert "timed out" in job.traceback
+    assert OutboundEmail.objects.get().status == Status.PENDING  # nothing claimed
+    # The mail server is back: the retry delivers it, once.
+    settings.EMAIL_PORT = smtp.port
+    assert run_jobs(include_delayed=True) == 1
+    assert [to for to, _ in smtp.messages] == [["anna@vc.example"]]
+    assert OutboundEmail.objects.get().status == Status.SENT
+
+
+def test_a_refusing_server_is_retried_then_failed_visibly(smtp, users):
+    smtp.refuse = True
+    notify(users=users[:1], path="/x/", key="refused:1")
+    assert run_jobs() == 1
+    row = OutboundEmail.objects.get()
+    assert (row.status, row.attempts) == (Status.PENDING, 1)
+    assert row.last_error == "smtplib.SMTPRecipientsRefused"
+    assert run_jobs(include_delayed=True) == deliver_notification.max_attempts - 1
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (Status.FAILED, deliver_notification.max_attempts)
+    assert DBTaskResult.objects.get().status == TaskResultStatus.FAILED
+    assert smtp.messages == []
+
+
+def test_a_delivery_found_half_done_is_not_sent_again(smtp, users):
+    """An earlier attempt's worker died after claiming (possibly after sending)."""
+    notify(users=users[:1], path="/x/", key="died:1")
+    OutboundEmail.objects.update(status=Status.SENDING, attempts=1)
+    assert run_jobs() == 1
+    assert smtp.messages == []
+    assert OutboundEmail.objects.get().status == Status.UNCONFIRMED
+    assert DBTaskResult.objects.get().return_value == Status.UNCONFIRMED
+
+
+def test_a_deleted_user_gets_nothing(smtp, users):
+    notify(users=users[:1], path="/x/")
+    users[0].delete()
+    assert run_jobs() == 1
+    assert smtp.messages == []
+    assert make_due() == 0
