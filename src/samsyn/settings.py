@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "samsyn.consent",
     "samsyn.collaboration",
     "samsyn.followup",
+    "samsyn.plans",
 ]
 
 MIDDLEWARE = [

@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("samsyn.consent.urls")),
     path("", include("samsyn.collaboration.urls")),
     path("", include("samsyn.followup.urls")),
+    path("", include("samsyn.plans.urls")),
 ]

@@ -15,10 +15,13 @@ def chain_covered(sick_leave) -> list[tuple[date, date]]:
     return [*sick_leave.prior_covered(), *sick_leave.covered_intervals()]
 
 
-def milestones_for(sick_leave, case, on: date) -> list[rules.Milestone]:
+def milestones_for(
+    sick_leave, case, on: date, done_codes: frozenset[str] = frozenset()
+) -> list[rules.Milestone]:
     """The milestones of a sick-leave case (anything with `start`, `occupation`,
     `prior_days`, `prior_covered()` and `covered_intervals()`), with the coordinator's
-    expected length from the open case. The chain's steps count the earlier periods' days."""
+    expected length from the open case. The chain's steps count the earlier periods' days;
+    `done_codes` marks the steps known to be done (e.g. the day-30 plan, see `plans`)."""
     return rules.compute_milestones(
         start=sick_leave.start,
         occupation=sick_leave.occupation or Occupation.CURRENT_WORK,
@@ -26,6 +29,7 @@ def milestones_for(sick_leave, case, on: date) -> list[rules.Milestone]:
         at=on,
         prior_days=sick_leave.prior_days,
         covered=chain_covered(sick_leave),
+        done_codes=done_codes,
     )
 
 

@@ -18,6 +18,7 @@ from samsyn.collaboration import selectors as collaboration_selectors
 from samsyn.consent.models import Consent
 from samsyn.consent.selectors import consent_rows
 from samsyn.people.models import Person
+from samsyn.plans import selectors as plan_selectors
 from samsyn.sickleave import rules
 from samsyn.sickleave.models import Certificate, Occupation, SickLeaveCase
 
@@ -45,6 +46,8 @@ class PersonOverview:
     statements: list = field(default_factory=list)
     # The actor coordinates at the person's unit: the page offers the case's forms.
     is_coordinator: bool = False
+    # The day-30 plan för återgång i arbete or a "no plan needed" decision exists.
+    rtw_plan_done: bool = False
 
 
 def person_overview(*, actor: Actor, person: Person, on: date) -> PersonOverview:
@@ -65,8 +68,11 @@ def person_overview(*, actor: Actor, person: Person, on: date) -> PersonOverview
         show_diagnosis=access.care_staff_at(actor, person.care_unit_id),
         is_coordinator=access.is_coordinator_at(actor, person.care_unit_id),
     )
+    if open_case is not None:
+        overview.rtw_plan_done = open_case.pk in plan_selectors.rtw_done_case_ids([open_case.pk])
     if current is not None:
-        overview.milestones = milestones_for(current, open_case, on)
+        done = frozenset({plan_selectors.RTW_MILESTONE}) if overview.rtw_plan_done else frozenset()
+        overview.milestones = milestones_for(current, open_case, on, done)
         overview.degree_today = current.degree_on(on)
         overview.chain_day = chain_day_on(current, on)
         overview.counted_starts = {

@@ -60,6 +60,9 @@ class Milestone:
     #: A step of the chain (:data:`CHAIN_STEP_CODES`): ``day`` is the chain day, earlier
     #: periods' days included; otherwise ``day`` is the day of the current period.
     chain_step: bool = False
+    #: The step is done (a fact passed in by the caller, e.g. the employer's plan för
+    #: återgång i arbete or a "no plan needed" decision exists for ``employer_rtw_plan``).
+    done: bool = False
 
     def as_json(self) -> dict[str, object]:
         """The command-line/API form: exactly these eight keys, the date in ISO format.
@@ -108,6 +111,7 @@ def compute_milestones(
     prior_days: int = 0,
     covered: Sequence[Interval] | None = None,
     first_day_certificate: bool = False,
+    done_codes: frozenset[str] = frozenset(),
 ) -> list[Milestone]:
     """The milestones of a sick period, sorted by date, then day, then code.
 
@@ -120,7 +124,9 @@ def compute_milestones(
     (SFB 27 kap. 51 §, :func:`sammanlaggning`) - they count for the chain's steps only
     (:data:`CHAIN_STEP_CODES`); ``covered`` the case's covered intervals, with the earlier
     periods' before ``start`` to date chain days ``<= prior_days`` (see :func:`day_to_date`);
-    ``first_day_certificate`` moves ``employer_certificate`` to day 1 (förstadagsintyg).
+    ``first_day_certificate`` moves ``employer_certificate`` to day 1 (förstadagsintyg);
+    ``done_codes`` the codes of the milestones the caller knows are done (a fact, not a
+    query: this module reads no data).
     """
     occ = _parse_occupation(occupation)
     _check_prior_days(prior_days)
@@ -158,6 +164,7 @@ def compute_milestones(
                 status=_status(when, at),
                 requirement=requirement,
                 chain_step=chain_step,
+                done=code in done_codes,
             )
         )
     milestones.sort(key=lambda m: (m.date, m.day, m.code))
