@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from samsyn.accounts.models import User
 from samsyn.cases import worklist as wl
 from samsyn.cases.models import OPEN_STATUSES, CaseStatus, Outcome
+from samsyn.people import personnummer
 from samsyn.people.models import Sex
 from samsyn.sickleave import diagnoses
 from samsyn.sickleave.models import Occupation
@@ -12,7 +13,14 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class WorklistFilterForm(forms.Form):
-    text = forms.CharField(label=_("Fritext"), required=False, max_length=100)
+    """The worklist's filter panel, posted; the view turns it into the list's URL."""
+
+    text = forms.CharField(
+        label=_("Fritext"),
+        required=False,
+        max_length=100,
+        help_text=_("Namn, personnummer, diagnos, läkare … Visas aldrig i adressen."),
+    )
     diagnosis_chapter = forms.TypedChoiceField(
         label=_("Diagnoskapitel"), required=False, coerce=int, empty_value=None
     )
@@ -30,6 +38,7 @@ class WorklistFilterForm(forms.Form):
     overdue = forms.BooleanField(label=_("Har försenade uppgifter"), required=False)
     consent_expiring = forms.BooleanField(label=_("Samtycke går ut inom 14 dagar"), required=False)
     fk_questions = forms.BooleanField(label=_("Obesvarade frågor från FK"), required=False)
+    sort = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, physicians=(), coordinators=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -60,20 +69,84 @@ class WorklistFilterForm(forms.Form):
             self.add_error("end_to", _("Slutdatum till kan inte vara före slutdatum från."))
         return data
 
-    def to_filters(self) -> wl.Filters:
+    def to_filters(self, text: str = "") -> wl.Filters:
         d = self.cleaned_data
-        return wl.Filters(**{k: d.get(k) for k in wl.Filters.__dataclass_fields__ if k in d})
+        chosen = {k: d.get(k) for k in wl.Filters.__dataclass_fields__ if k in d}
+        chosen["text"] = text or d.get("text") or ""
+        return wl.Filters(**chosen)
 
-    def filters(self) -> wl.Filters:
+    def filters(self, text: str = "") -> wl.Filters:
         """The chosen filters, or none when the form is unbound or invalid."""
-        return self.to_filters() if self.is_valid() else wl.Filters()
+        return self.to_filters(text) if self.is_valid() else wl.Filters(text=text)
 
-    def to_session(self) -> dict:
-        return {
-            k: (v.isoformat() if hasattr(v, "isoformat") else v)
-            for k, v in self.cleaned_data.items()
-            if v not in (None, "", False)
-        }
+    def query_params(self) -> dict[str, str]:
+        """The chosen codes and dates as the list's URL parameters (never the free text)."""
+        params = {}
+        for key in (*wl.CODE_FILTERS, "sort"):
+            value = self.cleaned_data.get(key)
+            if value in (None, "", False) or (key == "sort" and value == wl.DEFAULT_SORT):
+                continue
+            if value is True:
+                value = "1"
+            elif hasattr(value, "isoformat"):
+                value = value.isoformat()
+            params[key] = str(value)
+        return params
+
+    def choice_label(self, key: str, value) -> str:
+        """The label of a chosen code, as the filter panel shows it."""
+        for code, label in getattr(self.fields[key], "choices", ()):
+            if str(code) == str(value):
+                return str(label)
+        return str(value)
+
+
+class WorklistQueryForm(WorklistFilterForm):
+    """The worklist's filters as read from its URL: codes, dates and the saved filter's
+    opaque id (`f`); free text in the URL is ignored."""
+
+    f = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["text"]
+
+    def saved_filter_id(self):
+        return self.cleaned_data.get("f") if self.is_valid() else None
+
+
+class PersonSearchForm(forms.Form):
+    """Find a person of the unit by name or by 10- or 12-digit personnummer or
+    samordningsnummer. Posted, never in a URL."""
+
+    query = forms.CharField(
+        label=_("Namn, personnummer eller samordningsnummer"),
+        max_length=100,
+        help_text=_("T.ex. 19121212-1212, 121212-1212 eller Tolvan Tolvansson."),
+    )
+    # Set by `clean_query`: the normalised number, or the words of a name.
+    number: str = ""
+    words: tuple[str, ...] = ()
+
+    def clean_query(self) -> str:
+        value = self.cleaned_data["query"].strip()
+        digits = value.replace("-", "").replace("+", "").replace(" ", "")
+        if digits.isdigit():
+            if len(digits) not in (10, 12):
+                raise forms.ValidationError(
+                    _("Skriv personnumret med 10 eller 12 siffror, t.ex. 19121212-1212.")
+                )
+            try:
+                self.number = personnummer.parse(value.replace(" ", "")).normalized
+            except personnummer.PersonnummerError as exc:
+                raise forms.ValidationError(str(exc)) from exc
+            self.words = ()
+            return value
+        self.number = ""
+        self.words = tuple(w for w in value.split() if w)
+        if sum(len(w) for w in self.words) < 2:
+            raise forms.ValidationError(_("Skriv minst två bokstäver av namnet."))
+        return value
 
 
 def worklist_sort(query) -> str:

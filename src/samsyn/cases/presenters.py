@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import urlencode
 
 from django.utils.text import get_text_list
 from django.utils.translation import gettext, ngettext
@@ -131,3 +132,46 @@ def days_in_use(pref: WorklistPreferenceView, unit) -> DaysInUse:
         unit.recent_days if recent is None else recent,
         gap is not None or recent is not None,
     )
+
+
+# ---- the worklist's filters as its URL -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActiveFilter:
+    """One filter in use, as the list says it, with the URL of the list without it."""
+
+    label: str
+    value: str
+    clear_url: str
+
+
+def worklist_url(base: str, params: dict[str, str], saved_id=None) -> str:
+    """The list's URL: codes and dates as parameters, the free text as its saved id."""
+    query = dict(params)
+    if saved_id:
+        query = {"f": str(saved_id), **query}
+    return f"{base}?{urlencode(query)}" if query else base
+
+
+def active_filters(form, params: dict[str, str], saved, base: str) -> list[ActiveFilter]:
+    """The filters in use (`params` from `form.query_params()`, `saved` the saved free
+    text), each with a link that clears it alone."""
+    saved_id = saved.pk if saved else None
+    found = []
+    if saved is not None:
+        rest = worklist_url(base, {k: v for k, v in params.items() if k != "page"})
+        found.append(ActiveFilter(gettext("Fritext"), saved.text, rest))
+    for key, value in params.items():
+        if key in ("sort", "page"):
+            continue
+        field = form.fields[key]
+        if key in wl.FLAG_FILTERS:
+            shown = gettext("ja")
+        elif getattr(field, "choices", None):
+            shown = form.choice_label(key, value)
+        else:
+            shown = value
+        rest = {k: v for k, v in params.items() if k not in (key, "page")}
+        found.append(ActiveFilter(str(field.label), shown, worklist_url(base, rest, saved_id)))
+    return found

@@ -19,8 +19,12 @@ from samsyn.cases.models import (
     Case,
     CaseStatus,
     CaseStatusChange,
+    InboxCleared,
+    InboxKind,
+    InboxRead,
     Outcome,
     ResponsibleChange,
+    SavedFilter,
     Task,
     WorklistPreference,
 )
@@ -271,3 +275,46 @@ def add_system_task(*, actor: Actor, case: Case, title: str, due_date: date) -> 
             extra={"case": str(case.pk)},
         )
     return task
+
+
+# ---- the worklist's saved filters and the start page's inbox -----------------------------
+
+
+def save_worklist_filter(*, actor: Actor, text: str) -> SavedFilter:
+    """The worklist's free text behind an opaque id at the actor's unit, so the filtered
+    list's URL holds no name or personnummer. The same text by the same user at the unit
+    keeps its id (a bookmark stays the same); a new one is on record as SAVED_FILTER,
+    without the text (it may name a person)."""
+    unit = actor.organisation
+    if unit is None or not access.care_staff_at(actor, unit.pk):
+        raise CaseError(gettext_noop("Bara vårdens personal vid enheten kan spara filter."))
+    text = text.strip()
+    with transaction.atomic():
+        saved = SavedFilter.objects.filter(unit=unit, created_by=actor.user, text=text).first()
+        if saved is not None:
+            return saved
+        saved = SavedFilter.objects.create(unit=unit, created_by=actor.user, text=text)
+        auditor.record(
+            actor=actor,
+            action=Action.CREATE,
+            ground=Ground.UNIT_MEMBERSHIP,
+            object_type=ObjectType.SAVED_FILTER,
+            object_id=saved.pk,
+        )
+    return saved
+
+
+def mark_inbox_read(*, actor: Actor, kind: str, object_id) -> None:
+    """The user opened an inbox item (the caller found it in the user's inbox scope).
+    Read state is the user's own and holds no personal data: not an audited change."""
+    InboxRead.objects.get_or_create(
+        user=actor.user,
+        kind=InboxKind(kind),
+        object_id=object_id,
+        defaults={"read_at": timezone.now()},
+    )
+
+
+def clear_inbox(*, actor: Actor) -> None:
+    """Everything in the user's inbox until now counts as read."""
+    InboxCleared.objects.update_or_create(user=actor.user, defaults={"cleared_at": timezone.now()})

@@ -1,13 +1,20 @@
 from django.urls import path
 
-from samsyn.cases import external_views, views
+from samsyn.cases import external_views, views, worklist_views
 
 app_name = "cases"
 urlpatterns = [
-    path("arbetslista/", views.worklist_view, name="worklist"),
-    path("arbetslista/utskrift/", views.worklist_print_view, name="worklist_print"),
-    path("arbetslista/dagar/", views.worklist_days_view, name="worklist_days"),
-    path("arbetslista/kolumner/", views.worklist_columns_view, name="worklist_columns"),
+    path("arbetslista/", worklist_views.worklist_view, name="worklist"),
+    path("arbetslista/utskrift/", worklist_views.worklist_print_view, name="worklist_print"),
+    path("arbetslista/dagar/", worklist_views.worklist_days_view, name="worklist_days"),
+    path("arbetslista/kolumner/", worklist_views.worklist_columns_view, name="worklist_columns"),
+    path("personsok/", worklist_views.person_search_view, name="person_search"),
+    path(
+        "inkorg/<str:kind>/<uuid:object_id>/",
+        worklist_views.inbox_open_view,
+        name="inbox_open",
+    ),
+    path("inkorg/las-allt/", worklist_views.inbox_clear_view, name="inbox_clear"),
     path("enhetens-installningar/", views.unit_settings_view, name="unit_settings"),
     path("personer/<uuid:person_id>/", views.person_view, name="person"),
     path("personer/<uuid:person_id>/oppna-arende/", views.case_open_view, name="case_open"),

@@ -1,4 +1,5 @@
-"""Worklist, person/case page and the coordinator's case actions."""
+"""The person/case page, the coordinator's case actions and the unit's settings (the
+worklist is `worklist_views`)."""
 
 from django.contrib import messages
 from django.shortcuts import redirect
@@ -15,94 +16,12 @@ from samsyn.cases.forms import (
     CaseHandOverForm,
     CaseOpenForm,
     CaseStatusForm,
-    ColumnsForm,
     ExpectedDaysForm,
     TaskAddForm,
     UnitSettingsForm,
-    WorklistDaysForm,
-    WorklistFilterForm,
-    worklist_sort,
 )
 from samsyn.core.decorators import role_required
 from samsyn.sickleave.services import change_unit_settings
-
-FILTERS = "samsyn_worklist_filters"
-PER_PAGE = 50
-
-
-def _filter_form(request, actor, data=None):
-    return WorklistFilterForm(
-        data if data is not None else (request.session.get(FILTERS) or None),
-        physicians=selectors.physicians_of(actor=actor),
-        coordinators=selectors.coordinators_of(actor=actor),
-    )
-
-
-def _page_number(request) -> int:
-    value = request.GET.get("page", "1")
-    return int(value) if value.isdigit() else 1
-
-
-@role_required(*CARE_ROLES)
-def worklist_view(request):
-    actor = Actor.from_request(request)
-    if request.method == "POST" and "reset" in request.POST:
-        request.session.pop(FILTERS, None)
-        return redirect("cases:worklist")
-    form = _filter_form(request, actor, request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        request.session[FILTERS] = form.to_session()
-        return redirect("cases:worklist")
-    pref = selectors.worklist_preference(actor=actor)
-    sort = worklist_sort(request.GET)
-    result = selectors.worklist(
-        actor=actor,
-        filters=form.filters(),
-        sort=sort,
-        on=timezone.localdate(),
-        page=_page_number(request),
-        per_page=PER_PAGE,
-        recent_days=pref.recent_days,
-        gap_days=pref.gap_days,
-    )
-    context = {"form": form, "result": result, "sort": sort, "pref": pref, **pref.context()}
-    days = {"recent_days": pref.recent_days, "gap_days": pref.gap_days}
-    context["days_form"] = WorklistDaysForm(initial=days)
-    context["in_use"] = presenters.days_in_use(pref, actor.organisation)
-    return TemplateResponse(request, "cases/worklist.html", context)
-
-
-@role_required(*CARE_ROLES)
-def worklist_print_view(request):
-    actor = Actor.from_request(request)
-    filters = _filter_form(request, actor).filters()
-    pref = selectors.worklist_preference(actor=actor)
-    result = selectors.worklist(
-        actor=actor,
-        filters=filters,
-        sort=worklist_sort(request.GET),
-        on=timezone.localdate(),
-        per_page=0,
-        purpose="print",
-        recent_days=pref.recent_days,
-        gap_days=pref.gap_days,
-    )
-    context = {"result": result, "filters": filters, **pref.context()}
-    return TemplateResponse(request, "cases/worklist_print.html", context)
-
-
-@require_POST
-@role_required(*CARE_ROLES)
-def worklist_columns_view(request):
-    form = ColumnsForm(request.POST)
-    if form.is_valid():
-        services.save_worklist_preference(
-            actor=Actor.from_request(request),
-            columns=form.ordered_columns(),
-            show_personal_data=form.cleaned_data["show_personal_data"],
-        )
-        messages.success(request, _("Dina kolumnval är sparade."))
-    return redirect("cases:worklist")
 
 
 @role_required(Role.UNIT_MANAGER)
@@ -126,18 +45,6 @@ def unit_settings_view(request):
             )
         return redirect("cases:unit_settings")
     return TemplateResponse(request, "cases/unit_settings.html", {"form": form, "unit": unit})
-
-
-@require_POST
-@role_required(*CARE_ROLES)
-def worklist_days_view(request):
-    form = WorklistDaysForm(request.POST)
-    if form.is_valid():
-        services.save_worklist_days(actor=Actor.from_request(request), **form.cleaned_data)
-        messages.success(request, _("Dina inställningar för arbetslistan är sparade."))
-    else:
-        messages.error(request, _("Ange uppehåll 0–90 och avslutade 0–14 dagar, eller lämna tomt."))
-    return redirect("cases:worklist")
 
 
 def _person_page(request, person, status=200, **forms):

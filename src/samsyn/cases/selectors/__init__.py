@@ -7,9 +7,12 @@ logged. One module per concept:
 - `rows`: the worklist's rows and page, the start page's counts, the chosen columns
   (not named `worklist`, which would hide the `worklist` function re-exported here);
 - `person`: the person page (sick leave, certificates, cases, consents, statements);
-- `shared`: what an external actor sees of the cases shared with them by consent.
+- `shared`: what an external actor sees of the cases shared with them by consent;
+- `search`: person search across the units, and the worklist's saved filters;
+- `inbox`: the start page's inbox of what happened since the user last looked.
 """
 
+from samsyn.cases.selectors.inbox import Inbox, InboxItem, inbox, inbox_target
 from samsyn.cases.selectors.lookups import (
     coordinators_of,
     get_case_for,
@@ -29,6 +32,12 @@ from samsyn.cases.selectors.rows import (
     worklist_preference,
     worklist_rows,
 )
+from samsyn.cases.selectors.search import (
+    PersonHit,
+    PersonSearch,
+    saved_filter_for,
+    search_persons,
+)
 from samsyn.cases.selectors.shared import (
     SharedCase,
     SharedCaseRow,
@@ -38,6 +47,10 @@ from samsyn.cases.selectors.shared import (
 
 __all__ = [
     "Attention",
+    "Inbox",
+    "InboxItem",
+    "PersonHit",
+    "PersonSearch",
     "PersonOverview",
     "SharedCase",
     "SharedCaseRow",
@@ -48,10 +61,14 @@ __all__ = [
     "get_case_for",
     "get_person_for",
     "get_task_for",
+    "inbox",
+    "inbox_target",
     "my_cases",
     "open_case_of",
     "person_overview",
     "physicians_of",
+    "saved_filter_for",
+    "search_persons",
     "shared_case",
     "shared_cases",
     "worklist",

@@ -64,15 +64,16 @@ def test_start_page_counts_fk_questions_and_expiring_consents_and_filters_the_li
     assert "1 obesvarad fråga från Försäkringskassan" in page
     assert "1 samtycke går ut inom 14 dagar" in page
 
+    # The start page links to the filtered list (codes in the URL, no personal data)
+    assert 'href="/arbetslista/?fk_questions=1"' in page
     response = coordinator_client.post(reverse("cases:worklist"), {"fk_questions": "on"})
     assert response.status_code == 302
-    listed = coordinator_client.get(reverse("cases:worklist")).content.decode()
+    listed = coordinator_client.get(response.url).content.decode()
     assert "Frågad" in listed
     assert "Utgående" not in listed
     assert "Lugn" not in listed
 
-    coordinator_client.post(reverse("cases:worklist"), {"reset": "1"})
-    coordinator_client.post(reverse("cases:worklist"), {"consent_expiring": "on"})
-    listed = coordinator_client.get(reverse("cases:worklist")).content.decode()
+    assert 'href="/arbetslista/?consent_expiring=1"' in page
+    listed = coordinator_client.get("/arbetslista/?consent_expiring=1").content.decode()
     assert "Utgående" in listed
     assert "Frågad" not in listed
