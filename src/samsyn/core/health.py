@@ -1,8 +1,10 @@
 """Health of the parts a request needs: the database, the job queue, the static files.
 
 `/healthz` (readiness) runs every check and answers 503 naming the part that failed;
-`/livez` (liveness) runs none and touches no database. A failed check says only the
-exception's class, never its message (which may name hosts or users).
+`/livez` (liveness) runs none and touches no database. Both are answered first thing
+(core/middleware.HealthProbeMiddleware): a probe by address over plain HTTP is neither
+refused by ALLOWED_HOSTS nor redirected to HTTPS, and writes no request log line. A failed
+check says only the exception's class, never its message (which may name hosts or users).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Callable
 from django.contrib.staticfiles.storage import ManifestFilesMixin
 from django.core.files.storage import storages
 from django.db import connection
+from django.http import HttpResponse, JsonResponse
 from django_tasks_db.models import DBTaskResult
 
 # A file every page links: when the manifest cannot name it, every page answers 500.
@@ -67,3 +70,17 @@ def readiness() -> dict[str, str]:
         else:
             results[name] = "ok"
     return results
+
+
+def readiness_response() -> JsonResponse:
+    checks = readiness()
+    healthy = all(state == "ok" for state in checks.values())
+    body = {"status": "ok" if healthy else "fail", "checks": checks}
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+def liveness_response() -> HttpResponse:
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+PROBES = {"/healthz": readiness_response, "/livez": liveness_response}

@@ -12,6 +12,7 @@ from django.http import Http404
 from samsyn.access.denials import Denied, record_denial
 from samsyn.accounts.actor import Actor
 from samsyn.audit.vocabulary import ObjectType
+from samsyn.core import health
 from samsyn.core.decorators import RoleRefused
 from samsyn.core.limits import content_length, too_large_response
 from samsyn.core.logging import request_id as request_id_var
@@ -19,6 +20,21 @@ from samsyn.core.logging import request_id as request_id_var
 request_log = logging.getLogger("samsyn.request")
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
+
+
+class HealthProbeMiddleware:
+    """Answer /healthz and /livez before anything else (first in MIDDLEWARE): a load
+    balancer or container probe asks by address over plain HTTP, which ALLOWED_HOSTS and
+    the HTTPS redirect would refuse; probes are no part of the request log."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        probe = health.PROBES.get(request.path_info)
+        if probe is not None and request.method in ("GET", "HEAD"):
+            return probe()
+        return self.get_response(request)
 
 
 class RequestIdMiddleware:

@@ -1,6 +1,5 @@
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
-from django.http import HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
@@ -45,17 +44,14 @@ def home(request):
 def healthz(request):
     """Readiness: 200 when the database, the job queue and the static files work, else 503
     naming the part that failed (for the load balancer and monitoring; no personal data)."""
-    checks = health.readiness()
-    healthy = all(state == "ok" for state in checks.values())
-    body = {"status": "ok" if healthy else "fail", "checks": checks}
-    return JsonResponse(body, status=200 if healthy else 503)
+    return health.readiness_response()
 
 
 @login_not_required
 def livez(request):
     """Liveness: the process answers. Touches no database (a database outage must not get
     the app server restarted)."""
-    return HttpResponse("ok\n", content_type="text/plain")
+    return health.liveness_response()
 
 
 def bad_request(request, exception):

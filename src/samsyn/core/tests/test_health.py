@@ -64,3 +64,13 @@ def test_healthz_is_ok_with_collected_static_files(settings, tmp_path):
     response = Client().get(reverse("core:healthz"))
     assert response.json()["checks"]["static"] == "ok"
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/healthz", "/livez"])
+def test_a_probe_by_address_over_plain_http_is_answered(settings, path):
+    settings.ALLOWED_HOSTS = ["samsyn.example.se"]
+    settings.SECURE_SSL_REDIRECT = True
+    probe = Client(HTTP_HOST="10.0.0.5:8000")
+    assert probe.get(path).status_code == 200
+    assert probe.get("/").status_code == 400  # any other page: not this host
+    assert Client(HTTP_HOST="samsyn.example.se").get("/").status_code == 301  # to HTTPS
