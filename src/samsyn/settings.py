@@ -131,6 +131,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "samsyn.core.middleware.HealthProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "samsyn.core.middleware.RequestIdMiddleware",
     "samsyn.core.middleware.RequestLogMiddleware",
@@ -151,7 +152,10 @@ MIDDLEWARE = [
 
 if not DEBUG:
     # Static files are served by Samsyn itself (no CDN); runserver serves them in DEBUG.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
 
 ROOT_URLCONF = "samsyn.urls"
 WSGI_APPLICATION = "samsyn.wsgi.application"
@@ -259,7 +263,8 @@ SHORT_DATE_FORMAT = "Y-m-d"
 FORMAT_MODULE_PATH = ["samsyn.formats"]
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+# Collected by `samsyn collectstatic` (make static); served by WhiteNoise when debug is off.
+STATIC_ROOT = Path(env_str("SAMSYN_STATIC_ROOT", str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = VAR_DIR / "media"
 # Uploaded scans and attachments are personal data: readable by the server's user only.
