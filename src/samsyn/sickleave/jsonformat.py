@@ -24,13 +24,13 @@ Decisions:
 
 from __future__ import annotations
 
+import gc
 import json
-import re
 from collections.abc import Mapping
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from samsyn.people import personnummer
+from samsyn.sickleave import jsonfast
 from samsyn.sickleave.engine import (
     CERTIFICATE_STATUSES,
     CERTIFICATE_TYPES,
@@ -39,15 +39,36 @@ from samsyn.sickleave.engine import (
     CertificateInput,
     Period,
 )
+from samsyn.sickleave.formatbase import (
+    DATE_RE,
+    MAX_DIAGNOSES,
+    MAX_ID_LENGTH,
+    MAX_PERIODS,
+    MAX_TEXT_LENGTH,
+    STOCKHOLM,
+    CertificateFormatError,
+    decode_utf8,
+    diagnosis_code,
+    nul_message,
+    nul_position,
+    parse_int,
+    safe_name,
+    show,
+    signed_from_text,
+    text_problem,
+)
 
 __all__ = [
+    "MAX_DIAGNOSES",
+    "MAX_ID_LENGTH",
+    "MAX_PERIODS",
+    "MAX_TEXT_LENGTH",
+    "STOCKHOLM",
     "CertificateFormatError",
     "parse_certificate",
     "parse_document",
     "parse_document_lenient",
 ]
-
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 REQUIRED_FIELDS = ("id", "person", "type", "signed", "status", "periods")
 TEXT_FIELDS = ("unit", "physician", "prognosis", "work_capacity", "activity_limitation")
@@ -55,64 +76,11 @@ OPTIONAL_FIELDS = ("occupation", "diagnoses", *TEXT_FIELDS)
 ALL_FIELDS = frozenset(REQUIRED_FIELDS + OPTIONAL_FIELDS)
 PERIOD_FIELDS = ("start", "end", "degree")
 
-#: The longest certificate id: what Samsyn stores (``Certificate.external_id``'s max_length;
-#: a test keeps the two equal). A longer id is an error of its certificate, not cut short.
-MAX_ID_LENGTH = 100
-MAX_TEXT_LENGTH = 10_000
-MAX_PERIODS = 100
-MAX_DIAGNOSES = 20
-
-_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
-_DIAGNOSIS_RE = re.compile(r"([A-Z]\d{2})\.?([0-9A-Z]{1,4})?", re.ASCII)
-
-
-class CertificateFormatError(ValueError):
-    """An error in the import data.
-
-    ``certificate`` is the certificate's id, or its 1-based position when the id is
-    missing or invalid (None for an error in the document as a whole); ``field`` the
-    field (``periods[0].degree`` in JSON, the column name in CSV; None for the whole
-    certificate or document); ``line`` the 1-based index in the JSON list or the 1-based
-    line number in the CSV file (None when not known).
-    """
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        certificate: str | int | None = None,
-        field: str | None = None,
-        line: int | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.message = message
-        self.certificate = certificate
-        self.field = field
-        self.line = line
-
-    def __str__(self) -> str:
-        where = []
-        if self.certificate is not None:
-            where.append(f"intyg {self.certificate}")
-        if self.line is not None:
-            where.append(f"rad {self.line}")
-        if self.field is not None:
-            where.append(f"fält {self.field}")
-        return f"{', '.join(where)}: {self.message}" if where else self.message
-
-    def as_json(self) -> dict[str, object]:
-        return {"error": self.message, "certificate": self.certificate, "field": self.field}
-
 
 def parse_document(text: str | bytes) -> list[CertificateInput]:
     """Parse a JSON document; raise CertificateFormatError at the first error."""
-    certificates = []
-    seen: dict[str, int] = {}
-    for index, obj in enumerate(_load_list(text), start=1):
-        certificate = parse_certificate(obj, index)
-        _check_unique(certificate.id, index, seen)
-        certificates.append(certificate)
-    return certificates
+    good, _ = _parse(text, stop_at_first=True)
+    return good
 
 
 def parse_document_lenient(
@@ -120,36 +88,142 @@ def parse_document_lenient(
 ) -> tuple[list[CertificateInput], list[CertificateFormatError]]:
     """Parse a JSON document, keeping the good certificates and collecting the errors.
 
-    An error in the document as a whole (bad JSON, wrong top level) gives no certificates
-    and that one error. A repeated id is an error on the second and later occurrences.
+    An error in the document as a whole (bad JSON, wrong top level, not UTF-8) gives no
+    certificates and that one error. A repeated id is an error on the second and later
+    occurrences.
     """
     try:
-        items = _load_list(text)
+        return _parse(text, stop_at_first=False)
     except CertificateFormatError as error:
         return [], [error]
+
+
+def _parse(
+    text: str | bytes, *, stop_at_first: bool
+) -> tuple[list[CertificateInput], list[CertificateFormatError]]:
+    """The certificates and errors of a document; raises CertificateFormatError for an
+    error of the whole document, and for the first error when `stop_at_first`.
+
+    msgspec's fast path (``jsonfast``) reads the document first; whatever it does not
+    accept goes to the reference validator, so both give the same answers. The cyclic
+    garbage collector is paused meanwhile: parsing makes no cycles, and its scans of the
+    growing list of certificates would take longer than the parsing itself.
+    """
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _parse_paused(text, stop_at_first=stop_at_first)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _parse_paused(
+    text: str | bytes, *, stop_at_first: bool
+) -> tuple[list[CertificateInput], list[CertificateFormatError]]:
+    if isinstance(text, str):
+        decoded = text.removeprefix("\ufeff")
+        raw = decoded.encode("utf-8", "surrogatepass")
+    else:
+        decoded = decode_utf8(text, "JSON")
+        raw = bytes(text)
+    position = nul_position(decoded)
+    if position >= 0:
+        raise CertificateFormatError(nul_message("JSON", decoded, position))
+
     good: list[CertificateInput] = []
     errors: list[CertificateFormatError] = []
     seen: dict[str, int] = {}
-    for index, obj in enumerate(items, start=1):
+
+    def keep(certificate: CertificateInput, index: int) -> None:
         try:
-            certificate = parse_certificate(obj, index)
             _check_unique(certificate.id, index, seen)
         except CertificateFormatError as error:
+            if stop_at_first:
+                raise
             errors.append(error)
         else:
             good.append(certificate)
+
+    fast = jsonfast.FastParser()
+    structs = jsonfast.decode_certificates(raw)
+    if structs is not None:
+        certificates = [fast.certificate(struct) for struct in structs]
+        if None not in certificates:
+            for index, certificate in enumerate(certificates, start=1):
+                keep(certificate, index)
+            return good, errors
+
+    items = jsonfast.split_certificates(raw)
+    if items is not None:
+        objects: list = []
+        for item in items:
+            certificate = fast.decode(item)
+            if certificate is None:
+                try:
+                    certificate = _loads(bytes(item).decode("utf-8", "surrogatepass"))
+                except CertificateFormatError:
+                    break  # json.loads sees the document otherwise: let it decide below
+            objects.append(certificate)
+        else:
+            return _check_all(objects, keep, good, errors, stop_at_first)
+
+    return _check_all(_load_list(decoded), keep, good, errors, stop_at_first)
+
+
+def _check_all(items, keep, good, errors, stop_at_first):
+    """Keep the certificates of `items` (CertificateInput or an object to validate)."""
+    for index, item in enumerate(items, start=1):
+        if type(item) is not CertificateInput:
+            try:
+                item = parse_certificate(item, index)
+            except CertificateFormatError as error:
+                if stop_at_first:
+                    raise
+                errors.append(error)
+                continue
+        keep(item, index)
     return good, errors
 
 
-def _load_list(text: str | bytes) -> list:
+_JSON_MESSAGES = {
+    "Expecting value": "ett värde väntades",
+    "Expecting ',' delimiter": "ett kommatecken (,) väntades",
+    "Expecting ':' delimiter": "ett kolon (:) väntades",
+    "Expecting property name enclosed in double quotes": (
+        "ett fältnamn inom dubbla citattecken väntades"
+    ),
+    "Unterminated string starting at": "en text inom citattecken avslutas inte",
+    "Invalid control character at": "ett kontrolltecken (till exempel radbrytning) i en text",
+    "Invalid \\escape": "en ogiltig escape-sekvens (\\) i en text",
+    "Invalid \\uXXXX escape": "en ogiltig \\u-sekvens i en text",
+    "Extra data": "mer text efter dokumentets slut",
+    "Illegal trailing comma before end of array": "ett kommatecken före ]",
+    "Illegal trailing comma before end of object": "ett kommatecken före }",
+}
+
+
+def _loads(text: str) -> object:
+    """json.loads with its errors as CertificateFormatError: syntax errors with the line
+    and column, too deep nesting; a too long integer becomes a HugeNumber."""
+    if not text.strip():
+        raise CertificateFormatError("Ogiltig JSON: dokumentet är tomt.")
     try:
-        data = json.loads(text)
+        return json.loads(text, parse_int=parse_int)
     except json.JSONDecodeError as error:
+        message = _JSON_MESSAGES.get(error.msg, error.msg)
         raise CertificateFormatError(
-            f"Ogiltig JSON: {error.msg} (rad {error.lineno}, kolumn {error.colno})."
+            f"Ogiltig JSON: {message} (rad {error.lineno}, kolumn {error.colno})."
         ) from None
-    except (UnicodeDecodeError, TypeError):
-        raise CertificateFormatError("Ogiltig JSON: texten kunde inte läsas som UTF-8.") from None
+    except RecursionError:
+        raise CertificateFormatError(
+            "Ogiltig JSON: dokumentet har för många nivåer av listor och objekt inuti "
+            "varandra. Ett intygsdokument har högst fem: [ intyg { perioder [ { } ] } ]."
+        ) from None
+
+
+def _load_list(text: str) -> list:
+    data = _loads(text)
     if isinstance(data, dict) and "certificates" in data:
         data = data["certificates"]
     if not isinstance(data, list):
@@ -180,7 +254,10 @@ def parse_certificate(obj: object, index: int) -> CertificateInput:
     raw_id = obj.get("id")
     ident: str | int = (
         raw_id
-        if isinstance(raw_id, str) and raw_id.strip() and len(raw_id) <= MAX_ID_LENGTH
+        if isinstance(raw_id, str)
+        and raw_id.strip()
+        and len(raw_id) <= MAX_ID_LENGTH
+        and text_problem(raw_id) is None
         else index
     )
 
@@ -190,7 +267,9 @@ def parse_certificate(obj: object, index: int) -> CertificateInput:
     unknown = sorted(str(key) for key in obj if key not in ALL_FIELDS)
     if unknown:
         allowed = ", ".join(REQUIRED_FIELDS + OPTIONAL_FIELDS)
-        raise fail(unknown[0], f"Okänt fält {unknown[0]!r}. Tillåtna fält: {allowed}.")
+        raise fail(
+            safe_name(unknown[0]), f"Okänt fält {show(unknown[0])}. Tillåtna fält: {allowed}."
+        )
     for field in REQUIRED_FIELDS:
         if obj.get(field) is None:
             raise fail(field, f"Fältet {field!r} saknas.")
@@ -201,6 +280,9 @@ def parse_certificate(obj: object, index: int) -> CertificateInput:
         raise fail(
             "id", f"Intygs-id får vara högst {MAX_ID_LENGTH} tecken; det här har {len(raw_id)}."
         )
+    problem = text_problem(raw_id)
+    if problem is not None:
+        raise fail("id", f"Intygs-id innehåller {problem}, som inte får förekomma i ett id.")
 
     person = obj["person"]
     if not isinstance(person, str):
@@ -213,19 +295,19 @@ def parse_certificate(obj: object, index: int) -> CertificateInput:
     cert_type = obj["type"]
     if not _is_one_of(cert_type, CERTIFICATE_TYPES):
         known = ", ".join(sorted(CERTIFICATE_TYPES))
-        raise fail("type", f"Okänd intygstyp {cert_type!r}. Kända typer: {known}.")
+        raise fail("type", f"Okänd intygstyp {show(cert_type)}. Kända typer: {known}.")
 
     signed = _parse_signed(obj["signed"], fail)
 
     status = obj["status"]
     if not _is_one_of(status, CERTIFICATE_STATUSES):
         known = ", ".join(sorted(CERTIFICATE_STATUSES))
-        raise fail("status", f"Okänd status {status!r}. Kända statusar: {known}.")
+        raise fail("status", f"Okänd status {show(status)}. Kända statusar: {known}.")
 
     occupation = obj.get("occupation")
     if occupation is not None and not _is_one_of(occupation, OCCUPATIONS):
         known = ", ".join(sorted(OCCUPATIONS))
-        raise fail("occupation", f"Okänd sysselsättning {occupation!r}. Kända koder: {known}.")
+        raise fail("occupation", f"Okänd sysselsättning {show(occupation)}. Kända koder: {known}.")
 
     diagnoses = _parse_diagnoses(obj.get("diagnoses"), fail)
     periods = _parse_periods(obj["periods"], fail)
@@ -238,6 +320,11 @@ def parse_certificate(obj: object, index: int) -> CertificateInput:
                 raise fail(field, f"Fältet {field!r} ska vara en text.")
             if len(value) > MAX_TEXT_LENGTH:
                 raise fail(field, f"Fältet {field!r} får vara högst {MAX_TEXT_LENGTH} tecken.")
+            problem = text_problem(value)
+            if problem is not None:
+                raise fail(
+                    field, f"Fältet {field!r} innehåller {problem}, som inte får förekomma i text."
+                )
             value = value.strip() or None
         texts[field] = value
 
@@ -265,32 +352,26 @@ def _parse_signed(value: object, fail) -> datetime:
     )
     if not isinstance(value, str) or not value.strip():
         raise fail("signed", message)
-    text = value.strip()
     try:
-        if _DATE_RE.fullmatch(text):
-            return datetime.combine(date.fromisoformat(text), datetime.min.time(), STOCKHOLM)
-        signed = datetime.fromisoformat(text)
+        return signed_from_text(value)
     except ValueError:
-        raise fail("signed", f"{message} Fick {value!r}.") from None
-    if signed.utcoffset() is None:
-        signed = signed.replace(tzinfo=STOCKHOLM)
-    return signed
+        raise fail("signed", f"{message} Fick {show(value)}.") from None
 
 
 def _parse_date(value: object, field: str, fail) -> date:
-    if isinstance(value, str) and _DATE_RE.fullmatch(value):
+    if isinstance(value, str) and DATE_RE.fullmatch(value):
         try:
             return date.fromisoformat(value)
         except ValueError:
             raise fail(field, f"Datumet {value!r} finns inte.") from None
-    raise fail(field, f'Ogiltigt datum {value!r}: ange ÅÅÅÅ-MM-DD, till exempel "2026-02-01".')
+    raise fail(field, f'Ogiltigt datum {show(value)}: ange ÅÅÅÅ-MM-DD, till exempel "2026-02-01".')
 
 
 def _parse_degree(value: object, field: str, fail) -> int:
     if type(value) is not int or value not in DEGREES:
         raise fail(
             field,
-            f"Sjukskrivningsgraden ska vara 25, 50, 75 eller 100 (procent), inte {value!r}.",
+            f"Sjukskrivningsgraden ska vara 25, 50, 75 eller 100 (procent), inte {show(value)}.",
         )
     return value
 
@@ -308,8 +389,8 @@ def _parse_periods(value: object, fail) -> tuple[Period, ...]:
         unknown = sorted(str(key) for key in item if key not in PERIOD_FIELDS)
         if unknown:
             raise fail(
-                f"{where}.{unknown[0]}",
-                f"Okänt fält {unknown[0]!r} i perioden. Tillåtna fält: start, end, degree.",
+                f"{where}.{safe_name(unknown[0])}",
+                f"Okänt fält {show(unknown[0])} i perioden. Tillåtna fält: start, end, degree.",
             )
         for field in PERIOD_FIELDS:
             if item.get(field) is None:
@@ -340,22 +421,12 @@ def _parse_diagnoses(value: object, fail) -> tuple[str, ...]:
         raise fail("diagnoses", f"Ett intyg får ha högst {MAX_DIAGNOSES} diagnoser.")
     codes = []
     for i, item in enumerate(value):
-        code = _diagnosis_code(item)
+        code = diagnosis_code(item)
         if code is None:
             raise fail(
                 f"diagnoses[{i}]",
-                f"Ogiltig diagnoskod {item!r}: ange en bokstav, två siffror och eventuellt "
+                f"Ogiltig diagnoskod {show(item)}: ange en bokstav, två siffror och eventuellt "
                 'punkt och fler tecken enligt ICD-10-SE, till exempel "M54.5".',
             )
         codes.append(code)
     return tuple(codes)
-
-
-def _diagnosis_code(value: object) -> str | None:
-    if not isinstance(value, str):
-        return None
-    match = _DIAGNOSIS_RE.fullmatch(value.strip().upper())
-    if match is None:
-        return None
-    category, rest = match.groups()
-    return f"{category}.{rest}" if rest else category
