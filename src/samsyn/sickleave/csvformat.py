@@ -16,7 +16,15 @@ import io
 import re
 
 from samsyn.sickleave.engine import CertificateInput
-from samsyn.sickleave.jsonformat import CertificateFormatError, parse_certificate
+from samsyn.sickleave.formatbase import (
+    CertificateFormatError,
+    decode_utf8,
+    parse_int,
+    safe_name,
+    show,
+    text_problem,
+)
+from samsyn.sickleave.jsonformat import parse_certificate
 
 __all__ = [
     "CSV_COLUMNS",
@@ -65,13 +73,92 @@ _CSV_PERIOD_COLUMN = {"start": "period_start", "end": "period_end", "degree": "d
 _PERIOD_FIELD_RE = re.compile(r"periods\[(\d+)\](?:\.(\w+))?")
 
 
-def _reader(text: str):
-    """A csv reader over `text` without its BOM; the delimiter is ";" when the first line
-    has semicolons and no commas, else ","."""
-    text = text.removeprefix("\ufeff")
+class _Lines:
+    """The physical lines of a text as the csv module reads them (split at "\n", "\r"
+    and "\r\n"), fed from `position` on; `position` is the index of the next line."""
+
+    def __init__(self, lines: list[str], position: int) -> None:
+        self.lines = lines
+        self.position = position
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        position = self.position
+        if position >= len(self.lines):
+            raise StopIteration
+        self.position = position + 1
+        return self.lines[position]
+
+
+def _delimiter(text: str) -> str:
+    """ ";" when the first line has semicolons and no commas, else ","."""
     first_line = text.split("\n", 1)[0]
-    delimiter = ";" if ";" in first_line and "," not in first_line else ","
-    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    return ";" if ";" in first_line and "," not in first_line else ","
+
+
+_CSV_MESSAGES = {
+    "unexpected end of data": "filen slutar inuti ett fält inom citattecken",
+}
+
+
+def _csv_message(error: csv.Error) -> str:
+    text = str(error)
+    if text.startswith("field larger than field limit"):
+        return f"ett fält är längre än {csv.field_size_limit()} tecken"
+    return _CSV_MESSAGES.get(text, text)
+
+
+def _rows(text: str):
+    """(line, cells, problem) of every row after the header, `line` the 1-based line the
+    row starts on. `problem` is None for a row that was read, or a Swedish message for
+    one that could not be: reading goes on at the next line (a row with a quote that is
+    never closed would otherwise swallow the rest of the file). The header comes first,
+    as (1, cells, problem); nothing at all for an empty text."""
+    lines = io.StringIO(text.removeprefix("\ufeff"), newline="").readlines()
+    if not lines:
+        return
+    delimiter = _delimiter(lines[0])
+    feeder = _Lines(lines, 0)
+    reader = csv.reader(feeder, delimiter=delimiter)
+    width = None
+    while True:
+        start = feeder.position
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            yield start + 1, [], f"Ogiltig CSV-rad: {_csv_message(error)}."
+            feeder.position = start + 1
+            reader = csv.reader(feeder, delimiter=delimiter)
+            continue
+        if width is None:
+            width = len(cells)
+        elif len(cells) != width and (feeder.position - start > 1 or lines[start].count('"') % 2):
+            # A quote opened and never closed: the row ran on over the lines after it.
+            try:
+                first = next(csv.reader([lines[start].rstrip("\r\n")], delimiter=delimiter))
+            except (csv.Error, StopIteration):
+                first = []
+            yield (
+                start + 1,
+                first,
+                'Raden har ett citattecken (") som aldrig avslutas; ett fält inom '
+                'citattecken ska sluta med " före nästa skiljetecken.',
+            )
+            feeder.position = start + 1
+            reader = csv.reader(feeder, delimiter=delimiter)
+            continue
+        if any("\x00" in cell for cell in cells):
+            yield (
+                start + 1,
+                cells,
+                "Raden innehåller ett NUL-tecken (\\x00), som inte får förekomma i en CSV-fil.",
+            )
+            continue
+        yield start + 1, cells, None
 
 
 def parse_csv_lenient(
@@ -81,20 +168,22 @@ def parse_csv_lenient(
 
     Returns the good certificates (in order of first appearance) and the errors, each
     carrying the 1-based line number in the file (the header is line 1). A certificate
-    with any bad row is rejected as a whole. An error in the header rejects everything.
+    with any bad row is rejected as a whole. A row that cannot be read (a quote never
+    closed, a wrong number of fields, a NUL character) is an error of its line, and
+    reading goes on at the next line. An error in the header, or a file that is not
+    UTF-8, rejects everything.
     """
-    if isinstance(text, bytes):
-        try:
-            text = text.decode("utf-8")
-        except UnicodeDecodeError:
-            return [], [CertificateFormatError("CSV-filen ska vara kodad i UTF-8.", line=None)]
-    reader = _reader(text)
     try:
-        header = next(reader)
+        text = decode_utf8(text, "CSV")
+    except CertificateFormatError as error:
+        return [], [error]
+    rows = _rows(text)
+    try:
+        _, header, problem = next(rows)
     except StopIteration:
         return [], [CertificateFormatError("CSV-filen är tom; första raden ska vara rubriker.")]
-    except csv.Error as error:
-        return [], [CertificateFormatError(f"Ogiltig CSV: {error}.", line=1)]
+    if problem is not None:
+        return [], [CertificateFormatError(problem, line=1)]
     header = [name.strip().lower() for name in header]
     header_error = _check_header(header)
     if header_error is not None:
@@ -105,29 +194,19 @@ def parse_csv_lenient(
     errors: list[CertificateFormatError] = []
     rejected: set[str] = set()  # ids with a row that could not be read
     id_column = header.index("id")
-    last_line = 1
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as error:
-            errors.append(CertificateFormatError(f"Ogiltig CSV: {error}.", line=last_line + 1))
-            break
-        line = last_line + 1
-        last_line = reader.line_num
-        if not any(cell.strip() for cell in cells):
+    for line, cells, problem in rows:
+        if problem is None and not any(cell.strip() for cell in cells):
             continue
-        if len(cells) != len(header):
+        if problem is None and len(cells) != len(header):
+            problem = f"Raden har {len(cells)} fält men rubrikraden har {len(header)}."
+        if problem is not None:
             certificate_id = cells[id_column].strip() if id_column < len(cells) else ""
+            if certificate_id and text_problem(certificate_id) is not None:
+                certificate_id = ""
             if certificate_id:
                 rejected.add(certificate_id)
             errors.append(
-                CertificateFormatError(
-                    f"Raden har {len(cells)} fält men rubrikraden har {len(header)}.",
-                    certificate=certificate_id or None,
-                    line=line,
-                )
+                CertificateFormatError(problem, certificate=certificate_id or None, line=line)
             )
             continue
         row = {name: cell.strip() for name, cell in zip(header, cells, strict=True)}
@@ -142,11 +221,11 @@ def parse_csv_lenient(
         groups.setdefault(certificate_id, []).append((line, row))
 
     good: list[CertificateInput] = []
-    for certificate_id, rows in groups.items():
+    for certificate_id, id_rows in groups.items():
         if certificate_id in rejected:
             continue
         try:
-            good.append(_certificate_from_rows(certificate_id, rows))
+            good.append(_certificate_from_rows(certificate_id, id_rows))
         except CertificateFormatError as error:
             errors.append(error)
     errors.sort(key=lambda error: error.line or 0)
@@ -156,18 +235,16 @@ def parse_csv_lenient(
 def first_lines(text: str) -> dict[str, int]:
     """The line of the first row of every certificate id (the header is line 1), counted
     as `parse_csv_lenient` counts; empty when the text has no usable ``id`` header."""
-    reader = _reader(text)
+    rows = _rows(text)
     lines: dict[str, int] = {}
     try:
-        header = [name.strip().lower() for name in next(reader)]
-        column = header.index("id")
-        line = reader.line_num + 1
-        for cells in reader:
-            if column < len(cells):
-                lines.setdefault(cells[column].strip(), line)
-            line = reader.line_num + 1
-    except (StopIteration, ValueError, csv.Error):
-        pass
+        _, header, _ = next(rows)
+        column = [name.strip().lower() for name in header].index("id")
+    except (StopIteration, ValueError):
+        return lines
+    for line, cells, _ in rows:
+        if column < len(cells):
+            lines.setdefault(cells[column].strip(), line)
     return lines
 
 
@@ -175,8 +252,8 @@ def _check_header(header: list[str]) -> CertificateFormatError | None:
     unknown = [name for name in header if name not in CSV_COLUMNS]
     if unknown:
         return CertificateFormatError(
-            f"Okänd kolumn {unknown[0]!r}. Tillåtna kolumner: {', '.join(CSV_COLUMNS)}.",
-            field=unknown[0],
+            f"Okänd kolumn {show(unknown[0])}. Tillåtna kolumner: {', '.join(CSV_COLUMNS)}.",
+            field=safe_name(unknown[0]),
             line=1,
         )
     duplicates = sorted({name for name in header if header.count(name) > 1})
@@ -215,7 +292,7 @@ def _certificate_from_rows(
         if not raw.isascii() or not raw.isdigit():
             raise CertificateFormatError(
                 f"Sjukskrivningsgraden ska vara 25, 50, 75 eller 100 (procent), inte "
-                f"{row['degree']!r}.",
+                f"{show(row['degree'])}.",
                 certificate=certificate_id,
                 field="degree",
                 line=line,
@@ -224,7 +301,7 @@ def _certificate_from_rows(
             {
                 "start": row["period_start"] or None,
                 "end": row["period_end"] or None,
-                "degree": int(raw),
+                "degree": parse_int(raw),
             }
         )
     diagnoses = [code for code in re.split(r"[;\s]+", first.get("diagnoses", "")) if code]
