@@ -108,7 +108,7 @@ def _pause_for_test() -> None:
 @job(
     queue_name="email",
     max_attempts=settings.SAMSYN_EMAIL_MAX_ATTEMPTS,
-    backoff=exponential_backoff(base=60, cap=3600),
+    backoff=exponential_backoff(base=settings.SAMSYN_EMAIL_RETRY_SECONDS, cap=3600),
     lease=_email_lease,
     takes_context=True,
 )

@@ -7,6 +7,7 @@ it claims and runs every ready job as `samsyn worker` would, in the test's datab
 from __future__ import annotations
 
 import datetime
+import time
 from pathlib import Path
 
 from django.utils import timezone
@@ -52,7 +53,10 @@ def flaky(key: str, failures: int) -> int:
 
 
 @job(queue_name="default", max_attempts=1)
-def append_line(path: str, text: str) -> None:
-    """Appends a line to a file (O_APPEND: whole lines even from several processes)."""
+def append_line(path: str, text: str, pause: float = 0.0) -> None:
+    """Appends a line to a file (O_APPEND: whole lines even from several processes), after
+    `pause` seconds (so that several workers overlap)."""
+    if pause:
+        time.sleep(pause)
     with Path(path).open("a", encoding="utf-8") as handle:
         handle.write(text + "\n")

@@ -120,6 +120,7 @@ class Worker:
         self.worker_id = worker_id or new_worker_id()
         self.running = True
         self.running_task = False
+        self.busy = False
         self._last_reclaim = 0.0
 
     def ready(self):
@@ -129,6 +130,9 @@ class Worker:
         return rows
 
     def claim(self) -> DBTaskResult | None:
+        """The next ready job, now RUNNING under this worker's id; None if none (or, with
+        `busy` set, if SQLite's database was locked by another writer)."""
+        self.busy = False
         rows = self.ready()
         try:
             with exclusive_transaction(rows.db):
@@ -138,6 +142,7 @@ class Worker:
                 return row
         except OperationalError as exc:
             if is_locked_database_exception(exc):  # SQLite busy: try again next round
+                self.busy = True
                 return None
             raise
 
@@ -225,8 +230,15 @@ def run_pending(*, queue_names: list[str] | None = None, limit: int = 1000) -> i
     worker = Worker(queue_names=queue_names, worker_id="batch-" + get_random_string(8))
     worker._last_reclaim = time.monotonic()
     ran = 0
-    while ran < limit and worker.run_once():
-        ran += 1
+    tries = 0
+    while ran < limit and tries < limit:
+        tries += 1
+        if worker.run_once():
+            ran += 1
+        elif worker.busy:
+            time.sleep(0.05)
+        else:
+            break
     return ran
 
 
