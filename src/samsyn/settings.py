@@ -337,9 +337,10 @@ EMAIL_HOST_USER = env_str("SAMSYN_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = env_secret("SAMSYN_EMAIL_PASSWORD", "")
 EMAIL_TIMEOUT = env_int("SAMSYN_EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("SAMSYN_FROM_EMAIL", "noreply@samsyn.local")
-# Attempts per notification (backoff 1, 2, 4... minutes, at most an hour between them), and
+# Attempts per notification, the first wait between them (doubling, at most an hour), and
 # how long a delivery may run before its job counts as lost (its worker died).
 SAMSYN_EMAIL_MAX_ATTEMPTS = env_int("SAMSYN_EMAIL_MAX_ATTEMPTS", 8)
+SAMSYN_EMAIL_RETRY_SECONDS = env_int("SAMSYN_EMAIL_RETRY_SECONDS", 60)
 SAMSYN_EMAIL_LEASE_SECONDS = env_int("SAMSYN_EMAIL_LEASE_SECONDS", 300)
 # Test hook only (the worker-killed test): after a message is handed to the server and
 # before it is recorded as sent, create this file and wait while it exists.
