@@ -178,7 +178,7 @@ class FastParser:
         self._codes: dict[str, str | None] = {}
         self._today = datetime.now(tz=_STOCKHOLM).date()
 
-    def decode(self, item: msgspec.Raw) -> CertificateInput | None:
+    def decode(self, item: msgspec.Raw | bytes) -> CertificateInput | None:
         """The certificate of one raw list item, or None: ask the reference."""
         try:
             struct = _ONE.decode(item)
