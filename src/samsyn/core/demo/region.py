@@ -20,6 +20,7 @@ from samsyn.accounts.models import Membership, Organisation, OrganisationType, R
 from samsyn.core.demo.collaboration import build_collaboration
 from samsyn.core.demo.logins import build_locked_login
 from samsyn.core.demo.names import FAMILY_NAMES, FEMALE_NAMES, MALE_NAMES, STREETS
+from samsyn.core.demo.plans import build_plans
 from samsyn.core.demo.sickleave import build_sick_leave
 from samsyn.people import personnummer
 from samsyn.people.models import Person
@@ -228,5 +229,6 @@ def build_region(*, persons: int = 50) -> list[DemoLogin]:
     now = timezone.now()
     build_sick_leave(today=timezone.localdate(now), persons=ordered, now=now)
     build_collaboration(today=timezone.localdate(now), unit=unit)
+    build_plans(today=timezone.localdate(now), unit=unit)
     build_locked_login()
     return logins
