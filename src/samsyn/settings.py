@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "samsyn.collaboration",
     "samsyn.followup",
     "samsyn.plans",
+    "samsyn.overview",
 ]
 
 MIDDLEWARE = [

@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("samsyn.collaboration.urls")),
     path("", include("samsyn.followup.urls")),
     path("", include("samsyn.plans.urls")),
+    path("", include("samsyn.overview.urls")),
 ]

@@ -156,12 +156,15 @@ def test_consent_shares_only_what_it_covers_until_the_patient_withdraws_it(
     me.goto("/mina-samtycken/")
     expect(me.get_by_role("heading", name="Testbygg AB")).to_be_visible()
     assert_accessible(me, context="patient: my consents")
-    me.get_by_role("button", name="Ta tillbaka samtycket för Testbygg AB").click()
+    me.get_by_role("link", name="Ta tillbaka samtycket för Testbygg AB").click()
+    expect(me.get_by_role("heading", name="Ta tillbaka samtycket för Testbygg AB?")).to_be_visible()
+    assert_accessible(me, context="patient: confirm the withdrawal")
+    me.get_by_role("button", name="Ja, ta tillbaka samtycket").click()
     expect(
         me.get_by_text("Du har tagit tillbaka samtycket. Testbygg AB får inte längre")
     ).to_be_visible()
     expect(me.get_by_text("Du tog tillbaka samtycket")).to_be_visible()
-    expect(me.get_by_role("button", name="Ta tillbaka samtycket för Testbygg AB")).to_have_count(0)
+    expect(me.get_by_role("link", name="Ta tillbaka samtycket för Testbygg AB")).to_have_count(0)
     assert_accessible(me, context="patient: consent withdrawn")
     me.context.close()
 

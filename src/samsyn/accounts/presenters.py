@@ -27,6 +27,10 @@ class Capabilities:
         return self.role in roles.OWN_CONSENT_ROLES
 
     @property
+    def own_case(self) -> bool:
+        return self.role in roles.OWN_CASE_ROLES
+
+    @property
     def fk_requests(self) -> bool:
         return self.role in roles.FK_REQUEST_ROLES
 

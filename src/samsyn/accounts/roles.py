@@ -81,11 +81,17 @@ DIRECTORY_EDITOR_ROLES = frozenset({Role.COORDINATOR, Role.UNIT_MANAGER})
 FOLLOWUP_ROLES = frozenset({Role.COORDINATOR, Role.UNIT_MANAGER})
 FK_REQUEST_ROLES = frozenset({Role.FK_OFFICER})
 OWN_CONSENT_ROLES = frozenset({Role.PATIENT})
+# The person's own view, "Ditt ärende" (issue 13 §5).
+OWN_CASE_ROLES = frozenset({Role.PATIENT})
+# Who opens a case's timeline: care staff, external actors (by consent) and the person.
+TIMELINE_ROLES = CARE_ROLES | EXTERNAL_ROLES | frozenset({Role.PATIENT})
 # Roles that log in with a password only (BankID comes later); all others need a second
 # factor, and so does a user who holds any other role too.
 PASSWORD_ONLY_ROLES = frozenset({Role.PATIENT})
 # Who unlocks a login locked by failed attempts: the unit manager (their unit's users) and
 # the administrator (anyone).
 LOGIN_UNLOCK_ROLES = frozenset({Role.UNIT_MANAGER, Role.ADMIN})
+# The operations pages ("Drift"): the job queue, its failed and waiting jobs.
+OPERATIONS_ROLES = frozenset({Role.ADMIN})
 # Who reviews the access log's denials at their units (loggkontroll).
 DENIAL_REVIEW_ROLES = frozenset({Role.UNIT_MANAGER})

@@ -1,14 +1,17 @@
 from django import forms
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from samsyn.accounts.models import Organisation
 from samsyn.consent.models import (
     DIAGNOSIS_REASON_RECIPIENTS,
+    PLAIN_CATEGORY_TEXT,
+    RECORDED_HOW,
     Category,
-    GivenHow,
     WithdrawnHow,
+    default_valid_to,
     needs_diagnosis_reason,
 )
 from samsyn.directory.models import ContactPerson
@@ -96,7 +99,9 @@ class ConsentForm(forms.Form):
         help_text=_("Lämna tomt för ett år."),
     )
     given_how = forms.ChoiceField(
-        label=_("Hur samtycket lämnades"), choices=GivenHow.choices, widget=forms.RadioSelect
+        label=_("Hur samtycket lämnades"),
+        choices=[(h.value, h.label) for h in RECORDED_HOW],
+        widget=forms.RadioSelect,
     )
     given_on = forms.DateField(label=_("Lämnat den"), widget=DATE_WIDGET)
     document = forms.FileField(
@@ -188,3 +193,72 @@ class WithdrawForm(forms.Form):
         label=_("Hur personen återkallade samtycket"),
         choices=[(WithdrawnHow.ORAL, _("Muntligt")), (WithdrawnHow.WRITTEN, _("Skriftligt"))],
     )
+
+
+class OwnConsentForm(forms.Form):
+    """A consent the person gives themself, in plain words (issue 13 §5). The recipients
+    already in their case come first (issue 17 §7)."""
+
+    recipient = forms.ModelChoiceField(
+        label=_("Vem får ta del av uppgifterna?"),
+        queryset=Organisation.objects.none(),
+        empty_label=_("Välj mottagare"),
+        error_messages={"required": _("Välj vem som får ta del av uppgifterna.")},
+    )
+    categories = forms.MultipleChoiceField(
+        label=_("Vad får de veta?"),
+        choices=[(c, capfirst(text)) for c, text in PLAIN_CATEGORY_TEXT.items()],
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Välj minst en sak som de får veta.")},
+        help_text=_("Välj bara det som behövs. En arbetsgivare behöver inte veta din diagnos."),
+    )
+    diagnosis_confirmed = forms.BooleanField(
+        label=_("Jag vill själv att min arbetsgivare eller företagshälsovård får veta min diagnos"),
+        required=False,
+    )
+    diagnosis_reason = forms.CharField(
+        label=_("Varför vill du att de får veta din diagnos?"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    valid_to = forms.DateField(
+        label=_("Till och med vilket datum?"),
+        widget=DATE_WIDGET,
+        help_text=_("Samtycket gäller från i dag. Det kan gälla i högst två år."),
+    )
+
+    def __init__(self, *args, recipients=((), ()), **kwargs):
+        first, rest = recipients
+        kwargs.setdefault("initial", {"valid_to": default_valid_to(timezone.localdate())})
+        super().__init__(*args, **kwargs)
+        field = self.fields["recipient"]
+        field.queryset = Organisation.objects.filter(pk__in=[o.pk for o in [*first, *rest]])
+        groups = [("", field.empty_label)]
+        if first:
+            groups.append((gettext("I ditt ärende"), [(o.pk, _org_label(o)) for o in first]))
+        if rest:
+            groups.append((gettext("Andra"), [(o.pk, _org_label(o)) for o in rest]))
+        field.choices = groups
+
+    def clean(self):
+        data = super().clean()
+        recipient = data.get("recipient")
+        if recipient and needs_diagnosis_reason(data.get("categories") or [], recipient.type):
+            if not data.get("diagnosis_confirmed"):
+                self.add_error(
+                    "diagnosis_confirmed",
+                    _(
+                        "En arbetsgivare eller företagshälsovård får veta din diagnos bara om du "
+                        "själv vill det. Kryssa i rutan, eller ta bort diagnosen."
+                    ),
+                )
+            if not (data.get("diagnosis_reason") or "").strip():
+                self.add_error(
+                    "diagnosis_reason", _("Skriv varför du vill att de får veta din diagnos.")
+                )
+        return data
+
+
+def _org_label(organisation) -> str:
+    return f"{organisation.name} ({organisation.get_type_display()})"

@@ -63,6 +63,12 @@ def needs_diagnosis_reason(categories, recipient_type: str) -> bool:
 class GivenHow(models.TextChoices):
     WRITTEN = "written", _("Skriftligt")
     ORAL = "oral", _("Muntligt")
+    # Given by the person themself in Samsyn, logged in (issue 13 §5).
+    DIGITAL = "digital", _("Digitalt av personen i Samsyn")
+
+
+# What a coordinator records: how the person gave the consent to the unit.
+RECORDED_HOW = (GivenHow.WRITTEN, GivenHow.ORAL)
 
 
 class WithdrawnHow(models.TextChoices):

@@ -9,17 +9,23 @@ The door for every other decision about a person's data (`authorize`, `disclose`
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from samsyn import access
 from samsyn.accounts.actor import Actor
 from samsyn.audit.vocabulary import Ground, ObjectType
+from samsyn.cases.models import Case
 from samsyn.consent.models import Consent
+from samsyn.consent.policy import Decision
+from samsyn.core.timeline import EventKind, TimelineEvent
+from samsyn.directory.models import CaseActor
+from samsyn.directory.selectors import directory_organisations
 from samsyn.people.models import Person
 
 EXPIRING_WITHIN_DAYS = 14
@@ -165,3 +171,123 @@ def own_person(*, actor: Actor) -> Person:
     if access.own_person_id(actor) is None:
         raise Http404
     return actor.user.person
+
+
+# ---- the one timeline (issue 13 §6) ------------------------------------------------------
+
+
+def consent_events(*, actor: Actor, case, allowed: Mapping[str, Decision]) -> list[TimelineEvent]:
+    """Consents given and withdrawn for the case's person at the case's unit. The caller
+    (`overview.selectors.timeline`) decided and logged the read of the case. Care staff at
+    the unit and the person see all of them; an external actor (any category allowed) only
+    those naming their own organisation. One query."""
+    if not allowed:
+        return []
+    consents = Consent.objects.filter(person_id=case.person_id, unit_id=case.unit_id)
+    own = access.own_person_id(actor) == case.person_id
+    if not own and not access.care_staff_at(actor, case.unit_id):
+        consents = consents.filter(recipient=actor.organisation)
+    events = []
+    for consent in consents.select_related("recipient").order_by("created_at"):
+        name = consent.recipient.name
+        labels = ", ".join(consent.category_labels()).lower()
+        plain_what = ", ".join(consent.plain_texts())
+        if consent.replaces_id is None:
+            events.append(
+                TimelineEvent(
+                    at=consent.created_at,
+                    kind=EventKind.CONSENT,
+                    title=_("Samtycke för %(name)s: %(what)s") % {"name": name, "what": labels},
+                    plain=_("Du sa ja till att %(name)s får veta: %(what)s.")
+                    % {"name": name, "what": plain_what},
+                )
+            )
+        else:
+            events.append(
+                TimelineEvent(
+                    at=consent.created_at,
+                    kind=EventKind.CONSENT,
+                    title=_("Samtycket för %(name)s ändrades: %(what)s")
+                    % {"name": name, "what": labels},
+                    plain=_("Ditt samtycke för %(name)s ändrades. Nu får de veta: %(what)s.")
+                    % {"name": name, "what": plain_what},
+                )
+            )
+        if consent.withdrawn_at is not None:
+            events.append(
+                TimelineEvent(
+                    at=consent.withdrawn_at,
+                    kind=EventKind.CONSENT,
+                    title=_("Samtycket för %(name)s återkallades") % {"name": name},
+                    plain=_("Samtycket för %(name)s togs tillbaka. De får inga fler uppgifter.")
+                    % {"name": name},
+                )
+            )
+    return events
+
+
+# ---- the person's own consent pages (issue 13 §5, issue 17 §8) ---------------------------
+
+
+def own_consent_to_withdraw(*, actor: Actor, consent_id) -> ConsentRow:
+    """The person's own consent, in force or about to start, that they are about to
+    withdraw (the confirmation page shows it); else 404. The read is logged."""
+    consent = (
+        Consent.objects.select_related("person", "recipient", "contact_person")
+        .filter(pk=consent_id)
+        .first()
+    )
+    if consent is None or not _is_own(actor, consent):
+        raise Http404
+    row = consent_rows([consent])[0]
+    if not (row.is_active or row.state == "not_yet"):
+        raise Http404
+    access.record_read(
+        actor=actor,
+        ground=Ground.OWN_RECORD,
+        object_type=ObjectType.CONSENT,
+        object_id=consent.pk,
+        person_id=consent.person_id,
+        ground_ref=consent.pk,
+    )
+    return row
+
+
+def own_consents_in_force(*, actor: Actor) -> list[ConsentRow]:
+    """The person's consents in force or about to start: what ending the collaboration
+    withdraws (the read is logged as the registry's, `consents_for_person`)."""
+    person = own_person(actor=actor)
+    rows = consents_for_person(actor=actor, person=person)
+    return [r for r in rows if r.is_active or r.state == "not_yet"]
+
+
+def own_open_case(*, actor: Actor):
+    """The person's own open case, newest first (None without one): the unit a consent
+    they give is given to. Not logged (the page's read of the person is)."""
+    person_id = access.own_person_id(actor)
+    if person_id is None:
+        return None
+    return (
+        Case.objects.filter(person_id=person_id, closed_at__isnull=True)
+        .select_related("unit")
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def own_recipients(*, actor: Actor, case) -> tuple[list, list]:
+    """The organisations the person may name in a consent: first those already in their
+    case (its current actors and the recipients of their earlier consents), then the rest
+    of the directory (issue 17 §7)."""
+    everyone = list(directory_organisations().order_by("type", "name"))
+    in_case: set = set()
+    if case is not None:
+        in_case |= set(
+            CaseActor.objects.current().filter(case=case).values_list("organisation_id", flat=True)
+        )
+        in_case |= set(
+            Consent.objects.filter(person_id=case.person_id).values_list("recipient_id", flat=True)
+        )
+    first = [o for o in everyone if o.pk in in_case]
+    rest = [o for o in everyone if o.pk not in in_case]
+    return first, rest

@@ -23,6 +23,7 @@ from samsyn.audit.vocabulary import Action, Ground, ObjectType
 from samsyn.cases import services as case_services
 from samsyn.consent import selectors
 from samsyn.consent.models import (
+    RECORDED_HOW,
     Category,
     Consent,
     GivenHow,
@@ -96,6 +97,7 @@ def _validate(
     valid_from: date,
     valid_to: date,
     given_how: str,
+    hows: Iterable[str] = RECORDED_HOW,
 ) -> list[str]:
     categories = [c for c in Category.values if c in set(categories)]
     if not categories:
@@ -110,7 +112,7 @@ def _validate(
         raise ConsentError(gettext_noop("Slutdatum kan inte vara före startdatum."))
     if valid_to - valid_from > MAX_VALIDITY:
         raise ConsentError(gettext_noop("Ett samtycke kan gälla i högst två år."))
-    if given_how not in GivenHow.values:
+    if given_how not in set(hows):
         raise ConsentError(gettext_noop("Ange hur samtycket lämnades."))
     return categories
 
@@ -315,7 +317,7 @@ def withdraw_consent(*, actor: Actor, consent: Consent, how: str) -> Consent:
     return locked
 
 
-def _tell_coordinators(actor: Actor, consent: Consent) -> None:
+def _tell_coordinators(actor: Actor, consent: Consent, title: str = "") -> None:
     """A task for the responsible coordinator of each open case (through the task
     service, audited), and an e-mail notice."""
     cases = consent.person.cases.filter(closed_at__isnull=True, unit=consent.unit)
@@ -326,8 +328,141 @@ def _tell_coordinators(actor: Actor, consent: Consent) -> None:
         case_services.add_system_task(
             actor=actor,
             case=case,
-            title=f"Samtycke återkallat av personen: {consent.recipient.name}",
+            title=title or f"Samtycke återkallat av personen: {consent.recipient.name}",
             due_date=timezone.localdate(),
         )
         coordinators.append(case.responsible)
     notify(users=coordinators, path=reverse("consent:person", args=[consent.person_id]))
+
+
+# ---- the person's own consents (issue 13 §5, issue 17 §8) --------------------------------
+
+DEFAULT_OWN_PURPOSE = "Samordning av min rehabilitering och återgång i arbete"
+
+
+def _own_person(actor: Actor) -> Person:
+    """The person acting on their own consents (the policy's own record), or refused."""
+    person_id = access.own_person_id(actor)
+    if person_id is None:
+        raise ConsentError(gettext_noop("Bara personen själv kan göra det här."))
+    person = Person.objects.get(pk=person_id)
+    if not access.person_decision(actor, person).allowed:
+        raise ConsentError(gettext_noop("Bara personen själv kan göra det här."))
+    return person
+
+
+def give_own_consent(
+    *,
+    actor: Actor,
+    recipient: Organisation,
+    categories: Iterable[str],
+    valid_to: date,
+    purpose: str = "",
+    diagnosis_confirmed: bool = False,
+    diagnosis_reason: str = "",
+) -> Consent:
+    """The person gives a consent themself, logged in (given digitally, from today): to
+    the care unit of their open case, for `recipient` and `categories` until `valid_to`.
+    The same rules as a recorded consent (at most two years; a diagnosis for an employer
+    or occupational health service only with the person's confirmation and reason). The
+    case's coordinator gets a task and a notice."""
+    person = _own_person(actor)
+    case = (
+        person.cases.filter(closed_at__isnull=True)
+        .select_related("unit")
+        .order_by("-created_at")
+        .first()
+    )
+    if case is None:
+        raise ConsentError(
+            gettext_noop(
+                "Du har inget pågående ärende hos en rehabkoordinator. Prata med vården om du "
+                "vill att de ska dela uppgifter om dig."
+            )
+        )
+    today = timezone.localdate()
+    purpose = purpose.strip() or DEFAULT_OWN_PURPOSE
+    cats = _validate(
+        recipient=recipient,
+        contact_person=None,
+        categories=categories,
+        purpose=purpose,
+        valid_from=today,
+        valid_to=valid_to,
+        given_how=GivenHow.DIGITAL,
+        hows=(GivenHow.DIGITAL,),
+    )
+    confirmed, reason = _diagnosis_reason(cats, recipient, diagnosis_confirmed, diagnosis_reason)
+    with transaction.atomic():
+        consent = Consent.objects.create(
+            person=person,
+            unit=case.unit,
+            recipient=recipient,
+            categories=cats,
+            purpose=purpose,
+            valid_from=today,
+            valid_to=valid_to,
+            given_how=GivenHow.DIGITAL,
+            given_on=today,
+            diagnosis_confirmed=confirmed,
+            diagnosis_reason=reason,
+            recorded_by=actor.user,
+        )
+        _audit(
+            actor,
+            consent,
+            Action.CREATE,
+            ground=Ground.OWN_RECORD,
+            recipient=str(recipient.pk),
+            categories=cats,
+            given_how=GivenHow.DIGITAL.value,
+            **({"diagnosis_confirmed": True} if confirmed else {}),
+        )
+        _tell_coordinators(
+            actor, consent, title=f"Samtycke lämnat digitalt av personen: {recipient.name}"
+        )
+    return consent
+
+
+def end_collaboration(*, actor: Actor) -> list[Consent]:
+    """The person ends the whole collaboration at once: every consent of theirs that is in
+    force or about to start is withdrawn now, each on record, and the coordinator of each
+    unit gets one task and a notice."""
+    person = _own_person(actor)
+    now, today = timezone.now(), timezone.localdate()
+    with transaction.atomic():
+        consents = list(
+            Consent.objects.select_for_update()
+            .filter(
+                person=person,
+                withdrawn_at__isnull=True,
+                replaced_at__isnull=True,
+                valid_to__gte=today,
+            )
+            .order_by("created_at")
+        )
+        if not consents:
+            raise ConsentError(gettext_noop("Du har inga samtycken som gäller."))
+        for consent in consents:
+            consent.withdrawn_at = now
+            consent.withdrawn_how = WithdrawnHow.SELF_SERVICE
+            consent.withdrawn_by = actor.user
+            consent.save(
+                update_fields=["withdrawn_at", "withdrawn_how", "withdrawn_by", "updated_at"]
+            )
+            _audit(
+                actor,
+                consent,
+                Action.UPDATE,
+                ground=Ground.OWN_RECORD,
+                withdrawn=WithdrawnHow.SELF_SERVICE.value,
+                ended_collaboration=True,
+            )
+        told = set()
+        title = f"Personen har avslutat all samverkan ({len(consents)} samtycken återkallade)"
+        for consent in consents:
+            if consent.unit_id in told:
+                continue
+            told.add(consent.unit_id)
+            _tell_coordinators(actor, consent, title=title)
+    return consents

@@ -95,8 +95,8 @@ def _withdrawn_message(own: bool, consent) -> str:
         return _("Samtycket är återkallat och gäller inte längre.")
     return _(
         "Du har tagit tillbaka samtycket. %(name)s får inte längre ta del av de uppgifter om "
-        "dig som samtycket gällde. Om du vill lämna ett nytt samtycke kan du prata med din "
-        "rehabkoordinator."
+        "dig som samtycket gällde. Din rehabkoordinator får veta det. Du kan lämna ett nytt "
+        "samtycke här när du vill."
     ) % {"name": consent.recipient.name}
 
 
@@ -120,5 +120,6 @@ def consent_document_view(request, consent_id):
 def my_consents_view(request):
     actor = Actor.from_request(request)
     person = selectors.own_person(actor=actor)
-    context = {"rows": selectors.consents_for_person(actor=actor, person=person)}
+    rows = selectors.consents_for_person(actor=actor, person=person)
+    context = {"rows": rows, "has_active": any(r.is_active or r.state == "not_yet" for r in rows)}
     return TemplateResponse(request, "consent/my_consents.html", context)

@@ -12,7 +12,10 @@ Expectations, from the views' role checks and their selectors:
 - an external actor reads the case page while a consent in force names their organisation
   for any category (`plan` alone shows nothing but the plan), and the messages (list,
   thread, attachment) only while it covers `messages`;
-- the patient reads their own consents only (the other patient sees an empty page);
+- the patient reads their own consents only (the other patient sees an empty page), their
+  own case ("Ditt ärende", the give and end pages) and the timeline of their own case;
+- the case's timeline: care staff of the unit, the person, and an external actor whose
+  consent in force names their organisation (for any category);
 - the directory is read by coordinators and unit managers of any care unit (no patient
   data in it; who may change which entry is the directory's write matrix,
   directory/tests/test_write_matrix.py); the administrator reaches no personal data.
@@ -36,6 +39,7 @@ from samsyn.consent.tests.matrix import (
 )
 from samsyn.directory import urls as directory_urls
 from samsyn.followup import urls as followup_urls
+from samsyn.overview import urls as overview_urls
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +58,7 @@ DOWNLOADS = {"consent_document", "attachment"}
 # Every route of the issue's url modules, and the external actors' case page.
 ALL_VIEWS = {
     f"{module.app_name}:{pattern.name}"
-    for module in (directory_urls, consent_urls, collaboration_urls, followup_urls)
+    for module in (directory_urls, consent_urls, collaboration_urls, followup_urls, overview_urls)
     for pattern in module.urlpatterns
 } | {"cases:shared_case"}
 
@@ -72,6 +76,16 @@ def expected(view: str, role: str, state: str) -> bool:
         "consent_change": role == "coordinator",
         "consent_document": care,
         "my_consents": role in {"patient", "other_patient"},
+        # The person's own pages: each patient their own (the other patient's is empty).
+        "give_consent": role in {"patient", "other_patient"},
+        "end_collaboration": role in {"patient", "other_patient"},
+        "own_case": role in {"patient", "other_patient"},
+        # Confirming a withdrawal: the person's own consent while in force or about to start.
+        "withdraw_confirm": role == "patient"
+        and state in {"valid", "other_category", "other_organisation"},
+        # The case's timeline: the unit's staff, the person, and an external actor under
+        # a consent in force naming its organisation (whatever category it covers).
+        "timeline": care or role == "patient" or external_case,
         "threads": care or external_sees,
         "thread": care or external_sees,
         "attachment": care or external_sees,
@@ -96,6 +110,10 @@ def urls(world, scene) -> dict[str, str]:
         "shared_case": reverse("cases:shared_case", args=[case.pk]),
         "consent_registry": reverse("consent:person", args=[person.pk]),
         "my_consents": reverse("consent:mine"),
+        "give_consent": reverse("consent:give"),
+        "end_collaboration": reverse("consent:end_collaboration"),
+        "own_case": reverse("overview:own_case"),
+        "timeline": reverse("overview:timeline", args=[case.pk]),
         "threads": reverse("collaboration:threads", args=[case.pk]),
         "contacts": reverse("collaboration:contacts", args=[case.pk]),
         "fk_requests": reverse("collaboration:fk_requests"),
@@ -116,6 +134,7 @@ def urls(world, scene) -> dict[str, str]:
     if scene.consent is not None:
         result["consent_change"] = reverse("consent:change", args=[scene.consent.pk])
         result["consent_withdraw"] = reverse("consent:withdraw", args=[scene.consent.pk])
+        result["withdraw_confirm"] = reverse("consent:withdraw_confirm", args=[scene.consent.pk])
         result["consent_document"] = reverse("consent:document", args=[scene.consent.pk])
     if scene.thread is not None:
         result["thread"] = reverse("collaboration:thread", args=[scene.thread.pk])

@@ -195,7 +195,7 @@ def test_the_patient_sees_only_the_current_version_of_each_consent(
     )
 
     page = verified_client(patient_user).get(reverse("consent:mine")).content.decode()
-    assert page.count('<li class="card">') == 3
+    assert page.count('<li class="card own-card">') == 3
     assert "Andra syftet" in page
     assert "din plan för återgång i arbete" in page
     assert "Första syftet" not in page
@@ -219,7 +219,7 @@ def test_after_withdrawing_the_patient_is_told_what_happens_now(
     assert response.redirect_chain[-1][0] == reverse("consent:mine")
     assert "Du har tagit tillbaka samtycket." in page
     assert "Testbygg AB får inte längre ta del av de uppgifter om dig" in page
-    assert "lämna ett nytt samtycke kan du prata med din rehabkoordinator" in page
+    assert "Du kan lämna ett nytt samtycke här när du vill." in page
 
 
 def test_the_coordinator_table_keeps_dates_whole_and_labels_the_withdraw_choice(
