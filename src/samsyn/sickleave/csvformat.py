@@ -110,6 +110,17 @@ def _csv_message(error: csv.Error) -> str:
     return _CSV_MESSAGES.get(text, text)
 
 
+def _open_at_end(lines: list[str], start: int, delimiter: str) -> bool:
+    """Whether the row from line `start` to the end of the text ends inside a quoted
+    field (the csv module then quietly ends the field with the text)."""
+    try:
+        for _ in csv.reader(lines[start:], delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as error:
+        return str(error) == "unexpected end of data"
+    return False
+
+
 def _rows(text: str):
     """(line, cells, problem) of every row after the header, `line` the 1-based line the
     row starts on. `problem` is None for a row that was read, or a Swedish message for
@@ -136,7 +147,13 @@ def _rows(text: str):
             continue
         if width is None:
             width = len(cells)
-        elif len(cells) != width and (feeder.position - start > 1 or lines[start].count('"') % 2):
+        elif (
+            len(cells) != width and (feeder.position - start > 1 or lines[start].count('"') % 2)
+        ) or (
+            feeder.position == len(lines)
+            and feeder.position - start > 1
+            and _open_at_end(lines, start, delimiter)
+        ):
             # A quote opened and never closed: the row ran on over the lines after it.
             try:
                 first = next(csv.reader([lines[start].rstrip("\r\n")], delimiter=delimiter))

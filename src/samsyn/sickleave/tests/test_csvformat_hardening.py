@@ -172,3 +172,8 @@ def test_any_text_gives_certificates_or_format_errors_with_lines(text):
 def test_any_bytes_give_certificates_or_format_errors(data):
     good, errors = parse_csv_lenient(data)
     assert all(isinstance(error, CertificateFormatError) for error in errors)
+
+
+def test_an_unterminated_quote_in_the_last_column_does_not_swallow_the_rows_after_it():
+    text = csv_text(row(1)[:-1] + '"Anna', row(2), row(3))
+    assert read(text) == (["c2", "c3"], [(2, "c1", UNTERMINATED)])
