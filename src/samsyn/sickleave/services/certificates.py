@@ -35,16 +35,10 @@ def _check_may_register(actor: Actor, person: Person) -> None:
         raise CertificatePermissionError("Personen hör inte till din enhet.")
 
 
-def to_engine_input(
-    certificate: Certificate, person_number: str, periods: Sequence[CertificatePeriod] | None = None
-) -> engine.CertificateInput:
-    """A stored certificate as the engine sees it; `periods` are the certificate's own
-    when not yet saved (the bulk import), else read from `certificate.periods`."""
+def to_engine_input(certificate: Certificate, person_number: str) -> engine.CertificateInput:
     periods = tuple(
         engine.Period(p.start, p.end, p.degree)
-        for p in sorted(
-            certificate.periods.all() if periods is None else periods, key=lambda p: p.start
-        )
+        for p in sorted(certificate.periods.all(), key=lambda p: p.start)
     )
     return engine.CertificateInput(
         id=str(certificate.pk),
@@ -78,52 +72,111 @@ def refresh_sick_leave_cases(*, person: Person, on: date | None = None) -> list[
     return rows
 
 
-def case_rows(
+@dataclass(frozen=True)
+class CaseSource:
+    """What a materialised case keeps of its current certificate."""
+
+    pk: uuid.UUID
+    care_unit_id: uuid.UUID
+    physician_id: int | None
+    physician_name: str
+    diagnosis_code: str
+    occupation: str
+
+    @classmethod
+    def of(cls, certificate: Certificate) -> CaseSource:
+        return cls(
+            pk=certificate.pk,
+            care_unit_id=certificate.care_unit_id,
+            physician_id=certificate.physician_id,
+            physician_name=certificate.physician_display,
+            diagnosis_code=certificate.diagnosis_code,
+            occupation=certificate.occupation,
+        )
+
+
+#: The columns of `case_values`, by attname (`computed_at` is set when written).
+CASE_COLUMNS = (
+    "person_id",
+    "care_unit_id",
+    "start",
+    "end",
+    "days",
+    "net_days",
+    "uncovered_days",
+    "certificate_count",
+    "certificate_ids",
+    "current_certificate_id",
+    "physician_id",
+    "physician_name",
+    "diagnosis_code",
+    "diagnosis_chapter",
+    "occupation",
+    "segments",
+    "degrees",
+    "gap_days",
+    "prior_days",
+    "prior_periods",
+)
+
+
+def case_values(
     *,
     person: Person,
-    certificates: Sequence[Certificate],
+    inputs: Sequence[engine.CertificateInput],
+    sources: dict[str, CaseSource],
     on: date,
-    new_periods: dict | None = None,
-) -> list[SickLeaveCase]:
-    """The materialised `SickLeaveCase` rows (unsaved) of a person with these certificates,
-    all of them (stored ones with `periods` prefetched; unsaved ones with their periods in
-    `new_periods`, keyed by the certificate's pk): the unit's gap setting decides the
-    merge. Shared by `refresh_sick_leave_cases` and the bulk import."""
+) -> list[tuple]:
+    """The materialised sick-leave cases of a person with these certificates (all of
+    them, as the engine sees them; `sources` by the inputs' ids), as `CASE_COLUMNS`
+    tuples: the unit's gap setting decides the merge. Shared by `refresh_sick_leave_cases`
+    and the bulk import."""
     settings = engine.EngineSettings(gap_days=person.care_unit.gap_days)
-    by_id = {str(c.pk): c for c in certificates}
-    new_periods = new_periods or {}
-    inputs = [to_engine_input(c, person.personnummer, new_periods.get(c.pk)) for c in certificates]
-    cases = engine.compute_person_cases(inputs, settings, on)
+    cases = engine.compute_person_cases(list(inputs), settings, on)
     added = rules.sammanlaggning_for_each(sick_period(case) for case in cases)
     rows = []
     for case, chain in zip(cases, added, strict=True):
-        current = by_id[case.current_certificate]
+        current = sources[case.current_certificate]
         chapter = diagnoses.chapter_for(current.diagnosis_code) if current.diagnosis_code else None
         rows.append(
-            SickLeaveCase(
-                person=person,
-                care_unit_id=current.care_unit_id,
-                start=case.start,
-                end=case.end,
-                days=case.days,
-                net_days=case.net_days,
-                uncovered_days=case.uncovered_days,
-                certificate_count=len(case.certificates),
-                certificate_ids=list(case.certificates),
-                current_certificate=current,
-                physician_id=current.physician_id,
-                physician_name=current.physician_display,
-                diagnosis_code=current.diagnosis_code,
-                diagnosis_chapter=chapter.number if chapter else None,
-                occupation=current.occupation,
-                segments=[s.as_json() for s in case.segments],
-                degrees=list(case.degrees),
-                gap_days=settings.gap_days,
-                prior_days=chain.prior_days,
-                prior_periods=[period.as_json() for period in chain.periods],
+            (
+                person.pk,
+                current.care_unit_id,
+                case.start,
+                case.end,
+                case.days,
+                case.net_days,
+                case.uncovered_days,
+                len(case.certificates),
+                list(case.certificates),
+                current.pk,
+                current.physician_id,
+                current.physician_name,
+                current.diagnosis_code,
+                chapter.number if chapter else None,
+                current.occupation,
+                [s.as_json() for s in case.segments],
+                list(case.degrees),
+                settings.gap_days,
+                chain.prior_days,
+                [period.as_json() for period in chain.periods],
             )
         )
     return rows
+
+
+def case_rows(
+    *, person: Person, certificates: Sequence[Certificate], on: date
+) -> list[SickLeaveCase]:
+    """The materialised `SickLeaveCase` rows (unsaved) of a person with these stored
+    certificates (their `periods` prefetched)."""
+    values = case_values(
+        person=person,
+        inputs=[to_engine_input(c, person.personnummer) for c in certificates],
+        sources={str(c.pk): CaseSource.of(c) for c in certificates},
+        on=on,
+    )
+    return [SickLeaveCase(**dict(zip(CASE_COLUMNS, row, strict=True))) for row in values]
 
 
 def sick_period(case: engine.SickLeaveCase) -> rules.SickPeriod:

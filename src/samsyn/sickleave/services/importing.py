@@ -13,6 +13,7 @@ synchronously.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 import uuid
@@ -32,18 +33,21 @@ from samsyn.accounts.roles import CERTIFICATE_REGISTRAR_ROLES
 from samsyn.accounts.selectors import PhysicianUnits, care_unit_ids_by_code, physicians_by_username
 from samsyn.audit import auditor
 from samsyn.audit.models import Action, Ground, ObjectType
+from samsyn.core.bulk import insert_rows
 from samsyn.core.import_jobs import ImportPhase, ImportState, lease_seconds, sha256_of
+from samsyn.core.jobs import exponential_backoff
 from samsyn.core.jobs import job as queued_job
 from samsyn.people.models import Person
 from samsyn.sickleave import diagnoses, engine
 from samsyn.sickleave.importing import parse_certificate_file
 from samsyn.sickleave.models import Certificate, CertificateImport, CertificatePeriod, SickLeaveCase
 from samsyn.sickleave.services.certificates import (
+    CASE_COLUMNS,
     NOT_AT_UNIT,
-    CertificateData,
+    CaseSource,
     CertificatePermissionError,
-    PeriodInput,
-    case_rows,
+    case_values,
+    to_engine_input,
 )
 
 #: Persons written per batch: one query each for their stored certificates, their new
@@ -155,7 +159,13 @@ def start_certificate_import(
 MAX_ATTEMPTS = 3
 
 
-@queued_job(queue_name="import", max_attempts=MAX_ATTEMPTS, lease=lease_seconds, takes_context=True)
+@queued_job(
+    queue_name="import",
+    max_attempts=MAX_ATTEMPTS,
+    backoff=exponential_backoff(base=5.0, factor=6.0),
+    lease=lease_seconds,
+    takes_context=True,
+)
 def run_certificate_import(context, job_id: str) -> str:
     """The job: run the import of one stored file; returns its final state. An attempt
     whose worker died is run again by the queue when its lease has run out."""
@@ -379,8 +389,31 @@ def _test_pause() -> None:
     time.sleep(120)
 
 
+CERTIFICATE_COLUMNS = (
+    "id",
+    "person_id",
+    "external_id",
+    "type",
+    "status",
+    "signed_at",
+    "care_unit_id",
+    "physician_id",
+    "physician_name",
+    "occupation",
+    "diagnosis_code",
+    "secondary_codes",
+    "activity_limitation",
+    "work_capacity",
+    "prognosis",
+    "expected_days",
+    "created_by_id",
+)
+PERIOD_COLUMNS = ("certificate_id", "start", "end", "degree")
+
+
 class _Writer:
-    """Writes batches of persons' accepted certificates with multi-row inserts."""
+    """Writes batches of persons' accepted certificates with multi-row inserts
+    (`core.bulk.insert_rows`: executemany on SQLite, COPY on PostgreSQL)."""
 
     def __init__(self, *, actor: Actor, physicians, named_units, job):
         self.actor = actor
@@ -390,6 +423,7 @@ class _Writer:
         own = actor.organisation
         self.unit_id = own.pk if own is not None and own.is_care_unit else None
         self.ground = Ground.UNIT_MEMBERSHIP if actor.user else Ground.SYSTEM
+        self.user_id = actor.user.pk if actor.user else None
         self.today = timezone.localdate()
 
     def write(self, batch, report: ImportReport) -> None:
@@ -401,24 +435,19 @@ class _Writer:
             .prefetch_related("periods")
         ):
             stored[c.person_id].append(c)
-        certificates, periods, new_periods, accesses = [], [], {}, []
-        cases: list[SickLeaveCase] = []
+        certificates, periods, cases, accesses = [], [], [], []
         for person, group in batch:
+            inputs = [to_engine_input(c, person.personnummer) for c in stored[person.pk]]
+            sources = {str(c.pk): CaseSource.of(c) for c in stored[person.pk]}
             made = []
             for c in group:
-                certificate, own_periods = self._certificate(person, c, report)
-                made.append(certificate)
-                new_periods[certificate.pk] = own_periods
-                periods.extend(own_periods)
-            certificates.extend(made)
-            cases.extend(
-                case_rows(
-                    person=person,
-                    certificates=stored[person.pk] + made,
-                    on=self.today,
-                    new_periods=new_periods,
-                )
-            )
+                row, engine_input, source = self._certificate(person, c, report)
+                certificates.append(row)
+                periods.extend((source.pk, p.start, p.end, p.degree) for p in c.periods)
+                inputs.append(engine_input)
+                sources[engine_input.id] = source
+                made.append(engine_input)
+            cases.extend(case_values(person=person, inputs=inputs, sources=sources, on=self.today))
             accesses.append(
                 auditor.Access(
                     action=Action.CREATE,
@@ -429,53 +458,61 @@ class _Writer:
                     ground_ref="",
                     extra={
                         "import": True,
-                        "certificates": [str(c.pk) for c in made],
+                        "certificates": [c.id for c in made],
                         "types": sorted({c.type for c in made}),
                     },
                 )
             )
             report.imported += len(group)
             report.persons += 1
-        Certificate.objects.bulk_create(certificates, batch_size=INSERT_BATCH)
-        CertificatePeriod.objects.bulk_create(periods, batch_size=INSERT_BATCH)
+        insert_rows(Certificate, CERTIFICATE_COLUMNS, certificates)
+        insert_rows(CertificatePeriod, PERIOD_COLUMNS, periods)
         SickLeaveCase.objects.filter(person_id__in=person_ids).delete()
-        SickLeaveCase.objects.bulk_create(cases, batch_size=INSERT_BATCH)
+        insert_rows(SickLeaveCase, CASE_COLUMNS, cases)
         auditor.record_many(actor=self.actor, accesses=accesses)
 
     def _certificate(self, person: Person, c: engine.CertificateInput, report: ImportReport):
+        """The certificate's row (`CERTIFICATE_COLUMNS`), as the engine sees it, and what
+        its cases keep of it."""
         unit_id = _importing_unit_id(self.actor, c, person, self.named_units)
         physician = _physician_under(c.physician, self.physicians, unit_id)
         if c.physician and physician is None:
             report.physicians_not_linked += 1
-        data = _data_from_input(c, physician)
-        certificate = Certificate(
-            id=uuid.uuid4(),
-            person=person,
-            external_id=data.external_id,
-            type=data.type,
-            status=data.status,
-            signed_at=data.signed_at,
-            care_unit_id=self.unit_id or person.care_unit_id,
-            physician=physician,
-            physician_name=data.physician_name
-            or (data.physician.display_name if data.physician else ""),
-            occupation=data.occupation,
-            diagnosis_code=diagnoses.normalize_code(data.diagnosis_code)
-            if data.diagnosis_code
-            else "",
-            secondary_codes=[
-                diagnoses.normalize_code(code) for code in data.secondary_codes if code
-            ],
-            activity_limitation=data.activity_limitation,
-            work_capacity=data.work_capacity,
-            prognosis=data.prognosis,
-            created_by=self.actor.user,
+        pk = uuid.uuid4()
+        codes = [diagnoses.normalize_code(code) for code in list(c.diagnoses)[:3] if code]
+        physician_name = physician.display_name if physician else (c.physician or "")
+        care_unit_id = self.unit_id or person.care_unit_id
+        row = (
+            pk,
+            person.pk,
+            c.id,
+            c.type,
+            c.status,
+            c.signed,
+            care_unit_id,
+            physician.pk if physician else None,
+            physician_name,
+            c.occupation or "",
+            codes[0] if codes else "",
+            codes[1:],
+            c.activity_limitation or "",
+            c.work_capacity or "",
+            c.prognosis or "",
+            None,
+            self.user_id,
         )
-        own_periods = [
-            CertificatePeriod(certificate=certificate, start=p.start, end=p.end, degree=p.degree)
-            for p in data.periods
-        ]
-        return certificate, own_periods
+        engine_input = dataclasses.replace(
+            c, id=str(pk), diagnoses=tuple(codes), occupation=c.occupation or None
+        )
+        source = CaseSource(
+            pk=pk,
+            care_unit_id=care_unit_id,
+            physician_id=physician.pk if physician else None,
+            physician_name=physician_name,
+            diagnosis_code=codes[0] if codes else "",
+            occupation=c.occupation or "",
+        )
+        return row, engine_input, source
 
 
 def _reject_reason(c, person, at_unit, existing) -> str:
@@ -511,22 +548,3 @@ def _physician_under(
     """The physician user with this user name if they work under the unit, else None."""
     found = physicians.get(username or "")
     return found.user if found is not None and found.works_under(unit_id) else None
-
-
-def _data_from_input(c: engine.CertificateInput, physician: User | None) -> CertificateData:
-    codes = list(c.diagnoses)
-    return CertificateData(
-        type=c.type,
-        signed_at=c.signed,
-        periods=[PeriodInput(p.start, p.end, p.degree) for p in c.periods],
-        diagnosis_code=codes[0] if codes else "",
-        secondary_codes=codes[1:3],
-        occupation=c.occupation or "",
-        status=c.status,
-        physician=physician,
-        physician_name="" if physician else (c.physician or ""),
-        activity_limitation=c.activity_limitation or "",
-        work_capacity=c.work_capacity or "",
-        prognosis=c.prognosis or "",
-        external_id=c.id,
-    )

@@ -1,0 +1,210 @@
+"""Benchmark the certificate import against the engine alone on the same data.
+
+    .venv/bin/python bench/bench_import.py [--certificates 100000] [--database-url URL]
+        [--keep] [--json FILE]
+
+Generates `--certificates` certificates of `--certificates * 0.3` persons
+(`generate.py`, the engine benchmark's data), writes them as one JSON document, creates
+the persons in a fresh database of its own, and then times
+
+* the engine alone: `engine.compute_cases` on the same certificates, in this process;
+* the import: `samsyn import certificates FILE` in a subprocess, i.e. reading the file,
+  checking every row against the database, and writing certificates, periods,
+  materialised sick-leave cases and audit events in batches in one transaction (the same
+  job the import page enqueues). Its wall time and peak memory (max RSS of the process).
+
+and prints the ratio import / engine. The database is a SQLite file under var/bench/
+(default) or a PostgreSQL database whose name must contain "bench"; it is dropped and
+created anew, and dropped again at the end unless `--keep`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from generate import generate_certificates  # noqa: E402
+
+END_DATE = date(2026, 6, 30)
+SAMSYN = str(ROOT / ".venv" / "bin" / "samsyn")
+DEFAULT_SQLITE = f"sqlite:///{ROOT / 'var' / 'bench' / 'import.sqlite3'}"
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def reset_database(url: str) -> None:
+    if url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return
+    name = url.rsplit("/", 1)[1]
+    if "bench" not in name:
+        raise SystemExit(f"refusing to drop {name}: the name must contain 'bench'")
+    import psycopg
+
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def drop_database(url: str) -> None:
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+        return
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def as_json(certificate) -> dict:
+    item = {
+        "id": certificate.id,
+        "person": certificate.person,
+        "type": certificate.type,
+        "signed": certificate.signed.isoformat(),
+        "status": certificate.status,
+        "periods": [
+            {"start": p.start.isoformat(), "end": p.end.isoformat(), "degree": p.degree}
+            for p in certificate.periods
+        ],
+        "diagnoses": list(certificate.diagnoses),
+    }
+    if certificate.occupation:
+        item["occupation"] = certificate.occupation
+    return item
+
+
+def create_persons(numbers: list[str]) -> None:
+    """The unit and the persons the certificates name (bulk, untimed)."""
+    import django
+
+    django.setup()
+    from samsyn.accounts.models import Organisation, OrganisationType
+    from samsyn.people.models import Person
+
+    unit = Organisation.objects.create(
+        name="Vårdcentralen Benchdalen", type=OrganisationType.CARE_UNIT, code="bench-unit"
+    )
+    batch = []
+    for n, number in enumerate(numbers):
+        batch.append(
+            Person(
+                personnummer=number,
+                kind="personnummer",
+                given_name="Test",
+                family_name=f"Person {n}",
+                birth_date=date(int(number[:4]), int(number[4:6]), int(number[6:8])),
+                sex="female" if n % 2 else "male",
+                care_unit=unit,
+            )
+        )
+        if len(batch) == 5000:
+            Person.objects.bulk_create(batch)
+            batch = []
+    Person.objects.bulk_create(batch)
+    from django.db import connections
+
+    connections.close_all()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--certificates", type=int, default=100_000)
+    parser.add_argument("--database-url", default=DEFAULT_SQLITE)
+    parser.add_argument("--seed", type=int, default=20261122)
+    parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--json", default="")
+    args = parser.parse_args()
+    n_certificates = args.certificates
+    n_persons = max(1, int(n_certificates * 0.3))
+    url = args.database_url
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samsyn.settings")
+    os.environ.setdefault("SAMSYN_DEBUG", "1")
+    os.environ.setdefault("SAMSYN_LOG_FORMAT", "text")
+    os.environ["SAMSYN_VAR_DIR"] = str(ROOT / "var" / "bench" / "import-var")
+
+    log(f"generating {n_certificates:,} certificates of {n_persons:,} persons")
+    certificates = list(generate_certificates(n_persons, n_certificates, args.seed, END_DATE))
+    file = ROOT / "var" / "bench" / f"import-{n_certificates}.json"
+    file.parent.mkdir(parents=True, exist_ok=True)
+    with file.open("w", encoding="utf-8") as out:
+        json.dump([as_json(c) for c in certificates], out)
+    size_mb = file.stat().st_size / 1e6
+
+    from samsyn.sickleave.engine import EngineSettings, compute_cases
+
+    log("the engine alone")
+    t0, c0 = time.perf_counter(), time.process_time()
+    cases = compute_cases(certificates, EngineSettings(), date.today())  # noqa: DTZ011
+    engine_wall, engine_cpu = time.perf_counter() - t0, time.process_time() - c0
+    n_cases = len(cases)
+    numbers = sorted({c.person for c in certificates})
+    del cases, certificates
+
+    log(f"database {url.split('@')[-1]}: reset and migrate")
+    reset_database(url)
+    subprocess.run([SAMSYN, "migrate", "--noinput", "-v", "0"], check=True)  # noqa: S603
+    create_persons(numbers)
+
+    log("samsyn import certificates")
+    t0 = time.perf_counter()
+    done = subprocess.run(  # noqa: S603
+        [SAMSYN, "import", "certificates", str(file)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    import_wall = time.perf_counter() - t0
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    summary = done.stdout.splitlines()[0] if done.stdout else done.stderr[-500:]
+    if done.returncode != 0:
+        print(done.stderr[-3000:], file=sys.stderr)
+    vendor = "postgresql" if url.startswith("postgres") else "sqlite"
+    figures = {
+        "database": vendor,
+        "certificates": n_certificates,
+        "persons": n_persons,
+        "cases": n_cases,
+        "file_mb": round(size_mb, 1),
+        "engine_s": round(engine_wall, 2),
+        "engine_cpu_s": round(engine_cpu, 2),
+        "import_s": round(import_wall, 2),
+        "ratio": round(import_wall / engine_wall, 1),
+        "import_peak_rss_mb": round(peak_mb),
+        "per_certificate_ms": round(import_wall * 1000 / n_certificates, 3),
+        "summary": summary,
+        "exit": done.returncode,
+    }
+    print(
+        f"{vendor}: {n_certificates:,} certificates ({size_mb:.0f} MB JSON, {n_persons:,} "
+        f"persons, {n_cases:,} cases): engine {engine_wall:.2f} s, import {import_wall:.1f} s "
+        f"({figures['per_certificate_ms']} ms per certificate), ratio {figures['ratio']}, "
+        f"import peak RSS {peak_mb:.0f} MB — {summary}",
+        flush=True,
+    )
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, indent=2), encoding="utf-8")
+    if not args.keep:
+        drop_database(url)
+        file.unlink(missing_ok=True)
+
+
+if __name__ == "__main__":
+    main()

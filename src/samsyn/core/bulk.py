@@ -1,0 +1,119 @@
+"""Fast multi-row inserts for bulk writes (the certificate import): rows as plain values,
+adapted once per column the way Django stores them, written with `executemany` on SQLite
+and `COPY` on PostgreSQL — no model instances and no SQL compiled per row.
+
+Use inside the caller's transaction. Columns are named by attname (`person_id`); a field
+with `auto_now`/`auto_now_add` not given is filled with the time of the call, and one
+with a default by its default; every other concrete field (but an auto-increment id)
+must be given, so a model change fails here instead of writing wrong data.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, date, datetime
+
+from django.db import connection, models
+from django.utils import timezone
+
+Adapter = Callable[[object], object]
+
+
+def _same(value):
+    return value
+
+
+def _adapter(field: models.Field, sqlite: bool) -> Adapter:
+    target = field.target_field if field.is_relation else field
+    kind = target.get_internal_type()
+    if isinstance(field, models.JSONField):
+        encoder = field.encoder
+
+        def as_json(value):
+            return None if value is None else json.dumps(value, cls=encoder)
+
+        return as_json
+    if not sqlite:
+        return _same
+    if kind == "UUIDField":
+        return lambda value: None if value is None else value.hex
+    if kind == "DateTimeField":
+
+        def as_text(value: datetime | None):
+            if value is None:
+                return None
+            return str(value.astimezone(UTC).replace(tzinfo=None))
+
+        return as_text
+    if kind == "DateField":
+        return lambda value: None if value is None else date.isoformat(value)
+    if kind == "BooleanField":
+        return lambda value: None if value is None else int(value)
+    return _same
+
+
+def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple]) -> int:
+    """Insert `rows` (tuples in `columns` order) into `model`'s table; returns the count."""
+    meta = model._meta
+    sqlite = connection.vendor == "sqlite"
+    fields = {f.attname: f for f in meta.concrete_fields}
+    automatic = [
+        name
+        for name, f in fields.items()
+        if name not in columns
+        and (getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False))
+    ]
+    defaulted = [
+        name
+        for name, f in fields.items()
+        if name not in columns
+        and name not in automatic
+        and f.has_default()
+        and not isinstance(f, models.AutoField)
+    ]
+    missing = set(fields) - set(columns) - set(automatic) - set(defaulted)
+    missing -= {name for name, f in fields.items() if isinstance(f, models.AutoField)}
+    unknown = set(columns) - set(fields)
+    if missing or unknown:
+        raise ValueError(
+            f"{meta.label}: columns missing {sorted(missing)}, unknown {sorted(unknown)}"
+        )
+    adapters = [_adapter(fields[name], sqlite) for name in columns]
+    now = timezone.now()
+    now_values = tuple(_adapter(fields[name], sqlite)(now) for name in automatic) + tuple(
+        _adapter(fields[name], sqlite)(fields[name].get_default()) for name in defaulted
+    )
+    names = [*columns, *automatic, *defaulted]
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    column_list = ", ".join(quote(fields[name].column) for name in names)
+
+    def adapted():
+        for row in rows:
+            yield tuple(adapt(value) for adapt, value in zip(adapters, row, strict=True)) + (
+                now_values
+            )
+
+    count = 0
+    with connection.cursor() as cursor:
+        if sqlite:
+            marks = ", ".join("?" * len(names))
+            batch: list[tuple] = []
+            raw = cursor.cursor if hasattr(cursor, "cursor") else cursor
+            sql = f"INSERT INTO {table} ({column_list}) VALUES ({marks})"  # noqa: S608
+            for row in adapted():
+                batch.append(row)
+                if len(batch) == 5000:
+                    raw.executemany(sql, batch)
+                    count += len(batch)
+                    batch = []
+            if batch:
+                raw.executemany(sql, batch)
+                count += len(batch)
+        else:
+            with cursor.cursor.copy(f"COPY {table} ({column_list}) FROM STDIN") as copy:
+                for row in adapted():
+                    copy.write_row(row)
+                    count += 1
+    return count
