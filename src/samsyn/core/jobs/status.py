@@ -10,11 +10,23 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult, get_date_max
 
 from samsyn.core.jobs.definition import Job
+from samsyn.core.models import OutboundEmail
 
+STATE_LABELS = {
+    "READY": _("Väntar"),
+    "RETRYING": _("Väntar på nytt försök"),
+    "RUNNING": _("Körs"),
+    "FAILED": _("Misslyckades"),
+    "SUCCESSFUL": _("Klart"),
+}
+
+# Rows per list on the operations page.
+PAGE_ROWS = 100
 # Columns read for the lists (not args_kwargs, return_value or traceback).
 LIST_FIELDS = (
     "id",
@@ -46,6 +58,14 @@ class JobRow:
     @property
     def error_name(self) -> str:
         return self.error.rsplit(".", 1)[-1]
+
+    @property
+    def state(self) -> str:
+        return "RETRYING" if self.status == "READY" and self.error else self.status
+
+    @property
+    def state_label(self) -> str:
+        return str(STATE_LABELS.get(self.state, self.state))
 
 
 def _max_attempts(task_path: str, cache: dict[str, int | None]) -> int | None:
@@ -99,4 +119,11 @@ def counts() -> dict[str, int]:
         exception_class_path=""
     )
     result["RETRYING"] = retrying.count()
+    result["READY"] -= result["RETRYING"]
     return result
+
+
+def notification_counts() -> dict[str, int]:
+    """Notification e-mails by outbox state (pending, sending, sent, unconfirmed, failed)."""
+    by_status = dict(OutboundEmail.objects.values_list("status").annotate(n=Count("id")).order_by())
+    return {status: by_status.get(status, 0) for status in OutboundEmail.Status.values}
