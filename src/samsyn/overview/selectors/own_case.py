@@ -113,10 +113,11 @@ def _plan_facts(plan) -> tuple[int, date | None]:
     """The pending approvals and the next follow-up of the plan summary, if any."""
     if plan is None:
         return 0, None
-    pending = getattr(plan, "pending_count", None)
-    if pending is None:
-        pending = len(getattr(plan, "pending", []) or [])
-    return pending, getattr(plan, "next_follow_up", None)
+    try:
+        follow_up = date.fromisoformat(plan.next_follow_up) if plan.next_follow_up else None
+    except ValueError:
+        follow_up = None
+    return plan.pending_count, follow_up
 
 
 def own_case(*, actor: Actor, on: date) -> OwnCase:

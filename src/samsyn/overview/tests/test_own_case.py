@@ -15,9 +15,13 @@ from samsyn.accounts.tests.factories import MembershipFactory, UserFactory
 from samsyn.audit.models import AccessEvent, Action, Ground
 from samsyn.overview import plain
 from samsyn.overview.tests.conftest import DIAGNOSIS, SUMMARY
+from samsyn.plans.tests.helpers import add_measure, care_plan
 
 pytestmark = pytest.mark.django_db
 URL = reverse("overview:own_case")
+# One page load (session, user, membership, the person and its access event, the case,
+# the chain, the certificates, the actors, the consents and their event, the plans).
+QUERIES = 35
 
 
 def _page(user):
@@ -117,12 +121,15 @@ def test_the_start_page_leads_there(patient):
 def test_it_runs_in_a_fixed_number_of_queries(world, patient, coordinator, employer_org):
     from samsyn.consent.tests.fixtures import give_consent
 
+    plan = care_plan(coordinator, world["case"])
+    add_measure(coordinator, plan, employer_org, title="Arbetsplatsbesök")
     client = verified_client(patient)
     client.get(URL)
     with CaptureQueriesContext(connection) as before:
         client.get(URL)
     give_consent(coordinator, world["case"].person, employer_org, ["contact"], purpose="Mer")
+    add_measure(coordinator, plan, employer_org, title="Lättare arbetsuppgifter")
     with CaptureQueriesContext(connection) as after:
         client.get(URL)
-    assert len(before) == 24
+    assert len(before) == QUERIES
     assert len(after) == len(before)
