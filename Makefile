@@ -50,8 +50,8 @@ static: install
 # The demo is plain HTTP on this machine: no HTTPS-only cookies or redirects.
 run: export SAMSYN_HTTPS ?= 0
 run: demo static
-	@echo "Samsyn runs at http://$(HOST):$(PORT)/ (stop with Ctrl-C)"
-	$(BIN)/samsyn runserver $(HOST):$(PORT)
+	@echo "Samsyn runs at http://$(HOST):$(PORT)/ with a job worker (stop both with Ctrl-C)"
+	$(BIN)/samsyn runall $(HOST):$(PORT)
 
 lint: install
 	$(BIN)/ruff check .

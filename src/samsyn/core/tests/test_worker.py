@@ -12,12 +12,13 @@ import sqlite3
 import subprocess
 import sys
 import time
+import urllib.request
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from samsyn.core.tests.mailservers import silent_server, smtp_server
+from samsyn.core.tests.mailservers import free_port, silent_server, smtp_server
 from samsyn.core.tests.pgcluster import own_cluster, pg_bin_dir
 
 SAMSYN = str(Path(sys.executable).with_name("samsyn"))
@@ -218,3 +219,39 @@ def test_a_worker_killed_before_sending_leaves_it_to_the_next(mail_env, tmp_path
             assert second.wait(timeout=20) == 0
         assert outbox_and_job(db) == ("sent", "SUCCESSFUL")
         assert len(received.messages) == 1
+
+
+def answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def test_runall_serves_and_works_and_ctrl_c_stops_both(migrated, tmp_path):
+    """`make run`'s launcher: the server answers, the worker runs jobs, Ctrl-C ends both."""
+    env, _ = own_sqlite(migrated, tmp_path)
+    out = tmp_path / "lines.txt"
+    run_python(env, ENQUEUE.format(jobs=3, out=str(out)))
+    port = free_port()
+    log = tmp_path / "runall.log"
+    launcher = subprocess.Popen(  # noqa: S603 - our own command
+        [SAMSYN, "runall", f"127.0.0.1:{port}"],
+        env=env,
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        wait_for(lambda: answers(f"http://127.0.0.1:{port}/livez"), 60, "the server")
+        wait_for(lambda: out.exists() and len(out.read_text().split()) == 3, 60, "the jobs")
+        launcher.send_signal(signal.SIGINT)
+        assert launcher.wait(timeout=45) == 0
+    finally:
+        launcher.kill()
+    pids = [int(p) for p in log.read_text().split("pids ", 1)[1].split("\n", 1)[0].split()]
+    assert len(pids) == 2
+    for pid in pids:
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+    assert not answers(f"http://127.0.0.1:{port}/livez")
