@@ -27,6 +27,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from samsyn.core.importing import RejectedRow
 from samsyn.core.models import BaseModel
 
 DEFAULT_LEASE_SECONDS = 3600
@@ -120,6 +121,10 @@ class ImportJob(BaseModel):
     @property
     def finished(self) -> bool:
         return self.state in (ImportState.DONE, ImportState.FAILED) or self.is_stale
+
+    @property
+    def rejected_rows(self) -> list[RejectedRow]:
+        return [RejectedRow(*row) for row in self.rejected]
 
     @property
     def written(self) -> bool:

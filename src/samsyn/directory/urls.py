@@ -7,6 +7,7 @@ urlpatterns = [
     path("katalog/", views.directory_view, name="index"),
     path("katalog/ny/", views.organisation_create_view, name="create"),
     path("katalog/import/", views.directory_import_view, name="import"),
+    path("katalog/import/<uuid:job_id>/", views.directory_import_job_view, name="import_job"),
     path("katalog/<uuid:organisation_id>/", views.organisation_detail_view, name="detail"),
     path(
         "katalog/<uuid:organisation_id>/kontaktpersoner/ny/",

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -254,15 +255,34 @@ def directory_import_view(request):
         raise PermissionDenied
     posted = request.method == "POST"
     form = DirectoryImportForm(request.POST, request.FILES) if posted else DirectoryImportForm()
-    report = None
+    first = None
     if posted and form.is_valid():
+        upload = form.cleaned_data["file"]
         try:
-            report = services.import_directory_csv(actor=actor, file=form.cleaned_data["file"])
+            job = services.start_directory_import(
+                actor=actor, content=upload.read(), name=upload.name or ""
+            )
+        except services.DuplicateDirectoryImport as exc:
+            first = exc.first
+            form.add_error("file", _(str(exc)))
         except services.DirectoryError as exc:
             form.add_error("file", _(str(exc)))
-    status = 400 if posted and report is None else 200
-    context = {"form": form, "report": report}
-    return TemplateResponse(request, "directory/import.html", context, status=status)
+        else:
+            return redirect("directory:import_job", job.pk)
+    context = {"form": form, "first": first}
+    return TemplateResponse(
+        request, "directory/import.html", context, status=400 if posted else 200
+    )
+
+
+@role_required(*DIRECTORY_EDITOR_ROLES)
+def directory_import_job_view(request, job_id):
+    actor = Actor.from_request(request)
+    job = services.directory_import_for(actor=actor, job_id=job_id)
+    if job is None or not selectors.may_edit_directory(actor):
+        raise Http404
+    template = "directory/import.html#status" if request.headers.get("HX-Request") else None
+    return TemplateResponse(request, template or "directory/import.html", {"job": job})
 
 
 # ---- a case's actors ---------------------------------------------------------------

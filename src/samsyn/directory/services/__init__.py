@@ -23,6 +23,13 @@ from samsyn.directory.services.csv_import import (
     RejectedRow,
     import_directory_csv,
 )
+from samsyn.directory.services.import_jobs import (
+    DuplicateDirectoryImport,
+    directory_import_for,
+    execute_directory_import,
+    run_directory_import,
+    start_directory_import,
+)
 from samsyn.directory.services.organisations import (
     MergeReport,
     OrganisationData,
@@ -36,13 +43,16 @@ __all__ = [
     "ContactData",
     "DirectoryError",
     "DirectoryImportReport",
+    "DuplicateDirectoryImport",
     "MergeReport",
     "OrganisationData",
     "RejectedRow",
     "confirm_contact_login",
     "create_contact_person",
     "create_organisation",
+    "directory_import_for",
     "end_case_actor",
+    "execute_directory_import",
     "import_directory_csv",
     "link_actor_to_case",
     "login_memberships",
@@ -50,6 +60,8 @@ __all__ = [
     "may_edit_directory",
     "merge_contact_persons",
     "merge_organisations",
+    "run_directory_import",
+    "start_directory_import",
     "update_contact_person",
     "update_organisation",
 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -110,8 +111,8 @@ class _Row:
     contact_role: str = ""
 
 
-def _read_rows(file: IO[bytes]) -> list[_Row]:
-    raw = file.read(MAX_IMPORT_BYTES + 1)
+def decode_file(raw: bytes) -> str:
+    """The file's text; a whole-file problem (size, encoding, empty) raises DirectoryError."""
     if len(raw) > MAX_IMPORT_BYTES:
         raise DirectoryError(gettext_noop("Filen är för stor: den får vara högst 5 MB."))
     try:
@@ -120,13 +121,31 @@ def _read_rows(file: IO[bytes]) -> list[_Row]:
         raise DirectoryError(gettext_noop("Filen kunde inte läsas som text (UTF-8).")) from None
     if not text.strip():
         raise DirectoryError(gettext_noop("Filen är tom."))
+    return text
+
+
+def _read_rows(file: IO[bytes]) -> tuple[list[_Row], list[RejectedRow]]:
+    """The rows of the file, and the rows that cannot be read as CSV at all (the reader
+    goes on after them); a whole-file problem raises DirectoryError."""
+    text = decode_file(file.read(MAX_IMPORT_BYTES + 1))
     first_line = text.lstrip().splitlines()[0]
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
     header: list[str] | None = None
-    rows = []
+    rows: list[_Row] = []
+    unreadable: list[RejectedRow] = []
     line = 1
-    for record in reader:
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error:
+            unreadable.append(
+                RejectedRow(line, "", gettext_noop("Raden kunde inte läsas som CSV."))
+            )
+            line = reader.line_num + 1
+            continue
         if not any(cell.strip() for cell in record):
             line = reader.line_num + 1
             continue
@@ -143,7 +162,9 @@ def _read_rows(file: IO[bytes]) -> list[_Row]:
                     values[column] = cell.strip()
             rows.append(_Row(line=line, values=values))
         line = reader.line_num + 1
-    return rows
+    if header is None:
+        raise DirectoryError(gettext_noop("Rubrikraden ska ha minst kolumnerna typ och namn."))
+    return rows, unreadable
 
 
 def _row_error(row: _Row) -> str:
@@ -191,7 +212,12 @@ def _org_key(type_: str, number: str, name: str) -> tuple[str, str, str]:
     return (type_, number, fold(name))
 
 
-def import_directory_csv(*, actor: Actor, file: IO[bytes]) -> DirectoryImportReport:
+def import_directory_csv(
+    *,
+    actor: Actor,
+    file: IO[bytes],
+    finish: Callable[[DirectoryImportReport], None] | None = None,
+) -> DirectoryImportReport:
     """Import organisations and contact persons from a CSV file (docs/formats-directory.md).
 
     A whole-file problem (size, encoding, header) raises DirectoryError. Each bad row is
@@ -200,10 +226,16 @@ def import_directory_csv(*, actor: Actor, file: IO[bytes]) -> DirectoryImportRep
     the directory (or an earlier row) does not create a new one: it fills the existing
     organisation's empty fields (nothing is overwritten) and adds its contact person,
     unless a contact person with that name is already there.
+
+    Every row is checked before anything is written, and everything is written in one
+    transaction: the file's good rows all, or (on an error) nothing. `finish(report)`
+    runs inside that transaction after the writes (the import job marks itself done).
+    A row that cannot be read as CSV is reported and the reader goes on.
     """
     _require_editor(actor)
-    rows = _read_rows(file)
-    report = DirectoryImportReport(rows=len(rows))
+    rows, unreadable = _read_rows(file)
+    report = DirectoryImportReport(rows=len(rows) + len(unreadable))
+    report.rejected.extend(unreadable)
     good = []
     for row in rows:
         reason = _row_error(row)
@@ -258,6 +290,8 @@ def import_directory_csv(*, actor: Actor, file: IO[bytes]) -> DirectoryImportRep
             and o not in report.updated
             and o not in report.kept_by_others
         ]
+        if finish:
+            finish(report)
     return report
 
 

@@ -6,8 +6,9 @@ from django.urls import reverse
 
 from samsyn.accounts.models import Organisation, OrganisationType
 from samsyn.audit.models import AccessEvent, Action
+from samsyn.core.testing import run_jobs
 from samsyn.directory import services
-from samsyn.directory.models import ContactPerson
+from samsyn.directory.models import ContactPerson, DirectoryImport
 from samsyn.directory.services import DirectoryError
 from samsyn.directory.tests.helpers import actor_for, make_org
 
@@ -107,9 +108,17 @@ def test_physician_may_not_import(physician):
     assert not Organisation.objects.filter(name="Bygg AB").exists()
 
 
+def _post_and_run(client, content: bytes, **headers):
+    """Upload on the import page, run the queued job as a worker does, follow to its page."""
+    upload = SimpleUploadedFile("aktorer.csv", content, content_type="text/csv")
+    response = client.post(reverse("directory:import"), {"file": upload}, **headers)
+    assert response.status_code == 302
+    run_jobs(queue_names=["import"])
+    return client.get(response["Location"], **headers)
+
+
 def test_import_page_shows_report(coordinator_client):
-    upload = SimpleUploadedFile("aktorer.csv", FILE.encode("utf-8"), content_type="text/csv")
-    response = coordinator_client.post(reverse("directory:import"), {"file": upload})
+    response = _post_and_run(coordinator_client, FILE.encode("utf-8"))
     page = response.content.decode()
     assert response.status_code == 200
     assert "Importrapport" in page
@@ -120,10 +129,7 @@ def test_import_page_shows_report(coordinator_client):
 
 
 def test_import_page_lists_rejected_rows_with_line_name_and_translated_reason(coordinator_client):
-    upload = SimpleUploadedFile("aktorer.csv", FILE.encode("utf-8"), content_type="text/csv")
-    response = coordinator_client.post(
-        reverse("directory:import"), {"file": upload}, HTTP_ACCEPT_LANGUAGE="en"
-    )
+    response = _post_and_run(coordinator_client, FILE.encode("utf-8"), HTTP_ACCEPT_LANGUAGE="en")
     page = response.content.decode()
     assert '<th scope="col">Name</th>' in page
     assert "<td>5</td>" in page
@@ -131,8 +137,19 @@ def test_import_page_lists_rejected_rows_with_line_name_and_translated_reason(co
     assert "<td>Care units cannot be added to the actor directory.</td>" in page
 
 
-def test_import_page_bad_file_is_400_with_message(coordinator_client):
-    upload = SimpleUploadedFile("aktorer.csv", b"namn\nx\n", content_type="text/csv")
+def test_import_page_a_file_without_its_header_fails_its_job_and_writes_nothing(
+    coordinator_client,
+):
+    response = _post_and_run(coordinator_client, b"namn\nx\n")
+    page = response.content.decode()
+    assert "typ och namn" in page
+    assert "Importen misslyckades. Ingenting ur filen skrevs." in page
+    assert DirectoryImport.objects.get().state == "failed"
+
+
+def test_import_page_a_file_that_is_not_text_is_400_with_message(coordinator_client):
+    upload = SimpleUploadedFile("aktorer.csv", "typ;namn\nÅ".encode("latin-1"), "text/csv")
     response = coordinator_client.post(reverse("directory:import"), {"file": upload})
     assert response.status_code == 400
-    assert "typ och namn" in response.content.decode()
+    assert "UTF-8" in response.content.decode()
+    assert not DirectoryImport.objects.exists()
