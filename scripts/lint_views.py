@@ -52,6 +52,7 @@ PURE = (
     "core/choices.py",
     "core/importing.py",
     "core/timeline.py",
+    "overview/plain.py",
 )
 IMPURE_IMPORTS = ("django.db", "django.http", "django.shortcuts", "django.template", "django.test")
 ROLE_IN_TEMPLATE = re.compile(r"\brole\s*(==|!=|\bin\b)|\.role\b")

@@ -17,13 +17,17 @@ def test_lena_finds_everything_on_ditt_arende(capsys):
     response = client.get(reverse("overview:own_case"))
     assert response.status_code == 200
     o = response.context["o"]
-    assert o.case is not None and o.coordinator is not None
-    assert o.chain.day is not None and o.next_point is not None
-    assert o.steps.expected and o.steps.happens
+    assert o.case is not None
+    assert o.coordinator is not None
+    assert o.chain.day is not None
+    assert o.next_point is not None
+    assert o.steps.expected
+    assert o.steps.happens
     assert o.certificates
     assert {a.organisation.name for a in o.actors} >= {"Nordbygg AB"}
     assert len(o.consents) >= 2
-    assert o.plan is not None and o.plan.pending_count == 1
+    assert o.plan is not None
+    assert o.plan.pending_count == 1
     page = response.content.decode()
     assert "Godkänn ändringen" in page
     timeline = client.get(reverse("overview:timeline", args=[o.case.pk]))
