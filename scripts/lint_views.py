@@ -52,6 +52,7 @@ PURE = (
     "core/choices.py",
     "core/importing.py",
     "core/timeline.py",
+    "plans/content.py",
     "overview/plain.py",
 )
 IMPURE_IMPORTS = ("django.db", "django.http", "django.shortcuts", "django.template", "django.test")
