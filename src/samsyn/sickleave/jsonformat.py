@@ -147,6 +147,7 @@ def _parse_paused(
 
     fast = jsonfast.FastParser()
     structs = jsonfast.decode_certificates(raw)
+    certificates: list[CertificateInput | None] = []
     if structs is not None:
         certificates = [fast.certificate(struct) for struct in structs]
         if None not in certificates:
@@ -156,9 +157,12 @@ def _parse_paused(
 
     items = jsonfast.split_certificates(raw)
     if items is not None:
+        # The items of the split are the structs of the decode, in order: reuse what the
+        # decode accepted.
+        known = certificates if len(certificates) == len(items) else [None] * len(items)
         objects: list = []
-        for item in items:
-            certificate = fast.decode(item)
+        for item, done in zip(items, known, strict=True):
+            certificate = done or fast.decode(item)
             if certificate is None:
                 try:
                     certificate = _loads(bytes(item).decode("utf-8", "surrogatepass"))
