@@ -1,5 +1,13 @@
-"""Story: a coordinator imports certificates, finds the person in the worklist by filter,
-opens the case, sees the milestones, sets a status and adds a task."""
+"""Stories of the worklist.
+
+- A coordinator imports certificates, finds the person in the worklist by filter, opens the
+  case, sees the milestones, sets a status and adds a task.
+- A coordinator filters the worklist and takes its URL (a bookmark); a colleague at the unit
+  who opens the URL sees the same list; the URL holds no name or personnummer.
+- The default view at 1 280×900 shows every default column without sideways scroll.
+- A coordinator finds a person with no sick leave and opens a preventive case.
+- At 390×844 none of these pages scrolls sideways.
+"""
 
 import json
 import re
@@ -9,9 +17,12 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from samsyn.accounts.models import User
+from samsyn.accounts.models import Role, User
+from samsyn.accounts.tests.factories import MembershipFactory, UserFactory
+from samsyn.cases import worklist as wl
 from samsyn.cases.models import Case
 from samsyn.core.demo.region import build_region
+from samsyn.core.testing import run_jobs
 from samsyn.people.models import Person
 from samsyn.people.tests.factories import PersonFactory
 from tests.browser.conftest import assert_accessible, login_as
@@ -80,6 +91,10 @@ def test_coordinator_imports_finds_opens_and_works_a_case(page, tmp_path):
     assert_accessible(page, context="import form")
     page.get_by_label("Fil med intyg").set_input_files(str(upload))
     page.get_by_role("button", name="Importera", exact=True).click()
+    # The import is a job: the worker runs it, the page then shows the report
+    expect(page.locator("h1")).to_have_text("Import av intyg")
+    assert run_jobs(queue_names=["import"]) == 1
+    page.reload()
     expect(page.locator("h1")).to_have_text("Importrapport")
     expect(page.locator("main")).to_contain_text("imp-bad")
     assert_accessible(page, context="import report")
@@ -91,7 +106,10 @@ def test_coordinator_imports_finds_opens_and_works_a_case(page, tmp_path):
     page.get_by_role("button", name="Filtrera").click()
     # The filtered page is shown (Ingrid is the only match), not the unfiltered one
     expect(page.locator("p.lead")).to_contain_text(re.compile(r"visar 1 av \d+"))
-    expect(page).not_to_have_url(re.compile(r"\?"))  # the search term is never in the URL
+    # The search term is never in the URL: only an opaque saved filter's id
+    expect(page).to_have_url(re.compile(r"/arbetslista/\?f=[0-9a-f-]{36}$"))
+    assert "Importsson" not in page.url
+    expect(page.get_by_role("link", name=re.compile("Fritext: Importsson"))).to_be_visible()
     row = page.get_by_role("row").filter(has_text="Ingrid Importsson")
     expect(row).to_have_count(1)
     expect(row).to_contain_text("90 dagar")
@@ -122,3 +140,149 @@ def test_coordinator_imports_finds_opens_and_works_a_case(page, tmp_path):
     case = Case.objects.get(person=person)
     assert case.status == "active"
     assert case.tasks.count() == 1
+
+
+SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+
+def _no_sideways_scroll(page, where: str) -> None:
+    overflow = page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"{where} scrolls sideways by {overflow} px"
+
+
+def _names_listed(page) -> list[str]:
+    return page.locator("table.worklist td.col-name a").all_inner_texts()
+
+
+def test_the_default_worklist_fits_1280_without_sideways_scroll(page):
+    build_region(persons=60)
+    coordinator = User.objects.get(username="koordinator")
+    page.set_viewport_size(SIZES["desktop"])
+    login_as(page, coordinator)
+    page.goto("/arbetslista/")
+    expect(page.locator("table.worklist")).to_be_visible()
+    headers = page.locator("table.worklist thead th").all_inner_texts()
+    labels = {key: str(label) for key, label, _shown in wl.COLUMNS}
+    assert [h.strip() for h in headers] == [labels[key] for key in wl.DEFAULT_COLUMNS]
+    # Neither the page nor the table's own region scrolls sideways
+    _no_sideways_scroll(page, "the worklist at 1280")
+    table_overflow = page.evaluate(
+        """() => { const w = document.querySelector('.table-wrap');
+                   return w.scrollWidth - w.clientWidth; }"""
+    )
+    assert table_overflow <= 0, f"the worklist's table scrolls sideways by {table_overflow} px"
+    # Every default column is inside the viewport
+    right = page.evaluate(
+        """() => Math.max(...[...document.querySelectorAll('table.worklist thead th')]
+                 .map(th => th.getBoundingClientRect().right))"""
+    )
+    assert right <= 1280
+    # Rows stay short: at most about two lines of text
+    tallest = page.evaluate(
+        """() => Math.max(...[...document.querySelectorAll('table.worklist tbody tr')]
+                 .map(tr => tr.getBoundingClientRect().height))"""
+    )
+    assert tallest <= 80, f"a row is {tallest} px tall"
+    # The filter panel's checkboxes are at least 24×24 px
+    for box in page.locator(".filter-panel input[type=checkbox]").all():
+        size = box.bounding_box()
+        assert size["width"] >= 24
+        assert size["height"] >= 24
+    assert_accessible(page, context="worklist default view (desktop)")
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_a_colleague_opens_the_bookmarked_filtered_list(page, browser, size):
+    build_region(persons=40)
+    coordinator = User.objects.get(username="koordinator")
+    unit = coordinator.memberships.get().organisation
+    colleague = MembershipFactory(
+        organisation=unit,
+        role=Role.COORDINATOR,
+        user=UserFactory(first_name="Kim", last_name="Kollega"),
+    ).user
+    page.set_viewport_size(SIZES[size])
+
+    # Given a coordinator who filters the worklist by a length and a free text
+    login_as(page, coordinator)
+    page.goto("/arbetslista/")
+    everyone = page.locator("p.lead").inner_text()
+    page.get_by_label("Sjukskrivningslängd").select_option(label="15–30 dagar")
+    page.get_by_role("button", name="Filtrera").click()
+    expect(
+        page.get_by_role("link", name=re.compile("Sjukskrivningslängd: 15–30 dagar"))
+    ).to_be_visible()
+    listed = _names_listed(page)
+    assert listed, "the demo has sick leaves of 15–30 days"
+    family = listed[0].split()[-1]
+    page.get_by_label("Fritext").fill(family)
+    page.get_by_role("button", name="Filtrera").click()
+    expect(page.get_by_role("link", name=re.compile(f"Fritext: {family}"))).to_be_visible()
+    assert_accessible(page, context=f"worklist filtered ({size})")
+    _no_sideways_scroll(page, f"the filtered worklist ({size})")
+
+    # When they bookmark it (take the URL): no name, no personnummer, only codes and an id
+    bookmark = page.url
+    assert family not in bookmark
+    assert not re.search(r"\d{6}", re.sub(r"[0-9a-f-]{36}", "", bookmark))
+    mine = _names_listed(page)
+    assert mine
+    assert page.locator("p.lead").inner_text() != everyone
+
+    # Then a colleague at the unit who opens the URL sees the same list
+    other = browser.new_context(
+        base_url=page.context._samsyn_base_url, bypass_csp=True, locale="sv-SE"
+    )
+    other._samsyn_base_url = page.context._samsyn_base_url
+    theirs = other.new_page()
+    theirs.set_viewport_size(SIZES[size])
+    login_as(theirs, colleague)
+    theirs.goto(bookmark)
+    expect(theirs.get_by_role("link", name=re.compile(f"Fritext: {family}"))).to_be_visible()
+    assert _names_listed(theirs) == mine
+    assert_accessible(theirs, context=f"the colleague's worklist ({size})")
+
+    # And each filter is cleared with one click; the bare list shows everything again
+    theirs.get_by_role("link", name=re.compile(f"Fritext: {family}")).click()
+    expect(theirs.get_by_role("link", name=re.compile("Fritext"))).to_have_count(0)
+    expect(
+        theirs.get_by_role("link", name=re.compile("Sjukskrivningslängd: 15–30"))
+    ).to_be_visible()
+    theirs.goto("/arbetslista/")
+    expect(theirs.locator("p.lead")).to_have_text(everyone)
+    other.close()
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_a_coordinator_finds_a_person_without_sick_leave_and_opens_a_preventive_case(page, size):
+    build_region(persons=30)
+    coordinator = User.objects.get(username="koordinator")
+    unit = coordinator.memberships.get().organisation
+    person = PersonFactory(care_unit=unit, given_name="Petra", family_name="Preventiva")
+    page.set_viewport_size(SIZES[size])
+    login_as(page, coordinator)
+
+    # The person is not in the worklist: no sick leave
+    page.goto("/arbetslista/")
+    expect(page.get_by_role("heading", name="Pågående sjukfall")).to_be_visible()
+    assert "Preventiva" not in page.content()
+
+    # They search by personnummer (posted: the address stays the same)
+    page.get_by_label("Sök person vid enheten").fill(person.formatted_personnummer)
+    page.get_by_role("button", name="Sök person").click()
+    expect(page.get_by_role("heading", name="1 person hittad")).to_be_visible()
+    assert person.personnummer[2:8] not in page.url
+    hit = page.locator(".hit").filter(has_text="Petra Preventiva")
+    expect(hit).to_contain_text("Inget pågående sjukfall")
+    assert_accessible(page, context=f"person search ({size})")
+    _no_sideways_scroll(page, f"person search ({size})")
+
+    # And open a preventive case from the hit
+    hit.get_by_role("button", name=re.compile("Öppna förebyggande ärende")).click()
+    expect(page.get_by_text("Ärendet är öppnat och du är ansvarig.")).to_be_visible()
+    expect(page.locator("h1")).to_have_text("Petra Preventiva")
+    case = Case.objects.get(person=person)
+    assert case.preventive
+    assert case.responsible == coordinator
