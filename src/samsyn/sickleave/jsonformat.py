@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import gc
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 
 from samsyn.people import personnummer
@@ -65,6 +65,7 @@ __all__ = [
     "MAX_TEXT_LENGTH",
     "STOCKHOLM",
     "CertificateFormatError",
+    "iter_document",
     "parse_certificate",
     "parse_document",
     "parse_document_lenient",
@@ -118,9 +119,9 @@ def _parse(
             gc.enable()
 
 
-def _parse_paused(
-    text: str | bytes, *, stop_at_first: bool
-) -> tuple[list[CertificateInput], list[CertificateFormatError]]:
+def _prepared(text: str | bytes) -> tuple[bytes, str]:
+    """The document as UTF-8 bytes for msgspec and as text for ``json.loads``, after the
+    checks of the whole file: its encoding and NUL characters."""
     if isinstance(text, str):
         decoded = text.removeprefix("\ufeff")
         raw = decoded.encode("utf-8", "surrogatepass")
@@ -130,6 +131,52 @@ def _parse_paused(
     position = nul_position(decoded)
     if position >= 0:
         raise CertificateFormatError(nul_message("JSON", decoded, position))
+    return raw, decoded
+
+
+def iter_document(
+    text: str | bytes,
+) -> Iterator[tuple[int, CertificateInput | CertificateFormatError]]:
+    """The items of a document one at a time, for an importer that writes in batches:
+    ``(index, certificate or error)``, `index` the 1-based position in the list.
+
+    The whole document is checked first (encoding, NUL bytes, JSON syntax, top level), so
+    an error of the document as a whole is raised as CertificateFormatError by this call,
+    before any item. Then the items are decoded one by one as they are asked for: besides
+    the input, only a reference to each item's bytes and the ids seen are held, however
+    long the document. The certificates, errors and their order are those of
+    :func:`parse_document_lenient` (one corner differs: an item msgspec reads but
+    ``json.loads`` does not is an error of that item here, of the document there).
+    """
+    raw, decoded = _prepared(text)
+    items = jsonfast.split_certificates(raw)
+    if items is None:
+        return _iter_checked(_load_list(decoded), None)
+    del decoded
+    return _iter_checked(items, jsonfast.FastParser())
+
+
+def _iter_checked(items, fast) -> Iterator[tuple[int, CertificateInput | CertificateFormatError]]:
+    seen: dict[str, int] = {}
+    for index, item in enumerate(items, start=1):
+        try:
+            certificate = fast.decode(item) if fast is not None else None
+            if certificate is None:
+                obj = _loads(bytes(item).decode("utf-8", "surrogatepass")) if fast else item
+                certificate = parse_certificate(obj, index)
+            _check_unique(certificate.id, index, seen)
+        except CertificateFormatError as error:
+            if error.certificate is None:  # json.loads refused the item alone
+                error = CertificateFormatError(error.message, certificate=index, line=index)
+            yield index, error
+        else:
+            yield index, certificate
+
+
+def _parse_paused(
+    text: str | bytes, *, stop_at_first: bool
+) -> tuple[list[CertificateInput], list[CertificateFormatError]]:
+    raw, decoded = _prepared(text)
 
     good: list[CertificateInput] = []
     errors: list[CertificateFormatError] = []

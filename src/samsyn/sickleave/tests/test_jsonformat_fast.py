@@ -23,6 +23,7 @@ from samsyn.sickleave.jsonformat import (
     CertificateFormatError,
     _check_unique,
     _load_list,
+    iter_document,
     parse_certificate,
     parse_document,
     parse_document_lenient,
@@ -335,3 +336,45 @@ def test_any_json_like_text_gives_certificates_or_a_format_error(text):
     result = summary(parse_document_lenient(text))
     assert result == summary(parse_document_lenient(text.encode("utf-8", "surrogatepass")))
     assert result == summary(reference_lenient(text))
+
+
+# ---- iter_document: one item at a time, the same answers -----------------------------------
+
+
+def lenient_from_iter(text):
+    try:
+        pairs = list(iter_document(text))
+    except CertificateFormatError as error:
+        return [], [error]
+    assert [index for index, _ in pairs] == list(range(1, len(pairs) + 1))
+    good = [item for _, item in pairs if not isinstance(item, CertificateFormatError)]
+    errors = [item for _, item in pairs if isinstance(item, CertificateFormatError)]
+    return good, errors
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(certificates(), max_size=6), st.booleans())
+def test_iter_document_gives_what_parse_document_lenient_gives(items, wrapped):
+    text = document(items, wrapped)
+    assert summary(lenient_from_iter(text)) == summary(parse_document_lenient(text))
+    escaped = document(items, wrapped, ensure_ascii=True)
+    assert summary(lenient_from_iter(escaped.encode())) == summary(reference_lenient(escaped))
+
+
+def test_iter_document_checks_the_whole_document_before_the_first_item():
+    good = {
+        "id": "c1",
+        "person": "19121212-1212",
+        "type": "FK7804",
+        "signed": "2026-02-01",
+        "status": "valid",
+        "periods": [{"start": "2026-02-01", "end": "2026-02-10", "degree": 100}],
+    }
+    with pytest.raises(CertificateFormatError, match="Ogiltig JSON"):
+        iter_document(json.dumps([good, good])[:-1])
+    with pytest.raises(CertificateFormatError, match="UTF-16"):
+        iter_document(json.dumps([good]).encode("utf-16"))
+    items = iter_document(json.dumps([good, {**good, "id": "c2"}, good]))
+    first = next(items)
+    assert (first[0], first[1].id) == (1, "c1")
+    assert [(i, getattr(x, "field", None)) for i, x in items] == [(2, None), (3, "id")]
