@@ -10,6 +10,13 @@ Every error is a :class:`CertificateFormatError` naming the certificate (its id,
 1-based index in the JSON list, or the 1-based line of the CSV file). Messages are in
 Swedish, for the person doing the import.
 
+Reading is done twice over, by design (ADR 013): msgspec's fast path (``jsonfast``) decodes
+and checks what it can while reading, and :func:`parse_certificate` below - the reference -
+decides every certificate the fast path does not accept and writes every message. The
+shared checks of the whole file (UTF-8, NUL characters) and the error class live in
+``formatbase``; malformed input of any kind (deep nesting, huge numbers, wrong encodings)
+ends in a :class:`CertificateFormatError`, never another exception.
+
 Decisions:
 
 * ``signed`` without a UTC offset is read as Europe/Stockholm local time, and a bare date
