@@ -33,6 +33,7 @@ import http.client
 import json
 import os
 import random
+import re
 import secrets
 import signal
 import struct
@@ -73,8 +74,9 @@ for i in range(users):
     Membership.objects.create(user=user, organisation=unit, role="coordinator")
     device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
     out["users"].append({"username": user.username, "key": device.key})
-out["cases"] = [str(pk) for pk in Case.objects.filter(unit=unit).values_list("pk", flat=True)]
-threads = Message.objects.filter(author__username="koordinator", thread__case__unit=unit)
+open_cases = Case.objects.filter(unit=unit, closed_at__isnull=True)
+out["cases"] = [str(pk) for pk in open_cases.values_list("pk", flat=True)]
+threads = Message.objects.filter(author__username="koordinator", thread__case__in=open_cases)
 out["threads"] = sorted({str(t) for t in threads.values_list("thread_id", flat=True)})
 print(json.dumps(out))
 """
@@ -136,6 +138,7 @@ class Result:
     status: int  # 0: no answer (connection error)
     error: str = ""
     marker: str = ""
+    title: str = ""  # the page's <title> when it failed
 
     @property
     def ok(self) -> bool:
@@ -183,12 +186,16 @@ def one_request(browser: Browser, run: Run, rng: random.Random) -> Result:
         kind, form = "read", None
         path = rng.choice(["/", "/arbetslista/", f"/arenden/{rng.choice(run.cases)}/kontakter/"])
     started = time.monotonic()
+    title = ""
     try:
-        status, _ = browser.request("POST" if form else "GET", path, form)
+        status, page = browser.request("POST" if form else "GET", path, form)
         error = ""
+        if status >= 400:
+            found = re.search(r"<title>([^<]*)</title>", page)
+            title = found.group(1).strip() if found else page[:60]
     except (OSError, http.client.HTTPException) as exc:
         status, error = 0, type(exc).__name__
-    return Result(started, time.monotonic() - started, kind, path, status, error, marker)
+    return Result(started, time.monotonic() - started, kind, path, status, error, marker, title)
 
 
 def drive(browser: Browser, run: Run, seed: int) -> None:
@@ -339,6 +346,8 @@ def main() -> int:  # noqa: C901, PLR0915 - a script read top to bottom
 
         port = free_port()
         server = worker = None
+        worker_exits: list[tuple[float, int]] = []
+        supervising = threading.Event()
         try:
             server = start(
                 [
@@ -355,6 +364,17 @@ def main() -> int:  # noqa: C901, PLR0915 - a script read top to bottom
                 logs / "gunicorn.log",
             )
             worker = start([*SAMSYN, "worker"], env, logs / "worker.log")
+
+            def supervise() -> None:
+                # As deploy/samsyn-worker.service does (Restart=always): a worker that
+                # exits is started again, and each exit is reported.
+                nonlocal worker
+                while not supervising.wait(0.5):
+                    if worker.poll() is not None:
+                        worker_exits.append((time.monotonic(), worker.returncode))
+                        worker = start([*SAMSYN, "worker"], env, logs / "worker.log")
+
+            threading.Thread(target=supervise, daemon=True).start()
             wait_for(lambda: healthz(port) == 200, 30, "gunicorn answering /healthz")
 
             browsers = []
@@ -393,10 +413,18 @@ def main() -> int:  # noqa: C901, PLR0915 - a script read top to bottom
                     ).fetchone()[0]
 
             with contextlib.suppress(RuntimeError):
-                wait_for(drained, 30, "the worker draining the queue")
+                wait_for(drained, 45, "the worker draining the queue")
         finally:
+            supervising.set()
             stop(server)
             stop(worker)
+        print(f"worker exits during the run: {len(worker_exits)}")
+        for at, code in worker_exits:
+            print(f"  at {at - load_started:.1f} s with status {code} (started again)")
+        if worker_exits:
+            log = (logs / "worker.log").read_text(errors="replace").splitlines()
+            errors = [line for line in log if "Error" in line or "error" in line]
+            print("  worker log:", *(f"    {line[:160]}" for line in errors[-4:]), sep="\n")
 
         results = run.results
         load_ended = max((r.started + r.seconds for r in results), default=back_at)
@@ -419,8 +447,16 @@ def main() -> int:  # noqa: C901, PLR0915 - a script read top to bottom
             at = r.started - load_started
             print(
                 f"  {at:6.2f} s  {r.kind:13}  {r.status or r.error:>18}  "
-                f"{r.seconds * 1000:7.0f} ms  {r.path}"
+                f"{r.seconds * 1000:7.0f} ms  {r.path}  «{r.title}»"
             )
+        after = [r for r in failed if r.started >= back_at]
+        if after:
+            print("  failed after the database was back:")
+            for r in after:
+                print(
+                    f"  {r.started - load_started:6.2f} s  {r.kind}  {r.status or r.error}  "
+                    f"{r.path}  «{r.title}»"
+                )
         if len(failed) > args.show_failed:
             print(f"  ... and {len(failed) - args.show_failed} more (--show-failed N)")
 
