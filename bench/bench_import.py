@@ -150,13 +150,17 @@ def main() -> None:
 
     from samsyn.sickleave.engine import EngineSettings, compute_cases
 
-    log("the engine alone")
-    t0, c0 = time.perf_counter(), time.process_time()
-    cases = compute_cases(certificates, EngineSettings(), date.today())  # noqa: DTZ011
-    engine_wall, engine_cpu = time.perf_counter() - t0, time.process_time() - c0
-    n_cases = len(cases)
+    log("the engine alone (best of 3)")
+    engine_wall = engine_cpu = float("inf")
+    for _ in range(3):
+        t0, c0 = time.perf_counter(), time.process_time()
+        cases = compute_cases(certificates, EngineSettings(), date.today())  # noqa: DTZ011
+        engine_wall = min(engine_wall, time.perf_counter() - t0)
+        engine_cpu = min(engine_cpu, time.process_time() - c0)
+        n_cases = len(cases)
+        del cases
     numbers = sorted({c.person for c in certificates})
-    del cases, certificates
+    del certificates
 
     log(f"database {url.split('@')[-1]}: reset and migrate")
     reset_database(url)

@@ -122,16 +122,17 @@ CASE_COLUMNS = (
 
 def case_values(
     *,
-    person: Person,
+    person_id,
+    gap_days: int,
     inputs: Sequence[engine.CertificateInput],
     sources: dict[str, CaseSource],
     on: date,
 ) -> list[tuple]:
     """The materialised sick-leave cases of a person with these certificates (all of
     them, as the engine sees them; `sources` by the inputs' ids), as `CASE_COLUMNS`
-    tuples: the unit's gap setting decides the merge. Shared by `refresh_sick_leave_cases`
-    and the bulk import."""
-    settings = engine.EngineSettings(gap_days=person.care_unit.gap_days)
+    tuples: the unit's gap setting (`gap_days`) decides the merge. Shared by
+    `refresh_sick_leave_cases` and the bulk import."""
+    settings = engine.EngineSettings(gap_days=gap_days)
     cases = engine.compute_person_cases(list(inputs), settings, on)
     added = rules.sammanlaggning_for_each(sick_period(case) for case in cases)
     rows = []
@@ -140,7 +141,7 @@ def case_values(
         chapter = diagnoses.chapter_for(current.diagnosis_code) if current.diagnosis_code else None
         rows.append(
             (
-                person.pk,
+                person_id,
                 current.care_unit_id,
                 case.start,
                 case.end,
@@ -171,7 +172,8 @@ def case_rows(
     """The materialised `SickLeaveCase` rows (unsaved) of a person with these stored
     certificates (their `periods` prefetched)."""
     values = case_values(
-        person=person,
+        person_id=person.pk,
+        gap_days=person.care_unit.gap_days,
         inputs=[to_engine_input(c, person.personnummer) for c in certificates],
         sources={str(c.pk): CaseSource.of(c) for c in certificates},
         on=on,

@@ -312,7 +312,7 @@ def import_certificates(
     persons = _persons(list(by_person))
     existing = _existing_ids([c.id for c in certificates])
     at_unit = None if actor.is_system else _at_unit(actor)
-    accepted: list[tuple[Person, list[engine.CertificateInput]]] = []
+    accepted: list[tuple[PersonRef, list[engine.CertificateInput]]] = []
     for number, group in by_person.items():
         person = persons.get(number)
         good = []
@@ -350,12 +350,25 @@ def import_certificates(
     return report
 
 
-def _persons(numbers: list[str]) -> dict[str, Person]:
-    found: dict[str, Person] = {}
+@dataclass(frozen=True, slots=True)
+class PersonRef:
+    """What the import needs of a person (read as plain values: no model instances)."""
+
+    pk: uuid.UUID
+    personnummer: str
+    care_unit_id: uuid.UUID
+    gap_days: int
+
+
+def _persons(numbers: list[str]) -> dict[str, PersonRef]:
+    found: dict[str, PersonRef] = {}
     for first in range(0, len(numbers), INSERT_BATCH):
         chunk = numbers[first : first + INSERT_BATCH]
-        for person in Person.objects.filter(personnummer__in=chunk).select_related("care_unit"):
-            found[person.personnummer] = person
+        rows = Person.objects.filter(personnummer__in=chunk).values_list(
+            "pk", "personnummer", "care_unit_id", "care_unit__gap_days"
+        )
+        for row in rows:
+            found[row[1]] = PersonRef(*row)
     return found
 
 
@@ -369,10 +382,10 @@ def _existing_ids(ids: list[str]) -> set[str]:
     return existing
 
 
-def _at_unit(actor: Actor) -> Callable[[Person], bool]:
+def _at_unit(actor: Actor) -> Callable[[PersonRef], bool]:
     decided: dict = {}
 
-    def at_unit(person: Person) -> bool:
+    def at_unit(person: PersonRef) -> bool:
         if person.care_unit_id not in decided:
             decided[person.care_unit_id] = access.care_staff_at(actor, person.care_unit_id)
         return decided[person.care_unit_id]
@@ -447,7 +460,15 @@ class _Writer:
                 inputs.append(engine_input)
                 sources[engine_input.id] = source
                 made.append(engine_input)
-            cases.extend(case_values(person=person, inputs=inputs, sources=sources, on=self.today))
+            cases.extend(
+                case_values(
+                    person_id=person.pk,
+                    gap_days=person.gap_days,
+                    inputs=inputs,
+                    sources=sources,
+                    on=self.today,
+                )
+            )
             accesses.append(
                 auditor.Access(
                     action=Action.CREATE,
@@ -471,7 +492,7 @@ class _Writer:
         insert_rows(SickLeaveCase, CASE_COLUMNS, cases)
         auditor.record_many(actor=self.actor, accesses=accesses)
 
-    def _certificate(self, person: Person, c: engine.CertificateInput, report: ImportReport):
+    def _certificate(self, person: PersonRef, c: engine.CertificateInput, report: ImportReport):
         """The certificate's row (`CERTIFICATE_COLUMNS`), as the engine sees it, and what
         its cases keep of it."""
         unit_id = _importing_unit_id(self.actor, c, person, self.named_units)
@@ -531,7 +552,7 @@ def _reject_reason(c, person, at_unit, existing) -> str:
     return ""
 
 
-def _importing_unit_id(actor: Actor, c: engine.CertificateInput, person: Person, named_units):
+def _importing_unit_id(actor: Actor, c: engine.CertificateInput, person: PersonRef, named_units):
     """The unit a certificate's physician must work under: the importing user's unit. A
     system job (`samsyn import certificates` without --as) has no unit of its own: it uses
     the care unit the certificate names (`unit`, the unit's HSA id, as the unit's code in
