@@ -1,4 +1,5 @@
-"""Request bodies are capped, with a Swedish page (413) when a request exceeds a cap."""
+"""Request bodies are capped, with a Swedish page (413) when a request exceeds a cap; a
+refused request (400, or a form without its CSRF token) gets a Swedish page too."""
 
 import pytest
 from django.conf import settings as django_settings
@@ -70,3 +71,21 @@ def test_the_cap_holds_the_largest_request_samsyn_accepts():
     )
     assert largest + 1024 * 1024 <= django_settings.SAMSYN_MAX_REQUEST_BYTES
     assert messages.MAX_ATTACHMENTS <= django_settings.DATA_UPLOAD_MAX_NUMBER_FILES
+
+
+def test_a_form_without_its_csrf_token_gets_a_swedish_page():
+    response = Client(enforce_csrf_checks=True).post(
+        reverse(LOGIN), {"username": "x", "password": "y"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert "<h1>Formuläret hann bli för gammalt</h1>" in page
+    assert "CSRF verification failed" not in page
+
+
+def test_another_refused_request_is_a_swedish_400():
+    response = Client(HTTP_HOST="not-samsyn.example").get(reverse(LOGIN))
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "<h1>Felaktig begäran</h1>" in page
+    assert '<html lang="sv">' in page
