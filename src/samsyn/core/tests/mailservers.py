@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 
 
 def free_port() -> int:
@@ -26,6 +27,7 @@ class Received:
     messages: list = field(default_factory=list)
     refuse: bool = False
     port: int = 0
+    logins: list = field(default_factory=list)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
         if self.refuse:
@@ -41,10 +43,22 @@ class Received:
 
 
 @contextlib.contextmanager
-def smtp_server() -> Iterator[tuple[int, Received]]:
+def smtp_server(login: tuple[str, str] | None = None) -> Iterator[tuple[int, Received]]:
+    """`login` (user, password): the server refuses mail until the client logs in with it
+    (AUTH over plain TCP, which only a test on the loopback may allow)."""
     port = free_port()
     received = Received(port=port)
-    controller = Controller(received, hostname="127.0.0.1", port=port)
+    options = {}
+    if login:
+
+        def authenticator(server, session, envelope, mechanism, auth_data):
+            given = (auth_data.login.decode(), auth_data.password.decode())
+            received.logins.append(given[0])
+            return AuthResult(success=given == login)
+
+        options = {"authenticator": authenticator, "auth_required": True}
+        options["auth_require_tls"] = False
+    controller = Controller(received, hostname="127.0.0.1", port=port, **options)
     controller.start()
     try:
         yield port, received

@@ -1,5 +1,8 @@
 """Notification e-mails as jobs (core/notify), delivered to a real local SMTP server."""
 
+import os
+import subprocess
+import sys
 import time
 
 import pytest
@@ -146,3 +149,68 @@ def test_a_deleted_user_gets_nothing(smtp, users):
     assert run_jobs() == 1
     assert smtp.messages == []
     assert make_due() == 0
+
+
+def test_the_worker_logs_in_with_the_configured_user_and_password(settings, users):
+    with smtp_server(login=("samsyn", "hemligt-losen-2026")) as (port, received):
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 2
+        settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD = "samsyn", "fel"
+        notify(users=users[:1], path="/x/", key="auth:1")
+        run_jobs()
+        assert received.messages == []
+        assert OutboundEmail.objects.get().status == Status.PENDING  # refused at login
+        settings.EMAIL_HOST_PASSWORD = "hemligt-losen-2026"
+        run_jobs(include_delayed=True)
+        assert received.logins == ["samsyn", "samsyn"]
+        assert [to for to, _ in received.messages] == [["anna@vc.example"]]
+
+
+SHOW_EMAIL_SETTINGS = """
+import django
+django.setup()
+from django.conf import settings as s
+print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_USE_TLS, s.EMAIL_HOST_USER,
+      s.EMAIL_HOST_PASSWORD, s.EMAIL_TIMEOUT)
+"""
+
+
+def email_settings(tmp_path, **env) -> list[str]:
+    environment = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("SAMSYN_EMAIL")},
+        "DJANGO_SETTINGS_MODULE": "samsyn.settings",
+        "SAMSYN_VAR_DIR": str(tmp_path),
+        **env,
+    }
+    done = subprocess.run(  # noqa: S603 - our own settings
+        [sys.executable, "-c", SHOW_EMAIL_SETTINGS],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout.split()
+
+
+def test_smtp_settings_come_from_the_environment_and_the_password_from_a_file(tmp_path):
+    password = tmp_path / "smtp-password"
+    password.write_text("från-filen\n", encoding="utf-8")
+    assert email_settings(
+        tmp_path,
+        SAMSYN_EMAIL_HOST="smtp.region.example",
+        SAMSYN_EMAIL_PORT="587",
+        SAMSYN_EMAIL_USE_TLS="1",
+        SAMSYN_EMAIL_USER="samsyn",
+        SAMSYN_EMAIL_PASSWORD_FILE=str(password),
+    ) == [
+        "django.core.mail.backends.smtp.EmailBackend",
+        "smtp.region.example",
+        "587",
+        "True",
+        "samsyn",
+        "från-filen",
+        "10",
+    ]
+    without_host = email_settings(tmp_path)
+    assert without_host[0] == "django.core.mail.backends.console.EmailBackend"
