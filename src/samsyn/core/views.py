@@ -37,6 +37,7 @@ def home(request):
         )
     elif template == "core/start_external.html":
         context["shared"] = case_selectors.shared_cases(actor=actor)
+        context["unread_rows"] = [r for r in context["shared"] if r.unread_messages]
     return TemplateResponse(request, template, context)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.db.models import Count, Exists, OuterRef
 from django.http import Http404
 from django.utils import timezone
 
@@ -22,7 +23,7 @@ from samsyn.audit.vocabulary import ObjectType
 from samsyn.cases.models import Case
 from samsyn.cases.selectors._common import chain_day_on
 from samsyn.collaboration import selectors as collaboration_selectors
-from samsyn.collaboration.models import StatementKind
+from samsyn.collaboration.models import Message, MessageRead, StatementKind, ThreadKind
 from samsyn.collaboration.statement_fields import KIND_FOR_ROLE, STATEMENT_FIELDS
 from samsyn.consent.models import Category
 from samsyn.consent.policy import Decision
@@ -42,6 +43,9 @@ class SharedCaseRow:
     # (sammanläggning), and how many of them; None when not on sick leave today.
     chain_day: int | None = None
     prior_days: int = 0
+    # Messages from others in the organisation's conversations on the case that this user
+    # has not read (only where the consent covers messages): the start page's "new".
+    unread_messages: int = 0
 
 
 def _allowed(decisions: dict[str, Decision]) -> dict[str, Decision]:
@@ -77,8 +81,30 @@ def shared_cases(*, actor: Actor, at: datetime | None = None) -> list[SharedCase
         first = next(iter(allowed.values()))
         reads.append((case.pk, case.person_id, first.ground, first.ground_ref))
     _add_sick_leave(rows, at)
+    _add_unread(rows, actor)
     auditor.record_reads(actor=actor, object_type=ObjectType.SHARED_CASE_LIST, rows=reads)
     return rows
+
+
+def _add_unread(rows: list[SharedCaseRow], actor: Actor) -> None:
+    """How many messages of each case the user has not read, for the rows whose consent
+    covers messages (one query)."""
+    wanted = {r.case.pk: r for r in rows if Category.MESSAGES in r.categories}
+    if not wanted:
+        return
+    read = MessageRead.objects.filter(message=OuterRef("pk"), user=actor.user)
+    unread = (
+        Message.objects.filter(thread__party=actor.organisation, thread__case_id__in=list(wanted))
+        .exclude(thread__kind=ThreadKind.FK_REHAB_NEED)  # a category of its own
+        .exclude(author=actor.user)
+        .filter(~Exists(read))
+        .values_list("thread__case_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts = dict(unread)
+    for case_id, row in wanted.items():
+        row.unread_messages = counts.get(case_id, 0)
 
 
 def _add_sick_leave(rows: list[SharedCaseRow], at: datetime) -> None:

@@ -167,3 +167,27 @@ def test_the_start_page_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(len(few.captured_queries)):
         page = coordinator_client.get(HOME).content.decode()
     assert len(inbox_links(page)) == 6
+
+
+def test_an_employer_sees_the_care_units_new_message_until_read(employer_client, reply):
+    message_services.post_message(
+        actor=actor_for(reply.case.responsible), thread=reply, body="Tack, vi hörs på fredag."
+    )
+    page = employer_client.get(HOME).content.decode()
+    assert "Nytt sedan du tittade senast" in page
+    # The coordinator's first message and the new one; the employer's own reply is not new
+    assert "2 nya meddelanden</strong> – Maja Samtyckesson" in page
+    threads = reverse("collaboration:threads", args=[reply.case_id])
+    assert f'href="{threads}"' in page
+    assert employer_client.get(threads).status_code == 200
+    employer_client.get(reverse("collaboration:thread", args=[reply.pk]))
+    assert "Nytt sedan du tittade senast" not in employer_client.get(HOME).content.decode()
+
+
+def test_an_employer_without_a_messages_consent_is_told_nothing_new(
+    employer_client, coordinator, case, employer_org
+):
+    give_consent(coordinator, case.person, employer_org, ["work_capacity"])
+    page = employer_client.get(HOME).content.decode()
+    assert "Maja Samtyckesson" in page
+    assert "Nytt sedan du tittade senast" not in page
