@@ -9,6 +9,7 @@ the page and the command report through `ImportResult.from_job`. The formats are
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
@@ -18,8 +19,11 @@ from samsyn.sickleave import csvformat, engine, jsonformat
 __all__ = [
     "CSV",
     "JSON",
+    "CertificateSource",
+    "DocumentError",
     "ImportResult",
     "ParsedFile",
+    "open_certificate_file",
     "parse_certificate_file",
     "sniff_kind",
 ]
@@ -135,3 +139,55 @@ def sniff_kind(name: str, head: str) -> str | None:
     if "," in first_line or ";" in first_line:
         return CSV
     return None
+
+
+class DocumentError(ValueError):
+    """The file cannot be read as a whole (not UTF-8, bad JSON, a bad CSV header)."""
+
+
+@dataclass
+class CertificateSource:
+    """A file's certificates, read anew each time `items()` is asked (the import reads
+    the file twice: once to check every row, once to write): ``(line, certificate)`` or
+    ``(line, RejectedRow)`` in file order.
+
+    A JSON document is decoded one certificate at a time (`jsonformat.iter_document`), so
+    besides the file's bytes only a small record per certificate is held, however long
+    the file; a CSV file is parsed whole (`csvformat.parse_csv_lenient`)."""
+
+    kind: str
+    data: bytes
+    parsed: ParsedFile | None = None
+
+    def items(self) -> Iterator[tuple[int, engine.CertificateInput | RejectedRow]]:
+        if self.parsed is not None:
+            for row in self.parsed.errors:
+                yield row.line, row
+            for certificate in self.parsed.certificates:
+                yield self.parsed.lines.get(certificate.id, 0), certificate
+            return
+        for index, item in jsonformat.iter_document(self.data):
+            if isinstance(item, jsonformat.CertificateFormatError):
+                label = item.certificate if isinstance(item.certificate, str) else ""
+                yield index, RejectedRow(line=item.line or index, label=label, reason=_reason(item))
+            else:
+                yield index, item
+
+
+def open_certificate_file(kind: str, data: bytes) -> CertificateSource:
+    """The file's certificates as a `CertificateSource`; raises DocumentError (with a
+    Swedish message) when the file cannot be read as a whole."""
+    if kind == JSON:
+        try:
+            jsonformat.iter_document(data)  # checks the whole document, decodes no item
+        except jsonformat.CertificateFormatError as error:
+            raise DocumentError(_reason(error)) from None
+        return CertificateSource(kind=JSON, data=data)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DocumentError("Filen kunde inte läsas som text (UTF-8).") from None
+    parsed = parse_certificate_file(CSV, text)
+    if parsed.document_error:
+        raise DocumentError(parsed.document_error)
+    return CertificateSource(kind=CSV, data=b"", parsed=parsed)

@@ -18,9 +18,10 @@ import os
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -35,11 +36,12 @@ from samsyn.audit import auditor
 from samsyn.audit.models import Action, Ground, ObjectType
 from samsyn.core.bulk import insert_rows
 from samsyn.core.import_jobs import ImportPhase, ImportState, lease_seconds, sha256_of
+from samsyn.core.importing import RejectedRow
 from samsyn.core.jobs import exponential_backoff
 from samsyn.core.jobs import job as queued_job
 from samsyn.people.models import Person
 from samsyn.sickleave import diagnoses, engine
-from samsyn.sickleave.importing import parse_certificate_file
+from samsyn.sickleave.importing import DocumentError, open_certificate_file
 from samsyn.sickleave.models import Certificate, CertificateImport, CertificatePeriod, SickLeaveCase
 from samsyn.sickleave.services.certificates import (
     CASE_COLUMNS,
@@ -50,9 +52,6 @@ from samsyn.sickleave.services.certificates import (
     to_engine_input,
 )
 
-#: Persons written per batch: one query each for their stored certificates, their new
-#: certificates, periods and cases, and one audit insert.
-BATCH_PERSONS = 500
 #: Rows per INSERT statement.
 INSERT_BATCH = 2000
 #: Test-only: after the first batch is written (inside the transaction), create this file
@@ -74,6 +73,7 @@ class ImportAbandoned(Exception):
 
 @dataclass
 class ImportReport:
+    rows: int = 0  # certificates (or rows) read, good or bad
     imported: int = 0
     rejected: list[tuple[int, str, str]] = field(default_factory=list)  # line, id, reason
     persons: int = 0
@@ -228,57 +228,52 @@ def execute_certificate_import(
 
 
 def _run(job: CertificateImport, progress) -> None:
+    with job.file.open("rb") as stored:
+        data = stored.read()
     try:
-        with job.file.open("rb") as stored:
-            text = stored.read().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        _fail(job, "Filen kunde inte läsas som text (UTF-8). Ingenting ur filen skrevs.")
+        source = open_certificate_file(job.kind, data)
+    except DocumentError as exc:
+        _fail(job, f"Filen kunde inte läsas: {exc}")
         return
-    parsed = parse_certificate_file(job.kind, text)
-    del text
-    if parsed.document_error:
-        _fail(job, f"Filen kunde inte läsas: {parsed.document_error}")
-        return
-    total = len(parsed.certificates)
-    CertificateImport.objects.filter(pk=job.pk).update(phase=ImportPhase.VALIDATING, total=total)
+    del data
+    CertificateImport.objects.filter(pk=job.pk).update(phase=ImportPhase.VALIDATING)
     actor = _actor_of(job)
     try:
         check_may_import(actor)
     except CertificatePermissionError as exc:
         _fail(job, f"{exc} Ingenting ur filen skrevs.")
         return
-    parse_rejected = [(r.line, r.label, r.reason) for r in parsed.errors]
-
-    def advance(count: int) -> None:
-        if progress:
-            progress(count, total)
 
     def finish(report: ImportReport) -> None:
-        rejected = sorted(parse_rejected + report.rejected)
         done = CertificateImport.objects.filter(pk=job.pk, state=ImportState.RUNNING).update(
             state=ImportState.DONE,
             phase="",
-            processed=total,
+            processed=report.rows,
             imported=report.imported,
             persons=report.persons,
-            rejected=[list(row) for row in rejected],
+            rejected=[list(row) for row in report.rejected],
             details={"physicians_not_linked": report.physicians_not_linked},
             finished_at=timezone.now(),
         )
         if not done:
             raise ImportAbandoned
 
-    import_certificates(
-        actor=actor,
-        certificates=parsed.certificates,
-        lines=parsed.lines,
-        progress=advance,
-        finish=finish,
-        job=job,
-    )
+    import_source(actor=actor, items=source.items, progress=progress, finish=finish, job=job)
 
 
 # ---- validating and writing ----------------------------------------------------------
+
+#: Certificates checked, and written, per batch (`SAMSYN_IMPORT_BATCH` in the environment
+#: or the settings changes it, e.g. for a test that kills a worker between batches).
+DEFAULT_CHUNK = 10_000
+
+
+def chunk_size() -> int:
+    raw = os.environ.get("SAMSYN_IMPORT_BATCH")
+    return int(raw) if raw else int(getattr(settings, "SAMSYN_IMPORT_BATCH", DEFAULT_CHUNK))
+
+
+Items = Callable[[], Iterable[tuple[int, "engine.CertificateInput | RejectedRow"]]]
 
 
 def import_certificates(
@@ -286,13 +281,34 @@ def import_certificates(
     actor: Actor,
     certificates: Sequence[engine.CertificateInput],
     lines: dict[str, int] | None = None,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
     finish: Callable[[ImportReport], None] | None = None,
     job: CertificateImport | None = None,
 ) -> ImportReport:
-    """Import parsed certificates: every row is checked first, then all good ones are
-    written in one transaction (in batches of `BATCH_PERSONS` persons); bad rows are
-    reported. `finish(report)` runs inside that transaction, after the writes.
+    """Import parsed certificates (`import_source` over a list; `lines` by id)."""
+    lines = lines or {}
+
+    def items():
+        for certificate in certificates:
+            yield lines.get(certificate.id, 0), certificate
+
+    return import_source(actor=actor, items=items, progress=progress, finish=finish, job=job)
+
+
+def import_source(
+    *,
+    actor: Actor,
+    items: Items,
+    progress: Callable[[int, int], None] | None = None,
+    finish: Callable[[ImportReport], None] | None = None,
+    job: CertificateImport | None = None,
+) -> ImportReport:
+    """Import a file's certificates: `items()` gives ``(line, certificate)`` or ``(line,
+    RejectedRow)`` in file order, anew each time it is called. The first pass checks
+    every row; the second writes the good ones in batches of `chunk_size()` certificates, all in
+    one transaction; bad rows are reported. `finish(report)` runs inside that transaction,
+    after the writes. Memory stays flat as the file grows when `items()` streams (a JSON
+    document does): each pass holds one batch and a small record per certificate.
 
     A certificate is rejected (with its line and reason) when its person is unknown or
     outside the actor's units, its id already exists, or a diagnosis code is unknown.
@@ -304,50 +320,103 @@ def import_certificates(
     and another unit's physician, so the report reveals no other unit's staff).
     """
     check_may_import(actor)
-    report = ImportReport()
-    lines = lines or {}
-    by_person: dict[str, list[engine.CertificateInput]] = {}
-    for certificate in certificates:
-        by_person.setdefault(certificate.person, []).append(certificate)
-    persons = _persons(list(by_person))
-    existing = _existing_ids([c.id for c in certificates])
-    at_unit = None if actor.is_system else _at_unit(actor)
-    accepted: list[tuple[PersonRef, list[engine.CertificateInput]]] = []
-    for number, group in by_person.items():
-        person = persons.get(number)
-        good = []
-        for c in group:
-            reason = _reject_reason(c, person, at_unit, existing)
-            if reason:
-                report.rejected.append((lines.get(c.id, 0), c.id, reason))
-            else:
-                good.append(c)
-        if good:
-            accepted.append((person, good))
-        elif progress:
-            progress(len(group))
-    report.rejected.sort()
-    physicians = physicians_by_username(usernames={c.physician for c in certificates})
-    named_units = (
-        care_unit_ids_by_code(codes={c.unit for c in certificates}) if actor.is_system else {}
-    )
+    checked = _check_all(actor, items, progress, job)
+    report = checked.report
+    physicians = physicians_by_username(usernames=checked.usernames)
+    named_units = care_unit_ids_by_code(codes=checked.unit_codes) if actor.is_system else {}
     writer = _Writer(actor=actor, physicians=physicians, named_units=named_units, job=job)
     if job is not None:
         CertificateImport.objects.filter(pk=job.pk).update(
-            phase=ImportPhase.WRITING,
-            processed=len(certificates) - sum(len(g) for _, g in accepted),
+            phase=ImportPhase.WRITING, total=report.rows, processed=len(report.rejected)
         )
+    if progress:
+        progress(len(report.rejected), report.rows)  # the rejected rows are done
+    written_persons: set = set()
+    chunk = chunk_size()
     with transaction.atomic():
-        for first in range(0, len(accepted), BATCH_PERSONS):
-            batch = accepted[first : first + BATCH_PERSONS]
-            writer.write(batch, report)
+        batch: list[engine.CertificateInput] = []
+        first = True
+        for line, item in items():
+            if isinstance(item, RejectedRow) or line in checked.skip_lines.get(item.id, ()):
+                continue
+            batch.append(item)
+            if len(batch) == chunk:
+                writer.write(_by_person(batch, checked.persons), report, written_persons)
+                if progress:
+                    progress(len(batch), report.rows)
+                batch = []
+                if first:
+                    _test_pause()
+                    first = False
+        if batch:
+            writer.write(_by_person(batch, checked.persons), report, written_persons)
             if progress:
-                progress(sum(len(group) for _, group in batch))
-            if first == 0:
+                progress(len(batch), report.rows)
+            if first:
                 _test_pause()
+        report.persons = len(written_persons)
         if finish:
             finish(report)
     return report
+
+
+@dataclass
+class _Checked:
+    report: ImportReport
+    persons: dict[str, PersonRef | None] = field(default_factory=dict)
+    #: The lines of the certificates with each id that were rejected after parsing.
+    skip_lines: dict[str, set[int]] = field(default_factory=dict)
+    usernames: set[str] = field(default_factory=set)
+    unit_codes: set[str] = field(default_factory=set)
+
+
+def _check_all(actor: Actor, items: Items, progress, job) -> _Checked:
+    """The first pass: every row checked against the database, in batches."""
+    checked = _Checked(report=ImportReport())
+    report = checked.report
+    at_unit = None if actor.is_system else _at_unit(actor)
+    batch: list[tuple[int, engine.CertificateInput]] = []
+    chunk = chunk_size()
+
+    def check(batch) -> None:
+        numbers = list({c.person for _, c in batch} - checked.persons.keys())
+        found = _persons(numbers)
+        for number in numbers:
+            checked.persons[number] = found.get(number)
+        existing = _existing_ids([c.id for _, c in batch])
+        for line, c in batch:
+            reason = _reject_reason(c, checked.persons[c.person], at_unit, existing)
+            if reason:
+                report.rejected.append((line, c.id, reason))
+                checked.skip_lines.setdefault(c.id, set()).add(line)
+            else:
+                if c.physician:
+                    checked.usernames.add(c.physician)
+                if c.unit:
+                    checked.unit_codes.add(c.unit)
+        if job is not None:
+            CertificateImport.objects.filter(pk=job.pk).update(processed=report.rows)
+
+    for line, item in items():
+        report.rows += 1
+        if isinstance(item, RejectedRow):
+            report.rejected.append((item.line, item.label, item.reason))
+            continue
+        batch.append((line, item))
+        if len(batch) == chunk:
+            check(batch)
+            batch = []
+    if batch:
+        check(batch)
+    report.rejected.sort()
+    return checked
+
+
+def _by_person(batch, persons) -> list[tuple[PersonRef, list[engine.CertificateInput]]]:
+    groups: dict[str, list[engine.CertificateInput]] = {}
+    for certificate in batch:
+        groups.setdefault(certificate.person, []).append(certificate)
+    return [(persons[number], group) for number, group in groups.items()]
 
 
 @dataclass(frozen=True, slots=True)
@@ -439,7 +508,7 @@ class _Writer:
         self.user_id = actor.user.pk if actor.user else None
         self.today = timezone.localdate()
 
-    def write(self, batch, report: ImportReport) -> None:
+    def write(self, batch, report: ImportReport, written_persons: set) -> None:
         person_ids = [person.pk for person, _ in batch]
         stored: dict = defaultdict(list)
         for c in (
@@ -485,7 +554,7 @@ class _Writer:
                 )
             )
             report.imported += len(group)
-            report.persons += 1
+            written_persons.add(person.pk)
         insert_rows(Certificate, CERTIFICATE_COLUMNS, certificates)
         insert_rows(CertificatePeriod, PERIOD_COLUMNS, periods)
         SickLeaveCase.objects.filter(person_id__in=person_ids).delete()

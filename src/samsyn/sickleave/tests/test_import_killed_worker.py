@@ -4,8 +4,9 @@ then the whole file is written.
 
 Everything runs in other processes on a database of the test's own (`own_database`): the
 import is started through the service, `samsyn worker` runs it, and the test-only pause
-hook (`SAMSYN_IMPORT_TEST_PAUSE_FILE`) holds the worker after its first batch of persons
-has been written inside the import's transaction, so the kill lands mid-write.
+hook (`SAMSYN_IMPORT_TEST_PAUSE_FILE`) holds the worker after its first batch of
+certificates has been written inside the import's transaction, so the kill lands
+mid-write.
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ import time
 
 import pytest
 
-from samsyn.sickleave.services.importing import BATCH_PERSONS
 from samsyn.sickleave.tests.own_database import SAMSYN, own_database, run_python
 
-PERSONS = BATCH_PERSONS + 100  # two batches: the pause comes after the first
+PERSONS = 300
 CERTIFICATES_EACH = 2
+BATCH = 250  # certificates per batch: the pause comes after the first of three
 
 SET_UP = f"""
 import json
@@ -98,6 +99,7 @@ def test_a_worker_killed_mid_write_leaves_nothing_and_a_new_worker_writes_the_wh
     marker = tmp_path / "writing"
     with own_database(tmp_path) as env:
         run_python(env, SET_UP)
+        env = {**env, "SAMSYN_IMPORT_BATCH": str(BATCH)}
         paused = {**env, "SAMSYN_IMPORT_TEST_PAUSE_FILE": str(marker)}
         worker = _worker(paused)
         try:
