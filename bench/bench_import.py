@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate_certificates  # noqa: E402
 
 END_DATE = date(2026, 6, 30)
-SAMSYN = str(ROOT / ".venv" / "bin" / "samsyn")
+SAMSYN = str(Path(sys.executable).with_name("samsyn"))
 DEFAULT_SQLITE = f"sqlite:///{ROOT / 'var' / 'bench' / 'import.sqlite3'}"
 
 
