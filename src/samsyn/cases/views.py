@@ -32,16 +32,16 @@ def unit_settings_view(request):
     form = UnitSettingsForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         change = change_unit_settings(actor=actor, unit=unit, **form.cleaned_data)
-        if change.recomputed is None:
+        if change.recomputing is None:
             messages.success(request, _("Enhetens inställningar är sparade."))
         else:
             messages.success(
                 request,
                 _(
                     "Enhetens inställningar är sparade. "
-                    "Sjukfallen för %(count)d personer är omräknade."
+                    "Sjukfallen för %(count)d personer räknas om i bakgrunden."
                 )
-                % {"count": change.recomputed},
+                % {"count": change.recomputing},
             )
         return redirect("cases:unit_settings")
     return TemplateResponse(request, "cases/unit_settings.html", {"form": form, "unit": unit})

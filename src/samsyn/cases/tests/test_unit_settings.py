@@ -15,6 +15,7 @@ from django.urls import reverse
 from conftest import verified_client
 from samsyn.audit.models import AccessEvent, Action, ObjectType
 from samsyn.cases.tests.helpers import actor_for, certify
+from samsyn.core.testing import run_jobs
 from samsyn.people.tests.factories import PersonFactory
 from samsyn.sickleave import services
 from samsyn.sickleave.models import SickLeaveCase
@@ -37,10 +38,14 @@ def split_person(unit, physician):
     return p
 
 
-def _post(client, gap, soon=14, recent=0):
-    return client.post(
+def _post(client, gap, soon=14, recent=0, *, run=True):
+    """Post the settings; with `run`, then run the queued recompute as a worker does."""
+    response = client.post(
         SETTINGS, {"gap_days": gap, "ending_soon_days": soon, "recent_days": recent}, follow=True
     )
+    if run:
+        run_jobs()
+    return response
 
 
 def test_unit_manager_finds_the_page_from_the_start_page(unit_manager):
@@ -56,6 +61,15 @@ def test_coordinator_neither_sees_the_link_nor_opens_the_page(coordinator_client
     assert coordinator_client.get(SETTINGS).status_code == 403
 
 
+def test_a_gap_change_is_recomputed_by_a_job_not_in_the_request(unit_manager, unit, split_person):
+    response = _post(verified_client(unit_manager), gap=8, run=False)
+
+    assert "Sjukfallen för 1 personer räknas om i bakgrunden." in response.content.decode()
+    assert SickLeaveCase.objects.filter(person=split_person).count() == 2  # not yet
+    assert run_jobs() == 1
+    assert SickLeaveCase.objects.filter(person=split_person).count() == 1
+
+
 def test_a_gap_change_merges_two_cases_and_says_how_many_were_recomputed(
     unit_manager, unit, split_person, coordinator_client
 ):
@@ -65,7 +79,7 @@ def test_a_gap_change_merges_two_cases_and_says_how_many_were_recomputed(
     assert "2026-10-01" not in before
     PersonFactory(care_unit=unit)  # a person without certificates is recomputed too
     response = _post(verified_client(unit_manager), gap=8)
-    assert "Sjukfallen för 2 personer är omräknade." in response.content.decode()
+    assert "Sjukfallen för 2 personer räknas om i bakgrunden." in response.content.decode()
     unit.refresh_from_db()
     assert unit.gap_days == 8
     (case,) = SickLeaveCase.objects.filter(person=split_person)

@@ -29,6 +29,7 @@ from samsyn.sickleave.services.unit_settings import (
     UnitSettingsPermissionError,
     change_unit_settings,
     recompute_unit_cases,
+    recompute_unit_cases_job,
 )
 
 __all__ = [
@@ -48,6 +49,7 @@ __all__ = [
     "import_certificates",
     "import_job_for",
     "recompute_unit_cases",
+    "recompute_unit_cases_job",
     "refresh_sick_leave_cases",
     "register_certificate",
     "run_certificate_import",

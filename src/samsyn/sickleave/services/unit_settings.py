@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from samsyn import access
 from samsyn.accounts.actor import Actor
-from samsyn.accounts.models import Organisation
+from samsyn.accounts.models import Membership, Organisation
 from samsyn.accounts.roles import Role
 from samsyn.audit import auditor
 from samsyn.audit.models import Action, Ground, ObjectType
+from samsyn.core.bulk import insert_rows
+from samsyn.core.jobs import exponential_backoff, job
 from samsyn.people.models import Person
 from samsyn.sickleave import engine
-from samsyn.sickleave.services.certificates import refresh_sick_leave_cases
+from samsyn.sickleave.models import Certificate, SickLeaveCase
+from samsyn.sickleave.services.certificates import (
+    CASE_COLUMNS,
+    CaseSource,
+    case_values,
+    to_engine_input,
+)
 
 UNIT_SETTINGS_ROLES = frozenset({Role.UNIT_MANAGER})
 
@@ -23,23 +33,25 @@ class UnitSettingsPermissionError(PermissionError):
     pass
 
 
-RECOMPUTE_BATCH = 200
+RECOMPUTE_BATCH = 1000
 
 
 def recompute_unit_cases(*, actor: Actor, unit: Organisation) -> int:
     """Recompute the materialised sick-leave cases of every person of `unit` with its gap.
 
-    Runs in batches of `RECOMPUTE_BATCH` persons, one transaction each, so a large unit
-    does not hold one long transaction; returns the number of persons recomputed.
+    Runs in batches of `RECOMPUTE_BATCH` persons, one transaction each (their
+    certificates read in two queries, their cases written with one multi-row insert), so a
+    large unit does not hold one long transaction; returns the number of persons
+    recomputed. Recomputing is idempotent: a job stopped half-way is run again whole.
     """
     person_ids = list(
         Person.objects.filter(care_unit=unit).order_by("pk").values_list("pk", flat=True)
     )
+    today = timezone.localdate()
     for first in range(0, len(person_ids), RECOMPUTE_BATCH):
         batch = person_ids[first : first + RECOMPUTE_BATCH]
         with transaction.atomic():
-            for person in Person.objects.filter(pk__in=batch).select_related("care_unit"):
-                refresh_sick_leave_cases(person=person)
+            _recompute_batch(batch, unit.gap_days, today)
     with transaction.atomic():
         auditor.record(
             actor=actor,
@@ -52,15 +64,61 @@ def recompute_unit_cases(*, actor: Actor, unit: Organisation) -> int:
     return len(person_ids)
 
 
+def _recompute_batch(person_ids: list, gap_days: int, today) -> None:
+    by_person: dict = defaultdict(list)
+    for certificate in (
+        Certificate.objects.filter(person_id__in=person_ids)
+        .select_related("physician")
+        .prefetch_related("periods")
+    ):
+        by_person[certificate.person_id].append(certificate)
+    numbers = dict(Person.objects.filter(pk__in=person_ids).values_list("pk", "personnummer"))
+    rows = []
+    for person_id in person_ids:
+        certificates = by_person[person_id]
+        rows.extend(
+            case_values(
+                person_id=person_id,
+                gap_days=gap_days,
+                inputs=[to_engine_input(c, numbers[person_id]) for c in certificates],
+                sources={str(c.pk): CaseSource.of(c) for c in certificates},
+                on=today,
+            )
+        )
+    SickLeaveCase.objects.filter(person_id__in=person_ids).delete()
+    insert_rows(SickLeaveCase, CASE_COLUMNS, rows)
+
+
+@job(queue_name="default", max_attempts=3, backoff=exponential_backoff(base=10.0))
+def recompute_unit_cases_job(unit_id: str, membership_id: str | None) -> int:
+    """The job: recompute a unit's cases after its gap changed (as the manager who changed
+    it; as the system job "recompute" when that membership is gone)."""
+    unit = Organisation.objects.get(pk=unit_id)
+    membership = (
+        Membership.objects.select_related("user", "organisation").filter(pk=membership_id).first()
+        if membership_id
+        else None
+    )
+    actor = (
+        Actor(user=membership.user, membership=membership, request_id=f"recompute-{unit_id}")
+        if membership
+        else Actor.system("recompute")
+    )
+    return recompute_unit_cases(actor=actor, unit=unit)
+
+
 @dataclass(frozen=True)
 class UnitSettingsChange:
-    recomputed: int | None  # persons recomputed, None when the gap did not change
+    #: Persons whose cases are being recomputed by a job; None when the gap did not change.
+    recomputing: int | None
 
 
 def change_unit_settings(
     *, actor: Actor, unit: Organisation, gap_days: int, ending_soon_days: int, recent_days: int
 ) -> UnitSettingsChange:
-    """The unit manager changes the unit's sick-leave settings; a new gap recomputes its cases."""
+    """The unit manager changes the unit's sick-leave settings; a new gap recomputes its
+    cases in a job (`recompute_unit_cases_job`, enqueued with the change), not in the
+    request."""
     if not access.care_staff_at(actor, unit.pk, roles=UNIT_SETTINGS_ROLES):
         raise UnitSettingsPermissionError("Bara verksamhetschefen ändrar enhetens inställningar.")
     engine.EngineSettings(
@@ -87,5 +145,9 @@ def change_unit_settings(
             object_id=unit.pk,
             extra={"before": before},
         )
-    recomputed = recompute_unit_cases(actor=actor, unit=unit) if gap_changed else None
-    return UnitSettingsChange(recomputed=recomputed)
+        recomputing = None
+        if gap_changed:
+            recomputing = Person.objects.filter(care_unit=unit).count()
+            membership_id = str(actor.membership.pk) if actor.membership else None
+            recompute_unit_cases_job.enqueue(str(unit.pk), membership_id)
+    return UnitSettingsChange(recomputing=recomputing)
