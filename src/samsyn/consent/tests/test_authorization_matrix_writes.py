@@ -296,10 +296,11 @@ def test_write_matrix(world, role, state):
     personal = personal_data(world["person"])
 
     if state == "valid" and role in {"coordinator", "patient"}:
-        # The withdrawal is offered where it is made: the coordinator's registry page
-        # and the patient's own "Mina samtycken".
+        # The withdrawal is offered where it is made: the coordinator's registry page,
+        # and for the patient the confirmation that "Mina samtycken" links to.
         if role == "patient":
-            page = reverse("consent:mine")
+            page = reverse("consent:withdraw_confirm", args=[scene.consent.pk])
+            assert page in client.get(reverse("consent:mine")).content.decode()
         else:
             page = reverse("consent:person", args=[world["person"].pk])
         withdraw = reverse("consent:withdraw", args=[scene.consent.pk])
