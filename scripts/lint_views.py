@@ -54,6 +54,8 @@ PURE = (
     "core/timeline.py",
     "plans/content.py",
     "overview/plain.py",
+    "screening/scoring.py",
+    "screening/risk.py",
 )
 IMPURE_IMPORTS = ("django.db", "django.http", "django.shortcuts", "django.template", "django.test")
 ROLE_IN_TEMPLATE = re.compile(r"\brole\s*(==|!=|\bin\b)|\.role\b")
