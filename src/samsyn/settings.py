@@ -129,6 +129,8 @@ INSTALLED_APPS = [
     "samsyn.followup",
     "samsyn.plans",
     "samsyn.overview",
+    "samsyn.meetings",
+    "samsyn.screening",
 ]
 
 MIDDLEWARE = [

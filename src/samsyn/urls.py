@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("samsyn.followup.urls")),
     path("", include("samsyn.plans.urls")),
     path("", include("samsyn.overview.urls")),
+    path("", include("samsyn.meetings.urls")),
 ]
