@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 from django_tasks_db.models import DBTaskResult
+from hypothesis import given
+from hypothesis import strategies as st
 
 from samsyn.core.jobs import Job, WorkerLost, exponential_backoff, job
 from samsyn.core.jobs import status as job_status
@@ -35,6 +37,25 @@ def row_of(result) -> DBTaskResult:
 def test_exponential_backoff_doubles_up_to_its_cap():
     backoff = exponential_backoff(base=30, cap=200)
     assert [backoff(n) for n in range(1, 6)] == [30, 60, 120, 200, 200]
+
+
+@given(
+    base=st.floats(min_value=0.1, max_value=600),
+    factor=st.floats(min_value=1, max_value=4),
+    cap=st.floats(min_value=1, max_value=7200),
+    attempt=st.integers(min_value=1, max_value=60),
+)
+def test_backoff_never_shrinks_and_never_passes_its_cap(base, factor, cap, attempt):
+    backoff = exponential_backoff(base=base, factor=factor, cap=cap)
+    assert backoff(attempt) <= backoff(attempt + 1) <= cap
+    assert backoff(attempt) == min(cap, base * factor ** (attempt - 1))
+
+
+@given(max_attempts=st.integers(min_value=1, max_value=20), attempt=st.integers(1, 30))
+def test_a_job_is_retried_exactly_while_attempts_remain(max_attempts, attempt):
+    policy = job(max_attempts=max_attempts)(slow_job.func)
+    delay = policy.retry_delay(attempt)
+    assert (delay is None) == (attempt >= max_attempts)
 
 
 def test_the_decorator_gives_a_django_tasks_task_with_its_policy():

@@ -255,3 +255,19 @@ def test_runall_serves_and_works_and_ctrl_c_stops_both(migrated, tmp_path):
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)
     assert not answers(f"http://127.0.0.1:{port}/livez")
+
+
+def test_sigterm_lets_the_running_job_finish_then_stops(migrated, tmp_path):
+    env, _ = own_sqlite(migrated, tmp_path)
+    out = tmp_path / "slow.txt"
+    run_python(env, ENQUEUE.replace("0.02", "3.0").format(jobs=1, out=str(out)))
+    log = tmp_path / "worker.log"
+    worker = start_worker(env, log)
+    try:
+        wait_for(lambda: "RUNNING" in run_python(env, JOB_ROWS), 60, "the job to start")
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=30) == 0
+    finally:
+        worker.kill()
+    assert out.read_text() == "0\n"
+    assert run_python(env, JOB_ROWS).split()[:2] == ["SUCCESSFUL", "1"]
