@@ -335,7 +335,7 @@ def next_steps(s: Situation) -> NextSteps:
     if s.plan_follow_up is not None and s.plan_follow_up >= s.today:
         steps.happens.append(
             Step(
-                _("Planen följs upp %(date)s.") % {"date": s.plan_follow_up.isoformat()},
+                _("Din plan följs upp tillsammans med dig."),
                 when=s.plan_follow_up,
                 anchor="plan",
             )

@@ -90,14 +90,15 @@ def milestone_events(
     chain = current_chain(person_id=case.person_id, case=case, on=on)
     events = []
     for m in chain.milestones:
-        ahead = m.date > on
+        title = str(m.title)
+        if not title.startswith(_("Dag ")):  # the chain's steps name their day already
+            title = _("Dag %(day)d: %(title)s") % {"day": m.day, "title": title}
         events.append(
             TimelineEvent(
                 at=at_midnight(m.date),
                 kind=EventKind.MILESTONE,
-                title=_("Dag %(day)d: %(title)s") % {"day": m.day, "title": m.title},
+                title=title,
                 plain=str(plain(m.code, m.title)),
-                detail=_("Kommande") if ahead else "",
                 actor=str(m.actor),
             )
         )

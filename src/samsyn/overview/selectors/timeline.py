@@ -57,12 +57,26 @@ class CaseTimeline:
     own: bool = False  # the person themself: the plain-language version
     care: bool = False
     categories: list[str] = field(default_factory=list)
+    at: datetime | None = None  # the instant the timeline was read
+
+    def _labelled(self, events) -> list[tuple[TimelineEvent, str]]:
+        labels = dict(EventKind.choices)
+        return [(e, str(labels.get(e.kind, e.kind))) for e in events]
 
     @property
     def labelled(self) -> list[tuple[TimelineEvent, str]]:
-        """Each event with its kind's label."""
-        labels = dict(EventKind.choices)
-        return [(e, str(labels.get(e.kind, e.kind))) for e in self.events]
+        """Each event with its kind's label, newest first."""
+        return self._labelled(self.events)
+
+    @property
+    def upcoming(self) -> list[tuple[TimelineEvent, str]]:
+        """What is still ahead (the chain's coming days), the soonest first."""
+        return self._labelled(reversed([e for e in self.events if e.at > self.at]))
+
+    @property
+    def past(self) -> list[tuple[TimelineEvent, str]]:
+        """What has happened, the latest first."""
+        return self._labelled([e for e in self.events if e.at <= self.at])
 
 
 def _kinds_for(allowed: dict[str, Decision], inside: bool) -> list[str]:
@@ -160,6 +174,7 @@ def case_timeline_for(
         own=own,
         care=care,
         categories=sorted(allowed),
+        at=at,
     )
 
 
