@@ -12,10 +12,11 @@ kind off; otherwise it queues the notification e-mail (`core.notify`, no persona
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -162,11 +163,24 @@ def _consents_ending(now: datetime) -> list[Due]:
 FINDERS = (_meetings_tomorrow, _unanswered, _follow_ups, _employer_plans, _consents_ending)
 
 
-def schedule_reminders(*, now: datetime | None = None) -> int:
+def schedule_reminders(*, now: datetime | None = None, attempts: int = 100) -> int:
     """Write and enqueue every reminder due now that is not written yet; returns how many.
-    Safe to run on several nodes at once: each reminder is written and sent once."""
+    Safe to run on several nodes at once: each reminder is written and sent once. On
+    SQLite a scheduler that finds the lock taken (an error there, not a wait, when the
+    database is shared in memory) tries again shortly."""
     now = now or timezone.now()
-    SchedulerLock.objects.get_or_create(name=LOCK_NAME)
+    for attempt in range(attempts):
+        try:
+            SchedulerLock.objects.get_or_create(name=LOCK_NAME)
+            return _schedule(now)
+        except OperationalError:
+            if connection.vendor == "postgresql" or attempt == attempts - 1:
+                raise
+            time.sleep(0.05)
+    return 0
+
+
+def _schedule(now: datetime) -> int:
     with transaction.atomic():
         _lock()
         due = {d.key: d for finder in FINDERS for d in finder(now)}
