@@ -18,7 +18,7 @@ from samsyn.core.models import OutboundEmail
 from samsyn.core.testing import run_jobs
 from samsyn.meetings import services
 from samsyn.meetings.content import MinutesState, ReminderKind, ReminderStatus
-from samsyn.meetings.models import Minutes, Participant, Reminder
+from samsyn.meetings.models import Participant, Reminder
 from samsyn.meetings.tests.helpers import book, consent_meetings
 from samsyn.plans.models import Measure
 
