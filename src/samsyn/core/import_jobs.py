@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -45,6 +46,21 @@ class ImportPhase(models.TextChoices):
     READING = "reading", _("Läser filen")
     VALIDATING = "validating", _("Kontrollerar raderna")
     WRITING = "writing", _("Skriver")
+
+
+#: Test-only: after an import's first batch is written (inside its transaction), create the
+#: file this names and wait, so a test can kill the worker in the middle of the write.
+PAUSE_FILE_ENV = "SAMSYN_IMPORT_TEST_PAUSE_FILE"
+
+
+def pause_for_test() -> None:
+    """The test-only pause (`PAUSE_FILE_ENV`); nothing when the variable is not set."""
+    marker = os.environ.get(PAUSE_FILE_ENV)
+    if not marker:
+        return
+    with open(marker, "w") as written:
+        written.write("writing\n")
+    time.sleep(120)
 
 
 def sha256_of(data: bytes) -> str:

@@ -25,6 +25,7 @@ from samsyn.accounts.models import (
     OrganisationType,
 )
 from samsyn.audit.models import Action
+from samsyn.core.import_jobs import pause_for_test
 from samsyn.core.importing import RejectedRow
 from samsyn.directory import orgnr
 from samsyn.directory.models import ContactPerson, ContactRole, OrganisationOwner
@@ -290,6 +291,7 @@ def import_directory_csv(
             and o not in report.updated
             and o not in report.kept_by_others
         ]
+        pause_for_test()
         if finish:
             finish(report)
     return report

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import time
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -35,7 +34,13 @@ from samsyn.accounts.selectors import PhysicianUnits, care_unit_ids_by_code, phy
 from samsyn.audit import auditor
 from samsyn.audit.models import Action, Ground, ObjectType
 from samsyn.core.bulk import insert_rows
-from samsyn.core.import_jobs import ImportPhase, ImportState, lease_seconds, sha256_of
+from samsyn.core.import_jobs import (
+    ImportPhase,
+    ImportState,
+    lease_seconds,
+    pause_for_test,
+    sha256_of,
+)
 from samsyn.core.importing import RejectedRow
 from samsyn.core.jobs import exponential_backoff
 from samsyn.core.jobs import job as queued_job
@@ -54,9 +59,6 @@ from samsyn.sickleave.services.certificates import (
 
 #: Rows per INSERT statement.
 INSERT_BATCH = 2000
-#: Test-only: after the first batch is written (inside the transaction), create this file
-#: and wait, so a test can kill the worker in the middle of the write.
-PAUSE_FILE_ENV = "SAMSYN_IMPORT_TEST_PAUSE_FILE"
 
 
 class DuplicateImport(Exception):
@@ -346,14 +348,14 @@ def import_source(
                     progress(len(batch), report.rows)
                 batch = []
                 if first:
-                    _test_pause()
+                    pause_for_test()
                     first = False
         if batch:
             writer.write(_by_person(batch, checked.persons), report, written_persons)
             if progress:
                 progress(len(batch), report.rows)
             if first:
-                _test_pause()
+                pause_for_test()
         report.persons = len(written_persons)
         if finish:
             finish(report)
@@ -460,15 +462,6 @@ def _at_unit(actor: Actor) -> Callable[[PersonRef], bool]:
         return decided[person.care_unit_id]
 
     return at_unit
-
-
-def _test_pause() -> None:
-    marker = os.environ.get(PAUSE_FILE_ENV)
-    if not marker:
-        return
-    with open(marker, "w") as written:
-        written.write("writing\n")
-    time.sleep(120)
 
 
 CERTIFICATE_COLUMNS = (
