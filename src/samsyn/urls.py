@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("samsyn.plans.urls")),
     path("", include("samsyn.overview.urls")),
     path("", include("samsyn.meetings.urls")),
+    path("", include("samsyn.screening.urls")),
 ]

@@ -25,6 +25,7 @@ from samsyn.directory.models import CaseActor
 from samsyn.overview import plain
 from samsyn.overview.selectors.plan import own_plan
 from samsyn.people.models import Person
+from samsyn.screening import selectors as screening_selectors
 from samsyn.sickleave import selectors as sickleave_selectors
 from samsyn.sickleave.models import Certificate
 
@@ -146,6 +147,7 @@ def own_case(*, actor: Actor, on: date) -> OwnCase:
     overview.consents = [r for r in rows if r.is_active or r.state == "not_yet"]
     overview.ended_consents = len(rows) - len(overview.consents)
     overview.plan = own_plan(actor=actor, case=case)
+    overview.screening = screening_selectors.own_screening_summary(actor=actor, case=case)
     pending, follow_up = _plan_facts(overview.plan)
     upcoming = next((m for m in overview.chain.milestones if m.date >= on), None)
     sick_leave = overview.chain.sick_leave
