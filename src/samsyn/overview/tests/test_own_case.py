@@ -133,3 +133,13 @@ def test_it_runs_in_a_fixed_number_of_queries(world, patient, coordinator, emplo
         client.get(URL)
     assert len(before) == QUERIES
     assert len(after) == len(before)
+
+
+def test_the_page_in_english(world, patient):
+    response = verified_client(patient).get(URL, HTTP_ACCEPT_LANGUAGE="en")
+    page = response.content.decode()
+    assert "What happens next" in page
+    assert "Today is day 41 in the rehabilitation chain." in page
+    assert "After day 90 Försäkringskassan assesses" in page
+    assert "Words that mean different things" in page
+    assert "Det här händer härnäst" not in page
