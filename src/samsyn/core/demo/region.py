@@ -19,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from samsyn.accounts.models import Membership, Organisation, OrganisationType, Role, User
 from samsyn.core.demo.collaboration import build_collaboration
 from samsyn.core.demo.logins import build_locked_login
+from samsyn.core.demo.meetings import build_meetings
 from samsyn.core.demo.names import FAMILY_NAMES, FEMALE_NAMES, MALE_NAMES, STREETS
 from samsyn.core.demo.plans import build_plans
 from samsyn.core.demo.sickleave import build_sick_leave
@@ -230,5 +231,6 @@ def build_region(*, persons: int = 50) -> list[DemoLogin]:
     build_sick_leave(today=timezone.localdate(now), persons=ordered, now=now)
     build_collaboration(today=timezone.localdate(now), unit=unit)
     build_plans(today=timezone.localdate(now), unit=unit)
+    build_meetings(today=timezone.localdate(now), unit=unit)
     build_locked_login()
     return logins
