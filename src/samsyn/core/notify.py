@@ -115,8 +115,11 @@ def _pause_for_test() -> None:
 def deliver_notification(context: TaskContext, outbox_id: str) -> str:
     """Send one outbox row's e-mail once; returns the row's final status."""
     row = OutboundEmail.objects.select_related("recipient").filter(pk=outbox_id).first()
-    if row is None or not row.recipient.email:
-        return "gone"
+    if row is None:
+        return "gone"  # the recipient's account was removed
+    if not row.recipient.email:  # the address was removed after the notification was made
+        _set_status(row.pk, Status.FAILED, only_if=(Status.PENDING,), last_error="no address")
+        return Status.FAILED
     if row.status == Status.SENDING:  # an earlier attempt died between sending and recording
         _set_status(row.pk, Status.UNCONFIRMED, only_if=(Status.SENDING,))
         return Status.UNCONFIRMED

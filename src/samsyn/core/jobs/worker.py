@@ -20,8 +20,8 @@ import time
 from traceback import format_exception
 from types import FrameType
 
-from django.db import close_old_connections
-from django.db.utils import OperationalError
+from django.db import close_old_connections, connections
+from django.db.utils import DatabaseError, OperationalError
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django_tasks import TaskContext, TaskResultStatus
@@ -101,6 +101,16 @@ def reclaim_lost(*, backend_name: str = "default", now: datetime.datetime | None
             )
             reclaimed += 1
     return reclaimed
+
+
+def _discard_broken_connections() -> None:
+    for connection in connections.all(initialized_only=True):
+        if connection.in_atomic_block:
+            continue
+        try:
+            connection.close()
+        except DatabaseError:
+            connection.connection = None
 
 
 class Worker:
@@ -209,7 +219,14 @@ class Worker:
         signal.signal(signal.SIGTERM, self.stop)
         while self.running:
             close_old_connections()
-            ran = self.run_once()
+            try:
+                ran = self.run_once()
+            except DatabaseError:
+                # The database went away (a restart, a failover): the job being recorded,
+                # if any, stays RUNNING until its lease runs out. Reconnect and go on.
+                logger.exception("worker lost the database", extra={"worker_id": self.worker_id})
+                _discard_broken_connections()
+                ran = False
             close_old_connections()
             if self.running and not ran:
                 time.sleep(self.interval)

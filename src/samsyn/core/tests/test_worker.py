@@ -271,3 +271,30 @@ def test_sigterm_lets_the_running_job_finish_then_stops(migrated, tmp_path):
         worker.kill()
     assert out.read_text() == "0\n"
     assert run_python(env, JOB_ROWS).split()[:2] == ["SUCCESSFUL", "1"]
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres")
+    and not os.environ.get("SAMSYN_PG_TESTS"),
+    reason="runs where the suite runs on PostgreSQL (or with SAMSYN_PG_TESTS=1)",
+)
+@pytest.mark.skipif(pg_bin_dir() is None, reason="PostgreSQL is not installed")
+def test_a_worker_outlives_a_postgresql_restart(tmp_path):
+    with own_cluster("samsyn-jobs-restart-") as cluster:
+        env = base_env(tmp_path, cluster.create_database("jobs"))
+        migrate(env)
+        out = tmp_path / "lines.txt"
+        log = tmp_path / "worker.log"
+        worker = start_worker(env, log)
+        try:
+            run_python(env, ENQUEUE.format(jobs=1, out=str(out)))
+            wait_for(lambda: out.exists(), 60, "the first job")
+            cluster.restart()
+            time.sleep(1)  # the worker meets the restarted server at least once
+            assert worker.poll() is None, log.read_text()[-3000:]
+            run_python(env, ENQUEUE.format(jobs=2, out=str(out)))
+            wait_for(lambda: len(out.read_text().split()) == 3, 60, log.read_text()[-3000:])
+            assert worker.poll() is None
+            assert "worker lost the database" in log.read_text()  # it did meet the restart
+        finally:
+            worker.kill()
