@@ -1,0 +1,42 @@
+"""Story: the administrator finds a failed job from the start page, at desktop width and on a
+phone (390×844), with axe: Drift → Jobb i kön lists it with its attempts and error class."""
+
+import pytest
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+from playwright.sync_api import expect
+
+from samsyn.accounts.models import Role
+from samsyn.accounts.tests.factories import MembershipFactory
+from samsyn.core.testing import flaky, run_jobs
+from tests.browser.conftest import assert_accessible, login_as
+from tests.browser.test_unit_manager_story import SIZES, _no_sideways_scroll
+
+pytestmark = [pytest.mark.system, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_the_administrator_finds_a_failed_job(page, unit, size):
+    page.set_viewport_size(SIZES[size])
+    admin = MembershipFactory(organisation=unit, role=Role.ADMIN).user
+    flaky.enqueue(f"browser {size} failed", 10)
+    flaky.enqueue(f"browser {size} waiting", 10)
+    run_jobs()
+    first = DBTaskResult.objects.order_by("enqueued_at").first()
+    for _ in range(2):
+        DBTaskResult.objects.filter(pk=first.pk).update(run_after=timezone.now())
+        run_jobs()
+
+    login_as(page, admin)
+    page.goto("/")
+    page.get_by_role("link", name="Jobb i kön").click()
+    expect(page.get_by_role("heading", name="Jobb i kön", level=1)).to_be_visible()
+    failed = page.get_by_role("region", name="Misslyckade jobb")
+    expect(failed.get_by_role("row")).to_have_count(2)
+    expect(failed).to_contain_text("ConnectionError")
+    expect(failed).to_contain_text("3 / 3")
+    waiting = page.get_by_role("region", name="Väntande och pågående jobb")
+    expect(waiting).to_contain_text("Väntar på nytt försök")
+    expect(page.locator("main")).not_to_contain_text("browser")
+    assert_accessible(page, context=f"jobs ({size})")
+    _no_sideways_scroll(page, "jobs")
