@@ -131,6 +131,7 @@ INSTALLED_APPS = [
     "samsyn.overview",
     "samsyn.meetings",
     "samsyn.screening",
+    "samsyn.letters",
 ]
 
 MIDDLEWARE = [

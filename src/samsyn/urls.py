@@ -19,5 +19,6 @@ urlpatterns = [
     path("", include("samsyn.plans.urls")),
     path("", include("samsyn.overview.urls")),
     path("", include("samsyn.meetings.urls")),
+    path("", include("samsyn.letters.urls")),
     path("", include("samsyn.screening.urls")),
 ]

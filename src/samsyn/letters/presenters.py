@@ -1,0 +1,61 @@
+"""What the letters' pages show, built from what the selectors read."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from samsyn.accounts.actor import Actor
+from samsyn.letters import forms, sandbox
+from samsyn.letters.selectors import TemplateRow, example_preview, merge
+
+
+def letter_form(case, kind, recipients, contact_persons, data=None):
+    return forms.LetterForm(
+        data,
+        kind=kind,
+        recipients=recipients,
+        contact_persons=contact_persons,
+        consent_recipients=recipients,
+    )
+
+
+def body_html(text: str):
+    return sandbox.to_html(text)
+
+
+def pdf_name(letter) -> str:
+    day = timezone.localtime(letter.created_at).date().isoformat()
+    return f"brev-{letter.version.template.key}-{day}.pdf"
+
+
+def editor_unit_id(actor: Actor):
+    """The unit whose templates a unit manager edits: their own."""
+    return actor.organisation.pk
+
+
+def template_initial(row: TemplateRow) -> dict:
+    v = row.current
+    return {"base": row.template.head, "title": v.title, "subject": v.subject, "body": v.body}
+
+
+def guide_initial(row) -> dict:
+    v = row.current
+    return {
+        "base": row.guide.head,
+        "title": v.title,
+        "intro": v.intro,
+        "questions": forms.questions_text(v.questions),
+    }
+
+
+def editor_context(row: TemplateRow, form, versions) -> dict:
+    """The editor's page: the form, the live preview with invented values, the fields."""
+    data = form.data if form.is_bound else form.initial
+    preview = example_preview(subject=data.get("subject", ""), body=data.get("body", ""))
+    return {
+        "row": row,
+        "form": form,
+        "preview": preview,
+        "versions": versions,
+        "fields": merge.FIELDS,
+    }
