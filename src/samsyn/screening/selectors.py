@@ -267,10 +267,12 @@ class OwnScreening:
 def own_screening_summary(*, actor: Actor, case) -> OwnScreening | None:
     """What "Ditt ärende" shows of screening: the questionnaires the person can fill in
     (links to the phone-first form) and when they last answered each. None without an
-    open case. Logged as a read of the case's screening results (own record)."""
+    open case or for anyone but the person. One query; not logged on its own: the page
+    ("Ditt ärende") logs the person's read of their own record (`own_case`)."""
     if case is None or case.closed_at is not None:
         return None
-    read_screening(actor=actor, case=case)
+    if _ground(actor, case) != Ground.OWN_RECORD:
+        return None
     histories = _histories(case)
     items = []
     for h in histories:
