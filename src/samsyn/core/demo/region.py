@@ -23,6 +23,7 @@ from samsyn.core.demo.logins import build_locked_login
 from samsyn.core.demo.meetings import build_meetings
 from samsyn.core.demo.names import FAMILY_NAMES, FEMALE_NAMES, MALE_NAMES, STREETS
 from samsyn.core.demo.plans import build_plans
+from samsyn.core.demo.screening import build_screening
 from samsyn.core.demo.sickleave import build_sick_leave
 from samsyn.people import personnummer
 from samsyn.people.models import Person
@@ -233,6 +234,7 @@ def build_region(*, persons: int = 50) -> list[DemoLogin]:
     build_collaboration(today=timezone.localdate(now), unit=unit)
     build_plans(today=timezone.localdate(now), unit=unit)
     build_meetings(today=timezone.localdate(now), unit=unit)
+    build_screening(today=timezone.localdate(now), unit=unit)
     build_letters(today=timezone.localdate(now), unit=unit)
     build_locked_login()
     return logins
