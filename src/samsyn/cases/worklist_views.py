@@ -46,6 +46,8 @@ def _query(request, actor, staff):
     """The list's filters from its URL: (the form, its parameters, the saved free text)."""
     query = WorklistQueryForm(request.GET, **staff)
     params = query.query_params() if query.is_valid() else {}
+    if not query.is_valid():
+        messages.warning(request, _("Filtren i adressen kunde inte läsas: listan visas utan dem."))
     saved = selectors.saved_filter_for(actor=actor, filter_id=query.saved_filter_id())
     if query.is_valid() and query.cleaned_data.get("f") and saved is None:
         messages.warning(request, _("Det sparade filtret finns inte vid din enhet."))

@@ -156,3 +156,9 @@ def test_a_filtered_page_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(len(few.captured_queries)):
         page = coordinator_client.get(url).content.decode()
     assert len(names_listed(page)) == 8
+
+
+def test_an_unreadable_filter_in_the_url_is_said_not_silently_dropped(coordinator_client, people):
+    page = coordinator_client.get(WORKLIST + "?age_min=gammal").content.decode()
+    assert "Filtren i adressen kunde inte läsas: listan visas utan dem." in page
+    assert names_listed(page) == {"Astrid Ödman", "Bertil Berg", "Cecilia Ek"}
