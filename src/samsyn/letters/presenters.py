@@ -59,3 +59,8 @@ def editor_context(row: TemplateRow, form, versions) -> dict:
         "versions": versions,
         "fields": merge.FIELDS,
     }
+
+
+def feeds_plan(note) -> bool:
+    """Has the note answers that feed the plan's ICF fields?"""
+    return any(row.get("icf") and row.get("answer") for row in note.answers)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("brev/<uuid:letter_id>/skicka/", views.letter_send_view, name="letter_send"),
     path("brev/<uuid:letter_id>/samtycke/", views.letter_consent_view, name="letter_consent"),
     path("samtal/<uuid:note_id>/", views.note_view, name="note"),
+    path("samtal/<uuid:note_id>/till-planen/", views.note_to_plan_view, name="note_to_plan"),
     path("brevmallar/", views.library_view, name="library"),
     path("brevmallar/brev/<slug:key>/", views.template_edit_view, name="template_edit"),
     path("brevmallar/samtal/<slug:key>/", views.guide_edit_view, name="guide_edit"),

@@ -219,5 +219,27 @@ def note_new_view(request, case_id, key):
 @role_required(*CARE_ROLES)
 def note_view(request, note_id):
     note = selectors.get_note(actor=Actor.from_request(request), note_id=note_id)
-    context = {"note": note, "case": note.case, "person": note.case.person}
+    context = {
+        "note": note,
+        "case": note.case,
+        "person": note.case.person,
+        "can_write": selectors.may_write_letters(actor=Actor.from_request(request), case=note.case),
+        "feeds_plan": presenters.feeds_plan(note),
+    }
     return TemplateResponse(request, "letters/note.html", context)
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def note_to_plan_view(request, note_id):
+    actor = Actor.from_request(request)
+    note = selectors.get_note(actor=actor, note_id=note_id)
+    try:
+        version = services.copy_note_to_plan(actor=actor, note=note)
+    except services.LetterError as exc:
+        flash.error(request, _(str(exc)))
+        return redirect("letters:note", note_id=note.pk)
+    flash.success(
+        request, _("Svaren är tillagda i planens ICF-fält och väntar på personens godkännande.")
+    )
+    return redirect("plans:plan", plan_id=version.plan_id)

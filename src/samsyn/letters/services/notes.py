@@ -14,6 +14,10 @@ from samsyn.audit.vocabulary import Action, ObjectType
 from samsyn.cases.models import Case
 from samsyn.letters.models import ConversationNote, Guide, GuideVersion
 from samsyn.letters.services._common import LetterError, audit
+from samsyn.plans import content as plan_content
+from samsyn.plans import services as plan_services
+from samsyn.plans.content import PlanKind
+from samsyn.plans.models import Plan, PlanVersion
 
 
 def save_note(
@@ -62,3 +66,28 @@ def save_note(
             version=version.number,
         )
     return note
+
+
+def copy_note_to_plan(*, actor: Actor, note: ConversationNote):
+    """Add the note's answers that feed an ICF field to the care plan's ICF fields (after
+    what is there), through the plans' own `save_plan`: a change of the ICF fields waits
+    for the person's approval there. Returns the plan's new version."""
+    plan = Plan.objects.filter(case=note.case, kind=PlanKind.CARE).first()
+    if plan is None:
+        raise LetterError(gettext_noop("Ärendet har ingen vårdens plan ännu."))
+    latest = PlanVersion.objects.filter(plan=plan).order_by("-number").first()
+    raw = plan_content.raw_values(latest.fields) if latest else {}
+    added: dict[str, list[str]] = {}
+    for row in note.answers:
+        if row.get("icf") and row.get("answer"):
+            added.setdefault(row["icf"], []).append(f"{row['label']} {row['answer']}")
+    if not added:
+        raise LetterError(gettext_noop("Anteckningen har inga svar till planens ICF-fält."))
+    values = {
+        key: "\n".join([p for p in [str(raw.get(key) or "").strip()] if p] + lines)
+        for key, lines in added.items()
+    }
+    try:
+        return plan_services.save_plan(actor=actor, plan=plan, base=plan.head, values=values)
+    except plan_services.PlanError as exc:
+        raise LetterError(str(exc)) from None

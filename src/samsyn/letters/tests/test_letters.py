@@ -5,9 +5,12 @@ a version and a letter keeps the version that made it."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from samsyn.audit.models import AccessEvent
 from samsyn.audit.vocabulary import Action, ObjectType
@@ -19,6 +22,8 @@ from samsyn.core.timeline import EventKind
 from samsyn.letters import selectors
 from samsyn.letters.models import Letter, LetterStatus, LetterTemplate
 from samsyn.letters.tests.conftest import SCAN, give_consent, letter_pdf_text
+from samsyn.plans import services as plan_services
+from samsyn.plans.content import PlanKind, VersionState
 
 
 def _make(client, case, key, **data):
@@ -301,3 +306,32 @@ def test_a_talk_is_saved_as_a_structured_note(coordinator_client, case, library)
     assert AccessEvent.objects.filter(
         object_type=ObjectType.CONVERSATION_NOTE, action=Action.CREATE
     ).exists()
+
+
+def test_a_notes_icf_answers_are_added_to_the_care_plan_and_wait_for_the_person(
+    coordinator, coordinator_client, case, library
+):
+    url = reverse("letters:note_new", args=[case.pk, "icf-kartlaggning"])
+    coordinator_client.post(
+        url, {"held_on": "2026-11-20", "q_aktivitet": "Klarar inte lyft.", "q_halsa": ""}
+    )
+    note = case.conversation_notes.get()
+    to_plan = reverse("letters:note_to_plan", args=[note.pk])
+    refused = coordinator_client.post(to_plan, follow=True)
+    assert "ingen vårdens plan" in refused.content.decode()
+    plan = plan_services.create_plan(
+        actor=actor_for(coordinator),
+        case=case,
+        kind=PlanKind.CARE,
+        values={
+            "next_follow_up": timezone.localdate() + timedelta(days=14),
+            "icf_activity": "Behöver pauser.",
+        },
+    )
+    response = coordinator_client.post(to_plan)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("plans:plan", args=[plan.pk])
+    version = plan.versions.order_by("-number").first()
+    assert version.state == VersionState.PENDING
+    raw = {r["key"]: r["raw"] for r in version.fields}
+    assert raw["icf_activity"] == "Behöver pauser.\nAktivitet och delaktighet Klarar inte lyft."
