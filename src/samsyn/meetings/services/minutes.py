@@ -50,14 +50,15 @@ def _documented(actor: Actor, meeting_id):
 
 
 def _checked_points(meeting: Meeting, points: Sequence[PointInput]) -> dict:
-    orgs = Organisation.objects.in_bulk([p.owner_organisation_id for p in points])
+    found = Organisation.objects.in_bulk([p.owner_organisation_id for p in points])
+    orgs = {str(pk): org for pk, org in found.items()}
     allowed = {meeting.case.unit_id} | set(
         meeting.participants.exclude(organisation=None).values_list("organisation_id", flat=True)
     )
     for p in points:
         if not p.text.strip():
             raise MeetingError(gettext_noop("Skriv vad som ska göras."))
-        org = orgs.get(p.owner_organisation_id)
+        org = orgs.get(str(p.owner_organisation_id))
         if org is None or org.pk not in allowed:
             raise MeetingError(gettext_noop("Välj en ansvarig organisation bland mötets parter."))
         if p.kind not in PointKind.values:
@@ -71,7 +72,7 @@ def _points(minutes: Minutes, points: Sequence[PointInput], orgs: dict) -> None:
             minutes=minutes,
             text=p.text.strip()[:200],
             kind=p.kind,
-            owner_organisation=orgs[p.owner_organisation_id],
+            owner_organisation=orgs[str(p.owner_organisation_id)],
             owner_person=p.owner_person.strip()[:200],
             due=p.due,
         )
