@@ -126,3 +126,22 @@ def test_the_coordinator_talks_prints_the_consent_form_and_sends_the_employer_le
     letter = Letter.objects.get(recipient=employer_org)
     assert letter.status == LetterStatus.SENT
     assert letter.consent_id == consent.pk
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_the_unit_manager_edits_a_template_with_a_live_preview(page, unit_manager, size):
+    page.set_viewport_size(SIZES[size])
+    login_as(page, unit_manager)
+    page.goto("/")
+    page.get_by_role("link", name="Brevmallar").click()
+    expect(page.get_by_role("heading", name="Brevmallar och samtalsstöd")).to_be_visible()
+    _check(page, f"template library ({size})")
+    page.get_by_role("link", name="Kontakt med patienten – inbjudan till ett första samtal").click()
+    preview = page.locator("#template-preview")
+    expect(preview).to_contain_text("Exempel Exempelsson")
+    page.get_by_label("Text").fill("Hej {{ fornamn }}, välkommen till {{ enhet }}!")
+    expect(preview).to_contain_text("Hej Exempel, välkommen till Exempelenheten!")
+    _check(page, f"template editor ({size})")
+    page.get_by_role("button", name="Spara som ny version").click()
+    expect(page.get_by_text("Mallen är sparad som en ny version.")).to_be_visible()
+    expect(page.get_by_text("Version 2,")).to_be_visible()

@@ -64,6 +64,11 @@ class Capabilities:
         return self.is_care_staff and self.role == Role.UNIT_MANAGER
 
     @property
+    def letter_templates(self) -> bool:
+        """May edit the care unit's letter templates and conversation guides (issue 18)."""
+        return self.is_care_staff and self.role == Role.UNIT_MANAGER
+
+    @property
     def is_fk_officer(self) -> bool:
         return self.role == Role.FK_OFFICER
 

@@ -68,7 +68,7 @@ def letter_new_view(request, case_id, key):
                 flash.success(request, _("Brevet är skapat."))
                 return redirect("letters:letter", letter_id=letter.pk)
     context = {"case": case, "person": case.person, "row": row, "form": form, "preview": preview}
-    status = 400 if form.errors else 200
+    status = 400 if form.errors and "preview" not in request.POST else 200
     template = _partial(request, "letters/letter_new.html", "preview")
     return TemplateResponse(request, template, context, status=status)
 
@@ -167,7 +167,8 @@ def template_edit_view(request, key):
         row, form, selectors.template_versions(template=row.template)
     )
     template = _partial(request, "letters/template_edit.html", "preview")
-    return TemplateResponse(request, template, context, status=400 if form.errors else 200)
+    status = 400 if form.errors and "preview" not in request.POST else 200
+    return TemplateResponse(request, template, context, status=status)
 
 
 @role_required(*EDITOR_ROLES)

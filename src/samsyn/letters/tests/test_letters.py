@@ -335,3 +335,33 @@ def test_a_notes_icf_answers_are_added_to_the_care_plan_and_wait_for_the_person(
     assert version.state == VersionState.PENDING
     raw = {r["key"]: r["raw"] for r in version.fields}
     assert raw["icf_activity"] == "Behöver pauser.\nAktivitet och delaktighet Klarar inte lyft."
+
+
+def test_the_unit_manager_finds_the_templates_in_the_menu(manager_client, coordinator_client):
+    link = reverse("letters:library")
+    assert link in manager_client.get(reverse("core:home")).content.decode()
+    assert link not in coordinator_client.get(reverse("core:home")).content.decode()
+    page = manager_client.get(link).content.decode()
+    assert "Kontakt med arbetsgivare" in page
+    assert "Arbetsrelaterade frågor till patienten" in page
+
+
+def test_a_guide_edit_is_a_version_used_by_the_next_talk(
+    manager_client, coordinator_client, case, library
+):
+    url = reverse("letters:guide_edit", args=["arbetsgivarkontakt"])
+    assert manager_client.get(url).status_code == 200
+    saved = manager_client.post(
+        url,
+        {
+            "base": 1,
+            "title": "Tankestöd",
+            "intro": "",
+            "questions": "Vad kan personen göra nu? | utan diagnos | icf_activity\nUppföljning",
+        },
+    )
+    assert saved.status_code == 302
+    talk = coordinator_client.get(reverse("letters:note_new", args=[case.pk, "arbetsgivarkontakt"]))
+    body = talk.content.decode()
+    assert "Vad kan personen göra nu?" in body
+    assert "Anpassning av arbetstid" not in body
