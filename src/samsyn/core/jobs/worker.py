@@ -161,11 +161,23 @@ class Worker:
         if time.monotonic() - self._last_reclaim >= RECLAIM_EVERY:
             self._last_reclaim = time.monotonic()
             reclaim_lost(backend_name=self.backend_name)
-        row = self.claim()
-        if row is None:
-            return False
-        self.run_task(row)
-        return True
+        # A stop signal from here on waits for the claim and its job: no claimed job is
+        # left RUNNING by a worker that was asked to stop.
+        self.running_task = True
+        try:
+            row = self.claim()
+            if row is None:
+                return False
+            if not self.running:  # stopped while claiming: give the job back at once
+                row.status = TaskResultStatus.READY
+                row.worker_ids = row.worker_ids[:-1]
+                row.started_at = None
+                row.save(update_fields=["status", "worker_ids", "started_at"])
+                return False
+            self.run_task(row)
+            return True
+        finally:
+            self.running_task = False
 
     def run_task(self, row: DBTaskResult) -> None:
         self.running_task = True
