@@ -63,15 +63,13 @@ class LetterForm(forms.Form):
 
     def __init__(self, *args, kind: str, recipients, contact_persons, consent_recipients, **kw):
         today = timezone.localdate()
-        kw.setdefault(
-            "initial",
-            {
-                "valid_from": today,
-                "valid_to": today + timedelta(days=364),
-                "categories": [Category.CONTACT, Category.WORK_CAPACITY],
-                "purpose": _("Planera återgång i arbete"),
-            },
-        )
+        kw["initial"] = {
+            "valid_from": today,
+            "valid_to": today + timedelta(days=364),
+            "categories": [Category.CONTACT, Category.WORK_CAPACITY],
+            "purpose": _("Planera återgång i arbete"),
+            **kw.get("initial", {}),
+        }
         super().__init__(*args, **kw)
         self.kind = kind
         ids = [o.pk for o in recipients]

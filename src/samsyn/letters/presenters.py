@@ -5,14 +5,23 @@ from __future__ import annotations
 from django.utils import timezone
 
 from samsyn.accounts.actor import Actor
+from samsyn.accounts.roles import OrganisationType
 from samsyn.letters import forms, sandbox
+from samsyn.letters.models import Addressee
 from samsyn.letters.selectors import TemplateRow, example_preview, merge
 
 
-def letter_form(case, kind, recipients, contact_persons, data=None):
+def letter_form(template, recipients, contact_persons, data=None):
+    """The letter's form; a letter written for an external actor starts addressed to the
+    case's employer, if any."""
+    initial = {}
+    if template.addressee == Addressee.EXTERNAL:
+        employer = next((o for o in recipients if o.type == OrganisationType.EMPLOYER), None)
+        initial["recipient"] = employer.pk if employer else None
     return forms.LetterForm(
         data,
-        kind=kind,
+        initial=initial,
+        kind=template.kind,
         recipients=recipients,
         contact_persons=contact_persons,
         consent_recipients=recipients,

@@ -49,7 +49,7 @@ def letter_new_view(request, case_id, key):
     row = selectors.template_by_key(unit_id=case.unit_id, key=key)
     recipients = selectors.external_recipients(case=case)
     people = selectors.contact_persons(case=case)
-    form = presenters.letter_form(case, row.template.kind, recipients, people, request.POST or None)
+    form = presenters.letter_form(row.template, recipients, people, request.POST or None)
     preview = None
     if request.method == "POST" and form.is_valid():
         kwargs = form.service_kwargs()

@@ -365,3 +365,14 @@ def test_a_guide_edit_is_a_version_used_by_the_next_talk(
     body = talk.content.decode()
     assert "Vad kan personen göra nu?" in body
     assert "Anpassning av arbetstid" not in body
+
+
+def test_a_letter_for_an_external_actor_starts_addressed_to_the_employer(
+    coordinator_client, case, linked_employer, employer_org
+):
+    page = coordinator_client.get(
+        reverse("letters:letter_new", args=[case.pk, "arbetsgivarkontakt"])
+    )
+    assert f'<option value="{employer_org.pk}" selected>' in page.content.decode()
+    own = coordinator_client.get(reverse("letters:letter_new", args=[case.pk, "forsta-samtal"]))
+    assert f'<option value="{employer_org.pk}" selected>' not in own.content.decode()
