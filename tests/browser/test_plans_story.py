@@ -92,6 +92,17 @@ def the_coordinator_creates_the_care_plan(page, *, coordinator, case, unit, empl
     expect(page.get_by_role("heading", name="Fysioterapi")).to_be_visible()
     expect(page.get_by_role("heading", name="Lättare arbetsuppgifter")).to_be_visible()
     _checked(page, f"care plan ({size})")
+    page.get_by_role("link", name="Version 1", exact=True).click()
+    expect(page.get_by_text("Visas som den såg ut när den sparades.")).to_be_visible()
+    _checked(page, f"version 1 ({size})")
+    page.go_back()
+    page.get_by_role("button", name="Jämför", exact=True).click()
+    expect(page.get_by_role("heading", name="Jämför versioner")).to_be_visible()
+    _checked(page, f"comparison ({size})")
+    page.get_by_role("link", name="Tillbaka till planen").click()
+    page.get_by_role("link", name="Ändra planen").click()
+    expect(page.get_by_role("button", name="Spara ändringen")).to_be_visible()
+    _checked(page, f"edit care plan ({size})")
 
 
 def the_employer_writes_the_return_to_work_plan(page, *, employer_user, case, size):
