@@ -107,3 +107,10 @@ def test_the_person_fills_in_ompsq_and_the_coordinator_sees_score_flag_trend_and
     _no_sideways_scroll(page, "screening page")
     page.get_by_text("Om formuläret: källa, gräns och träffsäkerhet").first.click()
     expect(page.get_by_text("Linton SJ, Nicholas M, MacDonald S.")).to_be_visible()
+
+    page.goto(reverse("cases:worklist"))
+    row = page.get_by_role("row", name="Maja Samtyckesson")
+    expect(row.locator(".risk-badge")).to_have_text("Risk: Förhöjd")
+    expect(row.locator(".risk-reason")).to_have_text(f"ÖMPSQ 58 ≥ 50 den {today}; dag 41")
+    assert_accessible(page, context=f"worklist with the risk badge ({size})")
+    _no_sideways_scroll(page, "worklist")

@@ -124,6 +124,7 @@ class Row:
     consent_expiring: bool = False
     fk_questions: int = 0
     protected: bool = False
+    risk: Any = None  # screening.risk.Signal for the shown rows (screening.badges)
 
     @cached_property
     def diagnosis_title(self) -> str:

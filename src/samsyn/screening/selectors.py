@@ -4,12 +4,11 @@ Screening answers are personal health data. No consent opens them to an external
 `_ground` asks the access module whether the actor is care staff at the case's unit
 (`access.care_staff_at`) or the person themself (`access.own_person_id`); every read is
 logged as `screening_response` with that ground, every refusal as a denial and a 404.
-The worklist's risk badges come from `risk_by_person` in one query for the shown rows.
+The worklist's risk badges come from `screening.badges` (one query for the shown rows).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -22,6 +21,7 @@ from samsyn.audit.vocabulary import Ground, ObjectType
 from samsyn.cases.models import Case
 from samsyn.cases.selectors.timeline import current_chain
 from samsyn.screening import presenters, risk, scoring
+from samsyn.screening.flags import flag_of
 from samsyn.screening.models import ScreeningResponse
 from samsyn.sickleave.models import SickLeaveCase
 
@@ -126,28 +126,6 @@ class Result:
     @property
     def flag(self) -> risk.Flag | None:
         return flag_of(self.response, self.instrument)
-
-
-def flag_of(response, inst: scoring.Instrument) -> risk.Flag | None:
-    """The case's flag for a response that reached its cut-off or raised an item flag."""
-    if not response.flagged:
-        return None
-    notes = [
-        f"fråga {inst.item(f.item).number}"
-        for f in inst.item_flags
-        if f.code in response.item_flags
-    ]
-    total = response.total
-    if total is None and response.over_cutoff:
-        total = response.lowest_possible
-        notes.insert(0, "minst")
-    return risk.Flag(
-        short=inst.short,
-        total=total if response.over_cutoff or response.total is not None else None,
-        cutoff=inst.cutoff.text,
-        on=response.taken_on,
-        note=", ".join(notes),
-    )
 
 
 @dataclass
@@ -286,52 +264,3 @@ def own_screening_summary(*, actor: Actor, case) -> OwnScreening | None:
             )
         )
     return OwnScreening(items=items)
-
-
-# ---- the worklist's risk badge --------------------------------------------------------
-
-
-def risk_by_person(*, actor: Actor, rows, on: date) -> dict:
-    """The risk signal per person of the worklist's shown rows, in one query (the flagged
-    responses on the persons' open cases at the actor's units). The rows' own facts give
-    the day, the occupation, the certificates and the earlier sick leave (days of earlier
-    periods joined to the chain). The rows' reads were logged by the worklist."""
-    person_ids = [r.person_id for r in rows]
-    latest: dict = defaultdict(dict)
-    if person_ids:
-        responses = (
-            ScreeningResponse.objects.filter(
-                person_id__in=person_ids,
-                case__closed_at__isnull=True,
-                case__unit__in=access.unit_scope(actor),
-            )
-            .order_by("taken_on", "created_at")
-            .only(
-                "person_id",
-                "instrument",
-                "total",
-                "lowest_possible",
-                "over_cutoff",
-                "item_flags",
-                "flagged",
-                "taken_on",
-            )
-        )
-        for response in responses:  # later responses replace earlier ones
-            latest[response.person_id][response.instrument] = response
-    signals = {}
-    for row in rows:
-        flags = []
-        for code, response in latest.get(row.person_id, {}).items():
-            flag = flag_of(response, scoring.instrument(code)) if code in scoring.CODES else None
-            if flag is not None:
-                flags.append(flag)
-        facts = risk.Facts(
-            day=row.days or None if row.sick_leave is not None else None,
-            flags=tuple(flags),
-            earlier_sick_leave=row.prior_days > 0,
-            occupation=row.occupation,
-            certificates=row.certificates,
-        )
-        signals[row.person_id] = risk.signal(facts)
-    return signals

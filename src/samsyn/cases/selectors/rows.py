@@ -32,6 +32,7 @@ from samsyn.consent.models import Consent
 from samsyn.consent.selectors import EXPIRING_WITHIN_DAYS, recipients_in_force
 from samsyn.people.models import Sex
 from samsyn.people.personnummer import age_on
+from samsyn.screening import badges as screening_badges
 from samsyn.sickleave.models import Occupation, SickLeaveCase, covered_intervals, degree_on
 
 
@@ -383,6 +384,9 @@ def worklist(
         rows=[(r.person_id, r.person_id) for r in shown],
         action=Action.PRINT if purpose == "print" else Action.READ,
     )
+    risks = screening_badges.risk_by_person(actor=actor, rows=shown, on=on)  # one query
+    for row in shown:
+        row.risk = risks.get(row.person_id)
     return WorklistResult(shown, len(rows), len(matching), page, pages, on)
 
 
