@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from samsyn import access
 from samsyn.accounts.actor import Actor
 from samsyn.audit.vocabulary import Action, ObjectType
 from samsyn.cases.models import Case
@@ -37,6 +38,17 @@ def _checked_values(kind: str, values: Mapping[str, object]) -> None:
         raise PlanError(gettext_noop("Skriv varför medarbetaren inte deltog i planeringen."))
 
 
+def _consents_to_coordinated_planning(case: Case) -> bool:
+    """A SIP is made only with the person's consent (SoL 2 kap. 7 §, HSL 16 kap. 4 §): a
+    consent in force now, at the case's unit, that covers `plan`."""
+    now = timezone.now()
+    facts = access.consent_facts(person_ids=[case.person_id], in_force_at=now)
+    return any(
+        f.unit_id == case.unit_id and "plan" in f.categories and f.in_force(now)
+        for f in facts.get(case.person_id, [])
+    )
+
+
 def create_plan(*, actor: Actor, case: Case, kind: str, values: Mapping[str, object]) -> Plan:
     """Start a plan of `kind` on the case with its first version (in force at once: it is
     made with the person). Care writers start the care plan and the SIP; an employer
@@ -47,6 +59,13 @@ def create_plan(*, actor: Actor, case: Case, kind: str, values: Mapping[str, obj
     if case.closed_at is not None:
         raise PlanError(gettext_noop("Ärendet är avslutat."))
     _checked_values(kind, values)
+    if kind == PlanKind.SIP and not _consents_to_coordinated_planning(case):
+        raise PlanError(
+            gettext_noop(
+                "En SIP görs bara med personens samtycke. Registrera först ett samtycke som "
+                "omfattar planer."
+            )
+        )
     owner = case.unit if kind in (PlanKind.CARE, PlanKind.SIP) else actor.organisation
     with transaction.atomic():
         if Plan.objects.filter(case=case, kind=kind).exists():

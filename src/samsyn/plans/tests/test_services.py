@@ -189,3 +189,15 @@ def test_the_case_plans_page_runs_in_a_fixed_number_of_queries(
 
 
 CASE_PLANS_QUERIES = 20
+
+
+def test_a_sip_needs_the_persons_consent_to_share_plans(coordinator, case, fk_org):
+    with pytest.raises(services.PlanError):
+        services.create_plan(
+            actor=actor_for(coordinator), case=case, kind=PlanKind.SIP, values=care_values()
+        )
+    consent_plan(coordinator, case.person, fk_org)
+    plan = services.create_plan(
+        actor=actor_for(coordinator), case=case, kind=PlanKind.SIP, values=care_values()
+    )
+    assert plan.owner == case.unit
