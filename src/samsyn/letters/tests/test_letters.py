@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from samsyn.accounts.tests.factories import OrganisationFactory
 from samsyn.audit.models import AccessEvent
 from samsyn.audit.vocabulary import Action, ObjectType
 from samsyn.cases.tests.helpers import actor_for
@@ -19,7 +20,8 @@ from samsyn.collaboration.models import Channel, ContactEvent
 from samsyn.consent.models import Consent
 from samsyn.core.testing import run_jobs
 from samsyn.core.timeline import EventKind
-from samsyn.letters import selectors
+from samsyn.directory.models import CaseActor
+from samsyn.letters import selectors, services
 from samsyn.letters.models import Letter, LetterStatus, LetterTemplate
 from samsyn.letters.tests.conftest import SCAN, give_consent, letter_pdf_text
 from samsyn.plans import services as plan_services
@@ -376,3 +378,40 @@ def test_a_letter_for_an_external_actor_starts_addressed_to_the_employer(
     assert f'<option value="{employer_org.pk}" selected>' in page.content.decode()
     own = coordinator_client.get(reverse("letters:letter_new", args=[case.pk, "forsta-samtal"]))
     assert f'<option value="{employer_org.pk}" selected>' not in own.content.decode()
+
+
+def test_the_consent_form_for_several_actors_records_one_consent_each_with_the_scan(
+    coordinator, case, linked_employer, employer_org, library
+):
+    af = OrganisationFactory(name="Arbetsförmedlingen Test", type="af_office", code=None)
+    CaseActor.objects.create(
+        case=case, organisation=af, started_on=timezone.localdate(), created_by=coordinator
+    )
+    actor = actor_for(coordinator)
+    letter = services.make_letter(
+        actor=actor,
+        case=case,
+        template_id=LetterTemplate.objects.get(unit=case.unit, key="samtycke-flera").pk,
+        inputs={
+            "consent": {
+                "recipients": [str(employer_org.pk), str(af.pk)],
+                "categories": ["contact", "plan"],
+                "valid_from": "2026-01-01",
+                "valid_to": "2026-06-30",
+                "purpose": "Gemensam planering",
+            }
+        },
+    )
+    text = letter_pdf_text(letter)
+    assert employer_org.name in text
+    assert af.name in text
+    assert "Planer" in text
+    scan = SimpleUploadedFile("skannad.pdf", SCAN, content_type="application/pdf")
+    consents = services.record_signed_consent(
+        actor=actor, letter=letter, document=scan, given_on=timezone.localdate()
+    )
+    assert {c.recipient_id for c in consents} == {employer_org.pk, af.pk}
+    for consent in consents:
+        consent.refresh_from_db()
+        with consent.document.open("rb") as f:
+            assert f.read() == SCAN
