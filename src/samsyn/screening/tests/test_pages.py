@@ -211,3 +211,29 @@ def test_the_case_page_reads_in_fixed_queries(
     assert len(six) == len(five)
     with django_assert_max_num_queries(len(five)):
         coordinator_client.get(url)
+
+
+def test_phq9_item_9_shows_its_flag_and_the_person_form_its_safety_note(
+    coordinator_client, patient_client, case
+):
+    url = reverse("screening:response_new", args=[case.pk, "phq9"])
+    answers = {f"q{i}": "0" for i in range(1, 9)} | {"q9": "1"}
+    coordinator_client.post(url, {**answers, "taken_on": timezone.localdate().isoformat()})
+    saved = ScreeningResponse.objects.get()
+    assert saved.total == 1
+    assert saved.item_flags == ["self_harm"]
+    page = coordinator_client.get(reverse("screening:case", args=[case.pk])).content.decode()
+    assert "PHQ-9 fråga 9 besvarad med mer än" in page
+    assert f"PHQ-9 1 ≥ 10 (fråga 9) den {timezone.localdate().isoformat()}" in page
+    form = patient_client.get(reverse("screening:own_fill", args=["phq9"])).content.decode()
+    assert "ring 1177 eller 112" in form
+
+
+def test_the_page_in_english(coordinator_client, case):
+    _ompsq(coordinator_client, case)
+    _ompsq(coordinator_client, case)
+    url = reverse("screening:case", args=[case.pk])
+    page = coordinator_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Risk signal" in page
+    assert "ÖMPSQ: all measurements" in page
+    assert "not a prediction" in page
