@@ -75,7 +75,7 @@ def the_coordinator_creates_the_care_plan(page, *, coordinator, case, unit, empl
     expect(page.get_by_role("heading", name="Planerna")).to_be_visible()
     _checked(page, f"case plans ({size})")
     page.get_by_role(
-        "link", name="Upprätta vårdens sjukskrivnings- och rehabiliteringsplan"
+        "link", name="Ny plan: Vårdens sjukskrivnings- och rehabiliteringsplan"
     ).click()
     page.get_by_label("Personens egna mål (med egna ord)").fill(GOAL)
     page.get_by_label("Mål för återgång: i vilket arbete").fill("Snickare, lättare montage")
@@ -112,7 +112,7 @@ def the_employer_writes_the_return_to_work_plan(page, *, employer_user, case, si
     expect(page.get_by_role("heading", name="Alla åtgärder, oavsett vems plan")).to_be_visible()
     expect(page.get_by_role("heading", name="Fysioterapi")).to_be_visible()
     _checked(page, f"case plans, employer ({size})")
-    page.get_by_role("link", name="Upprätta plan för återgång i arbete").click()
+    page.get_by_role("link", name="Ny plan: Plan för återgång i arbete").click()
     page.get_by_label("Arbetsuppgifter", exact=True).fill("Montage av innerväggar och dörrar")
     page.get_by_label("En vanlig arbetsdag").fill("07–16 på bygget med tunga lyft")
     page.get_by_label("Hur vi håller kontakten under frånvaron").fill("Samtal varje fredag")
