@@ -10,16 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from samsyn import access
 from samsyn.accounts.actor import Actor
 from samsyn.audit.vocabulary import ObjectType
 from samsyn.core.timeline import EventKind, TimelineEvent
 from samsyn.meetings.content import KIND_PLAIN, Answer, MeetingKind, MeetingStatus, MinutesState
-from samsyn.meetings.models import Meeting, Minutes, Participant
-from samsyn.meetings.selectors.reader import may_read_meetings, reader_of
+from samsyn.meetings.models import Meeting, Minutes, MinutesPoint, Participant
+from samsyn.meetings.selectors.reader import reader_of, unlogged_reader
 
 
 @dataclass(frozen=True)
@@ -74,10 +76,12 @@ def _where(m: Meeting) -> str:
 def own_meetings_summary(*, actor: Actor, case) -> OwnMeetings | None:
     """The person's meetings on `case` (not the unit's team meetings): coming ones with
     their answer, past ones with the minutes in force in plain language. None when there
-    are none. Logged as one read of the case's meetings; a 404 when not allowed."""
+    are none. For the person themself the page's own-record read covers it; anyone else is
+    logged as one read of the case's meetings (a 404 when not allowed)."""
     if case is None:
         return None
-    reader_of(actor=actor, case=case, object_type=ObjectType.MEETING)
+    if access.own_person_id(actor) != case.person_id:
+        reader_of(actor=actor, case=case, object_type=ObjectType.MEETING)
     meetings = list(
         Meeting.objects.filter(case=case)
         .exclude(kind=MeetingKind.TEAM)
@@ -93,7 +97,9 @@ def own_meetings_summary(*, actor: Actor, case) -> OwnMeetings | None:
         m.meeting_id: m
         for m in Minutes.objects.filter(
             meeting__in=meetings, state=MinutesState.FINAL
-        ).prefetch_related("points__owner_organisation")
+        ).prefetch_related(
+            Prefetch("points", MinutesPoint.objects.select_related("owner_organisation"))
+        )
     }
     now = timezone.now()
     out = OwnMeetings()
@@ -134,11 +140,13 @@ def own_meetings_summary(*, actor: Actor, case) -> OwnMeetings | None:
 def timeline_events(*, actor: Actor, case) -> list[TimelineEvent]:
     """The meetings' events on the case as the actor may see them (kind `MEETING`):
     booked, moved, cancelled, minutes finalised or amended. [] when the actor may not read
-    the case's meetings (asked unlogged first)."""
-    if not may_read_meetings(actor=actor, case=case):
+    the case's meetings (decided unlogged: the timeline page logs its own read)."""
+    reader = unlogged_reader(actor=actor, case=case)
+    if reader is None:
         return []
-    reader = reader_of(actor=actor, case=case, object_type=ObjectType.TIMELINE)
     meetings = list(Meeting.objects.filter(case=case))
+    if not meetings:
+        return []
     by: dict = {m.pk: [] for m in meetings}
     for p in Participant.objects.filter(meeting__in=meetings):
         by[p.meeting_id].append(p)

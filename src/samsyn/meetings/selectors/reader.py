@@ -82,6 +82,10 @@ def reader_of(
         object_type=object_type,
         object_id=object_id or case.pk,
     )
+    return _reader(actor, case, decision)
+
+
+def _reader(actor: Actor, case, decision) -> Reader:
     care = access.care_staff_at(actor, case.unit_id)
     return Reader(
         actor=actor,
@@ -96,6 +100,15 @@ def reader_of(
         ground=str(decision.ground),
         ground_ref=str(decision.ground_ref or ""),
     )
+
+
+def unlogged_reader(*, actor: Actor, case, decision=None) -> Reader | None:
+    """The reader when the page has already logged its read (the timeline, the person's
+    own page): the decision asked unlogged (or given), None when not allowed."""
+    decision = decision or access.ask(actor=actor, case=case, category=Category.MEETINGS)
+    if not decision.allowed:
+        return None
+    return _reader(actor, case, decision)
 
 
 def may_read_meetings(*, actor: Actor, case) -> bool:

@@ -22,6 +22,7 @@ from samsyn.cases.models import Case
 from samsyn.cases.selectors.timeline import Chain, current_chain
 from samsyn.consent import selectors as consent_selectors
 from samsyn.directory.models import CaseActor
+from samsyn.meetings import selectors as meeting_selectors
 from samsyn.overview import plain
 from samsyn.overview.selectors.plan import own_plan
 from samsyn.people.models import Person
@@ -148,6 +149,7 @@ def own_case(*, actor: Actor, on: date) -> OwnCase:
     overview.ended_consents = len(rows) - len(overview.consents)
     overview.plan = own_plan(actor=actor, case=case)
     overview.screening = screening_selectors.own_screening_summary(actor=actor, case=case)
+    overview.meetings = meeting_selectors.own_meetings_summary(actor=actor, case=case)
     pending, follow_up = _plan_facts(overview.plan)
     upcoming = next((m for m in overview.chain.milestones if m.date >= on), None)
     sick_leave = overview.chain.sick_leave

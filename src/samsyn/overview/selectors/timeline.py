@@ -31,6 +31,7 @@ from samsyn.consent import selectors as consent_selectors
 from samsyn.consent.models import Category
 from samsyn.consent.policy import Decision
 from samsyn.core.timeline import EventKind, TimelineEvent
+from samsyn.meetings import selectors as meeting_selectors
 from samsyn.overview import plain
 from samsyn.overview.selectors.plan import plan_timeline_events
 from samsyn.sickleave import selectors as sickleave_selectors
@@ -43,6 +44,7 @@ KIND_CATEGORIES: dict[str, tuple[str, ...] | None] = {
     EventKind.CONTACT: (Category.CONTACT,),
     EventKind.MESSAGE: (Category.MESSAGES, Category.INFORM_FK_REHAB_NEED),
     EventKind.PLAN: (Category.PLAN,),
+    EventKind.MEETING: (Category.MEETINGS,),
     EventKind.STATUS: None,
     EventKind.CONSENT: tuple(Category.values),
 }
@@ -137,6 +139,7 @@ def _contributors(actor: Actor, case: Case, allowed, on) -> dict[str, Callable[[
             actor=actor, case=case, allowed=allowed
         ),
         EventKind.PLAN: lambda: plan_timeline_events(actor=actor, case=case),
+        EventKind.MEETING: lambda: meeting_selectors.timeline_events(actor=actor, case=case),
         EventKind.STATUS: lambda: case_timeline.status_events(actor=actor, case=case),
         EventKind.CONSENT: lambda: consent_selectors.consent_events(
             actor=actor, case=case, allowed=allowed
