@@ -49,6 +49,7 @@ def test_keygen_prints_an_entry_the_ring_accepts():
 
 
 def test_check_deploy_refuses_the_development_key(settings):
+    settings.SAMSYN_SECRET_KEY_IS_LOCAL = False  # as in production: the secret is set
     settings.SAMSYN_AUDIT_KEYS = DEV_KEYS
     with pytest.raises(SystemCheckError, match="samsyn.audit.E001"):
         call_command("check", "--deploy")
