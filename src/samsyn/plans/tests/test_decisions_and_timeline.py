@@ -150,3 +150,16 @@ def test_the_person_approves_from_their_own_summary(coordinator, case, patient_u
     assert after.pending_count == 0
     assert after.plans[0].rtw_work == "Lager"
     assert after.plans[0].approved_by_person is True
+
+
+def test_the_person_page_and_the_shared_case_page_link_the_plans(
+    coordinator, coordinator_client, case, employer_org, employer_client, fk_org, fk_user
+):
+    plans = reverse("plans:case_plans", args=[case.pk])
+    person_page = coordinator_client.get(reverse("cases:person", args=[case.person_id]))
+    assert plans in person_page.content.decode()
+    consent_plan(coordinator, case.person, employer_org)
+    consent_plan(coordinator, case.person, fk_org, ["contact", "messages"])
+    shared = reverse("cases:shared_case", args=[case.pk])
+    assert plans in employer_client.get(shared).content.decode()
+    assert plans not in verified_client(fk_user).get(shared).content.decode()
