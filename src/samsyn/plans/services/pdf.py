@@ -1,7 +1,6 @@
 """The plan as a PDF (A4, Swedish), rendered server-side with WeasyPrint from the same
 reads as the plan's page: what the reader may see, the version in force, who approved
-it. Logged as a print of the plan in the same transaction as nothing else: a PDF
-changes no data, so the print event is its only write."""
+it. A PDF changes no data: its one write is the `print` event in the access log."""
 
 from __future__ import annotations
 
