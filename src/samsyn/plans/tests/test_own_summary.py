@@ -39,3 +39,22 @@ def test_the_partial_renders_the_goal_and_an_approve_button(rf, coordinator, cas
     assert "Jag vill orka arbeta heltid" in html
     assert "Nytt mål" in html
     assert summary.plans[0].pending[0].approve_url in html
+
+
+def test_the_own_summary_costs_the_same_queries_for_few_and_many_measures(
+    coordinator, case, patient_user, unit, django_assert_num_queries
+):
+    plan = care_plan(coordinator, case)
+    add_measure(coordinator, plan, unit, code="behandling")
+    actor = actor_for(patient_user)
+    selectors.own_plan_summary(actor=actor, case=case)
+    with django_assert_num_queries(OWN_SUMMARY_QUERIES):
+        selectors.own_plan_summary(actor=actor, case=case)
+    for code in ("fysioterapi", "arbetstraning", "psykologisk_behandling"):
+        add_measure(coordinator, plan, unit, code=code)
+    with django_assert_num_queries(OWN_SUMMARY_QUERIES):
+        summary = selectors.own_plan_summary(actor=actor, case=case)
+    assert len(summary.plans[0].measures) == 4
+
+
+OWN_SUMMARY_QUERIES = 11
