@@ -97,7 +97,7 @@ def letter_view(request, letter_id):
 @require_GET
 @role_required(*CARE_ROLES)
 def letter_pdf_view(request, letter_id):
-    letter = selectors.get_letter(actor=Actor.from_request(request), letter_id=letter_id)
+    letter = selectors.get_letter_pdf(actor=Actor.from_request(request), letter_id=letter_id)
     return FileResponse(
         letter.pdf.open("rb"),
         content_type="application/pdf",

@@ -12,7 +12,7 @@ from samsyn import access
 from samsyn.accounts.actor import Actor
 from samsyn.accounts.models import Organisation
 from samsyn.accounts.roles import Role
-from samsyn.audit.vocabulary import ObjectType
+from samsyn.audit.vocabulary import Action, ObjectType
 from samsyn.cases.models import Case
 from samsyn.core.timeline import EventKind, TimelineEvent
 from samsyn.directory.models import ContactPerson
@@ -70,8 +70,8 @@ def notes_for_case(*, actor: Actor, case: Case) -> list[ConversationNote]:
     return list(ConversationNote.objects.filter(case=case).select_related("version", "created_by"))
 
 
-def get_letter(*, actor: Actor, letter_id) -> Letter:
-    """One letter of the actor's care units (logged); else 404."""
+def get_letter(*, actor: Actor, letter_id, action: str = Action.READ) -> Letter:
+    """One letter of the actor's care units (logged as `action`); else 404."""
     letter = (
         Letter.objects.filter(pk=letter_id)
         .select_related(
@@ -82,9 +82,17 @@ def get_letter(*, actor: Actor, letter_id) -> Letter:
     if letter is None or not access.care_staff_at(actor, letter.case.unit_id):
         raise Http404
     access.record_care_reads(
-        actor=actor, object_type=ObjectType.LETTER, rows=[(letter.pk, letter.case.person_id)]
+        actor=actor,
+        object_type=ObjectType.LETTER,
+        rows=[(letter.pk, letter.case.person_id)],
+        action=action,
     )
     return letter
+
+
+def get_letter_pdf(*, actor: Actor, letter_id) -> Letter:
+    """One letter for its PDF (logged as a print)."""
+    return get_letter(actor=actor, letter_id=letter_id, action=Action.PRINT)
 
 
 def get_note(*, actor: Actor, note_id) -> ConversationNote:

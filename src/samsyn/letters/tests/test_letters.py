@@ -72,6 +72,9 @@ def test_the_employer_letter_pdf_holds_the_merged_fields_and_nothing_of_another_
     pdf = coordinator_client.get(reverse("letters:letter_pdf", args=[letter.pk]))
     assert pdf.status_code == 200
     assert pdf["Content-Type"] == "application/pdf"
+    assert AccessEvent.objects.filter(
+        object_type=ObjectType.LETTER, action=Action.PRINT, object_id=str(letter.pk)
+    ).exists()
 
 
 def test_sending_to_the_employer_needs_a_covering_consent(
