@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from samsyn.accounts.actor import Actor
-from samsyn.accounts.roles import OrganisationType
+from samsyn.accounts.roles import EXTERNAL_ROLES, OrganisationType
 from samsyn.letters import forms, sandbox
 from samsyn.letters.models import Addressee
 from samsyn.letters.selectors import TemplateRow, example_preview, merge
@@ -73,3 +73,8 @@ def editor_context(row: TemplateRow, form, versions) -> dict:
 def feeds_plan(note) -> bool:
     """Has the note answers that feed the plan's ICF fields?"""
     return any(row.get("icf") and row.get("answer") for row in note.answers)
+
+
+def is_external(actor: Actor) -> bool:
+    """An external actor's user (the letter page shows them no care navigation)."""
+    return actor.role in EXTERNAL_ROLES

@@ -12,11 +12,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from samsyn.accounts.actor import Actor
-from samsyn.accounts.roles import CARE_ROLES, Role
+from samsyn.accounts.roles import CARE_ROLES, EXTERNAL_ROLES, Role
 from samsyn.core.decorators import role_required
 from samsyn.letters import forms, presenters, selectors, services
 
 EDITOR_ROLES = (Role.UNIT_MANAGER,)
+# Who opens a letter: the unit's care staff, and the recipient's users once it is sent
+# (each read decided by the access module).
+LETTER_READER_ROLES = (*CARE_ROLES, *EXTERNAL_ROLES)
 
 
 def _partial(request, template: str, part: str) -> str:
@@ -83,19 +86,20 @@ def _letter_page(request, letter, consent_form=None, status=200):
         "can_write": selectors.may_write_letters(
             actor=Actor.from_request(request), case=letter.case
         ),
+        "is_external": presenters.is_external(Actor.from_request(request)),
     }
     return TemplateResponse(request, "letters/letter.html", context, status=status)
 
 
 @require_GET
-@role_required(*CARE_ROLES)
+@role_required(*LETTER_READER_ROLES)
 def letter_view(request, letter_id):
     letter = selectors.get_letter(actor=Actor.from_request(request), letter_id=letter_id)
     return _letter_page(request, letter)
 
 
 @require_GET
-@role_required(*CARE_ROLES)
+@role_required(*LETTER_READER_ROLES)
 def letter_pdf_view(request, letter_id):
     letter = selectors.get_letter_pdf(actor=Actor.from_request(request), letter_id=letter_id)
     return FileResponse(

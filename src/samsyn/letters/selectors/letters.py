@@ -70,8 +70,28 @@ def notes_for_case(*, actor: Actor, case: Case) -> list[ConversationNote]:
     return list(ConversationNote.objects.filter(case=case).select_related("version", "created_by"))
 
 
+def _recipient_may_read(actor: Actor, letter: Letter) -> bool:
+    """The recipient organisation's user reads a letter sent to it while a consent covers
+    the letter's category (decided and logged by the access module; a no is a 404)."""
+    if not (
+        access.is_external(actor)
+        and letter.status == LetterStatus.SENT
+        and letter.recipient_id == actor.organisation.pk
+    ):
+        return False
+    access.require(
+        actor=actor,
+        case=letter.case,
+        category=letter.version.template.category,
+        object_type=ObjectType.LETTER,
+        object_id=letter.pk,
+    )
+    return True
+
+
 def get_letter(*, actor: Actor, letter_id, action: str = Action.READ) -> Letter:
-    """One letter of the actor's care units (logged as `action`); else 404."""
+    """One letter of the actor's care units (logged as `action`), or one sent to the
+    actor's organisation under a consent; else 404."""
     letter = (
         Letter.objects.filter(pk=letter_id)
         .select_related(
@@ -79,7 +99,11 @@ def get_letter(*, actor: Actor, letter_id, action: str = Action.READ) -> Letter:
         )
         .first()
     )
-    if letter is None or not access.care_staff_at(actor, letter.case.unit_id):
+    if letter is None:
+        raise Http404
+    if _recipient_may_read(actor, letter):
+        return letter
+    if not access.care_staff_at(actor, letter.case.unit_id):
         raise Http404
     access.record_care_reads(
         actor=actor,

@@ -202,7 +202,7 @@ def send_letter(*, actor: Actor, letter: Letter) -> Letter:
         if external:
             notify(
                 users=_recipient_users(letter.recipient),
-                path=reverse("core:home"),
+                path=reverse("letters:letter", args=[letter.pk]),
                 key=f"letter:{letter.pk}",
             )
     return letter

@@ -12,11 +12,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from samsyn.accounts.tests.factories import OrganisationFactory
+from conftest import verified_client
+from samsyn.accounts.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from samsyn.audit.models import AccessEvent
 from samsyn.audit.vocabulary import Action, ObjectType
 from samsyn.cases.tests.helpers import actor_for
 from samsyn.collaboration.models import Channel, ContactEvent
+from samsyn.consent import services as consent_services
 from samsyn.consent.models import Consent
 from samsyn.core.testing import run_jobs
 from samsyn.core.timeline import EventKind
@@ -426,3 +428,28 @@ def test_the_consent_form_for_several_actors_records_one_consent_each_with_the_s
         consent.refresh_from_db()
         with consent.document.open("rb") as f:
             assert f.read() == SCAN
+
+
+def test_the_recipient_reads_a_sent_letter_under_the_consent_and_no_one_else(
+    coordinator, coordinator_client, employer_client, case, linked_employer, employer_org
+):
+    _make(coordinator_client, case, "arbetsgivarkontakt", recipient=employer_org.pk)
+    letter = _letter(case)
+    page = reverse("letters:letter", args=[letter.pk])
+    assert employer_client.get(page).status_code == 404  # not sent yet
+    consent = give_consent(coordinator, case.person, employer_org)
+    assert (
+        coordinator_client.post(reverse("letters:letter_send", args=[letter.pk])).status_code == 302
+    )
+    shown = employer_client.get(page)
+    body = shown.content.decode()
+    assert shown.status_code == 200
+    assert "Maja Brevsson" in body
+    assert case.person.formatted_personnummer not in body
+    assert "Skicka brevet" not in body
+    assert employer_client.get(reverse("letters:letter_pdf", args=[letter.pk])).status_code == 200
+    other = OrganisationFactory(name="Annat Bolag AB", type="employer", code=None)
+    stranger = MembershipFactory(organisation=other, role="employer", user=UserFactory()).user
+    assert verified_client(stranger).get(page).status_code == 404
+    consent_services.withdraw_consent(actor=actor_for(coordinator), consent=consent, how="oral")
+    assert employer_client.get(page).status_code == 404
