@@ -8,7 +8,7 @@ moved or cancelled, and per finalised minutes, as the actor may see them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Prefetch
 from django.urls import reverse
@@ -19,8 +19,16 @@ from samsyn import access
 from samsyn.accounts.actor import Actor
 from samsyn.audit.vocabulary import ObjectType
 from samsyn.core.timeline import EventKind, TimelineEvent
-from samsyn.meetings.content import KIND_PLAIN, Answer, MeetingKind, MeetingStatus, MinutesState
-from samsyn.meetings.models import Meeting, Minutes, MinutesPoint, Participant
+from samsyn.meetings.content import (
+    KIND_PLAIN,
+    Answer,
+    MeetingKind,
+    MeetingStatus,
+    MinutesState,
+    ReminderKind,
+    ReminderStatus,
+)
+from samsyn.meetings.models import Meeting, Minutes, MinutesPoint, Participant, Reminder
 from samsyn.meetings.selectors.reader import reader_of, unlogged_reader
 
 
@@ -55,10 +63,17 @@ class OwnMeeting:
         return self.answer != Answer.PENDING
 
 
+@dataclass(frozen=True)
+class OwnReminder:
+    label: str
+    sent_at: datetime
+
+
 @dataclass
 class OwnMeetings:
     coming: list[OwnMeeting] = field(default_factory=list)
     past: list[OwnMeeting] = field(default_factory=list)
+    reminders: list[OwnReminder] = field(default_factory=list)  # sent to the person lately
 
     @property
     def unanswered(self) -> int:
@@ -73,6 +88,15 @@ def _where(m: Meeting) -> str:
     return m.place
 
 
+def _own_reminders(actor: Actor) -> list[OwnReminder]:
+    """The reminders sent to the person in the last 30 days (kind and day only)."""
+    since = timezone.now() - timedelta(days=30)
+    rows = Reminder.objects.filter(
+        user=actor.user, status=ReminderStatus.SENT, done_at__gte=since
+    ).order_by("-done_at")
+    return [OwnReminder(str(ReminderKind(r.kind).label), r.done_at) for r in rows[:10]]
+
+
 def own_meetings_summary(*, actor: Actor, case) -> OwnMeetings | None:
     """The person's meetings on `case` (not the unit's team meetings): coming ones with
     their answer, past ones with the minutes in force in plain language. None when there
@@ -80,7 +104,8 @@ def own_meetings_summary(*, actor: Actor, case) -> OwnMeetings | None:
     logged as one read of the case's meetings (a 404 when not allowed)."""
     if case is None:
         return None
-    if access.own_person_id(actor) != case.person_id:
+    own = access.own_person_id(actor) == case.person_id
+    if not own:
         reader_of(actor=actor, case=case, object_type=ObjectType.MEETING)
     meetings = list(
         Meeting.objects.filter(case=case)
@@ -88,8 +113,9 @@ def own_meetings_summary(*, actor: Actor, case) -> OwnMeetings | None:
         .exclude(status=MeetingStatus.CANCELLED)
         .order_by("starts_at")
     )
+    reminders = _own_reminders(actor) if own else []
     if not meetings:
-        return None
+        return OwnMeetings(reminders=reminders) if reminders else None
     mine = {
         p.meeting_id: p for p in Participant.objects.filter(meeting__in=meetings, is_person=True)
     }
@@ -102,7 +128,7 @@ def own_meetings_summary(*, actor: Actor, case) -> OwnMeetings | None:
         )
     }
     now = timezone.now()
-    out = OwnMeetings()
+    out = OwnMeetings(reminders=reminders)
     for m in meetings:
         p = mine.get(m.pk)
         answer = p.answer if p else Answer.PENDING

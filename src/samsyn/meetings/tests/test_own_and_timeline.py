@@ -82,3 +82,30 @@ def test_a_video_meeting_is_counted(coordinator_client, coordinator, case, parti
         reverse("meetings:case_meetings", args=[case.pk])
     ).content.decode()
     assert "1 möte per video." in page
+
+
+def test_users_choose_their_reminders_and_the_person_sees_theirs(
+    coordinator, case, parties, patient_user
+):
+    from samsyn.meetings.content import ReminderKind
+    from samsyn.meetings.models import ReminderChoice
+
+    client = verified_client(patient_user)
+    assert client.get(reverse("meetings:reminders")).status_code == 200
+    response = client.post(
+        reverse("meetings:reminders"), {"kinds": [ReminderKind.MEETING_TOMORROW]}
+    )
+    assert response.status_code == 302
+    off = set(ReminderChoice.objects.get(user=patient_user).off)
+    assert ReminderKind.MEETING_TOMORROW not in off
+    assert ReminderKind.CONSENT_ENDING in off
+    patient_user.email = "lena@example.se"
+    patient_user.save()
+    book(coordinator, case, parties, days=1)
+    services.schedule_reminders()
+    from samsyn.core.testing import run_jobs
+
+    run_jobs(queue_names=["default"])
+    summary = own_meetings_summary(actor=actor_for(patient_user), case=case)
+    assert [r.label for r in summary.reminders] == ["Möte i morgon"]
+    assert "Påminnelser till dig" in client.get(reverse("overview:own_case")).content.decode()

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 URL = reverse("overview:own_case")
 # One page load (session, user, membership, the person and its access event, the case,
 # the chain, the certificates, the actors, the consents and their event, the plans).
-QUERIES = 37  # … and one for the screening forms the person can fill in, one for meetings
+QUERIES = 38  # … one for the screening forms the person can fill in, two for meetings and reminders
 
 
 def _page(user):
