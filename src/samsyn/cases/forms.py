@@ -206,9 +206,18 @@ class CaseHandOverForm(forms.Form):
 
 
 class CaseCloseForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("Utfall"), choices=Outcome.choices)
+    """Closing a case: the outcome has no default (the coordinator chooses it), and the
+    form is sent twice - first to see what will happen, then `confirmed`."""
+
+    outcome = forms.ChoiceField(
+        label=_("Utfall"), choices=[("", _("Välj utfall"))] + list(Outcome.choices)
+    )
     outcome_date = forms.DateField(label=_("Datum"), widget=DATE_WIDGET)
     note = forms.CharField(label=_("Kommentar"), required=False, max_length=500)
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def outcome_label(self) -> str:
+        return str(Outcome(self.cleaned_data["outcome"]).label)
 
 
 class ExpectedDaysForm(forms.Form):

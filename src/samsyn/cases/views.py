@@ -155,6 +155,13 @@ def case_close_view(request, case_id):
             note=d["note"],
         )
 
+    form = CaseCloseForm(request.POST)
+    if form.is_valid() and not form.cleaned_data["confirmed"]:
+        actor = Actor.from_request(request)
+        case = selectors.get_case_for(actor=actor, case_id=case_id)
+        person = selectors.get_person_for(actor=actor, person_id=case.person_id)
+        context = {"form": form, "case": case, "person": person}
+        return TemplateResponse(request, "cases/case_close_confirm.html", context)
     return _case_action(
         request, case_id, CaseCloseForm, "close_form", call, _("Ärendet är avslutat.")
     )

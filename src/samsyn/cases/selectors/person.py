@@ -48,6 +48,11 @@ class PersonOverview:
     is_coordinator: bool = False
     # The day-30 plan för återgång i arbete or a "no plan needed" decision exists.
     rtw_plan_done: bool = False
+    # The overview first on the page: the chain's next step not yet done, the case's
+    # current actors and its open tasks.
+    next_step: rules.Milestone | None = None
+    actors: list = field(default_factory=list)
+    open_tasks: list = field(default_factory=list)
 
 
 def person_overview(*, actor: Actor, person: Person, on: date) -> PersonOverview:
@@ -73,6 +78,9 @@ def person_overview(*, actor: Actor, person: Person, on: date) -> PersonOverview
     if current is not None:
         done = frozenset({plan_selectors.RTW_MILESTONE}) if overview.rtw_plan_done else frozenset()
         overview.milestones = milestones_for(current, open_case, on, done)
+        overview.next_step = next(
+            (m for m in overview.milestones if not m.done and m.status != "passed"), None
+        )
         overview.degree_today = current.degree_on(on)
         overview.chain_day = chain_day_on(current, on)
         overview.counted_starts = {
@@ -84,6 +92,14 @@ def person_overview(*, actor: Actor, person: Person, on: date) -> PersonOverview
     if open_case is not None:
         overview.statements = collaboration_selectors.statements_for_case(
             actor=actor, case=open_case
+        )
+        overview.actors = list(
+            open_case.actors.filter(ended_on__isnull=True)
+            .select_related("organisation", "contact_person")
+            .order_by("started_on", "created_at")
+        )
+        overview.open_tasks = sorted(
+            (t for t in open_case.tasks.all() if t.done_at is None), key=lambda t: t.due_date
         )
     return overview
 

@@ -133,3 +133,89 @@ def test_hand_over_lists_coordinators_by_name(
     assert options == ["Erik Kollega", "Anna Koordinator"]  # by family name
     assert coordinator.username not in handover
     assert colleague_same_unit.username not in handover
+
+
+@pytest.mark.django_db
+def test_the_overview_comes_first_and_the_actions_sit_behind_buttons(coordinator_client, person):
+    coordinator_client.post(reverse("cases:case_open", args=[person.pk]))
+    case = person.cases.get()
+    coordinator_client.post(
+        reverse("cases:task_add", args=[case.pk]),
+        {"title": "Ring chefen", "due_date": "2026-11-20"},
+    )
+    page = coordinator_client.get(reverse("cases:person", args=[person.pk])).content.decode()
+    overview = page.split('id="overview-heading"', 1)[1].split("</section>", 1)[0]
+    assert "Nästa steg" in overview
+    assert "Ring chefen" in overview
+    assert "försenad" in overview
+    assert page.index('id="overview-heading"') < page.index('id="actions-heading"')
+    assert page.index('id="actions-heading"') < page.index('id="sjukfall-heading"')
+    # Every routine form is closed behind its button; closing is last and apart.
+    actions = page.split('id="actions-heading"', 1)[1].split("</section>", 1)[0]
+    assert actions.count('<details class="action">') == 4
+    assert "case_close" not in actions
+    assert "/avsluta/" not in actions
+    assert page.rindex('id="close-heading"') > page.index('id="certs-heading"')
+
+
+@pytest.mark.django_db
+def test_closing_has_no_outcome_chosen_and_asks_for_confirmation(coordinator_client, person):
+    coordinator_client.post(reverse("cases:case_open", args=[person.pk]))
+    case = person.cases.get()
+    page = coordinator_client.get(reverse("cases:person", args=[person.pk])).content.decode()
+    close = page.split('id="close-heading"', 1)[1].split("</form>", 1)[0]
+    # Only the empty "Välj utfall" is selected: no outcome is chosen in advance.
+    assert re.findall(r'<option value="([^"]*)" selected', close) == [""]
+    url = reverse("cases:case_close", args=[case.pk])
+    # Without an outcome: the form again with its error, nothing closed.
+    response = coordinator_client.post(url, {"outcome": "", "outcome_date": "2026-11-22"})
+    assert response.status_code == 400
+    case.refresh_from_db()
+    assert case.is_open
+    # The first send only shows what will happen.
+    response = coordinator_client.post(
+        url, {"outcome": "return_part_time", "outcome_date": "2026-11-22", "note": "Deltid"}
+    )
+    confirm = response.content.decode()
+    assert response.status_code == 200
+    assert "Avsluta ärendet?" in confirm
+    assert "Åter i arbete, deltid" in confirm
+    assert 'name="confirmed" value="1"' in confirm
+    case.refresh_from_db()
+    assert case.is_open
+    # Confirmed: closed, with the chosen outcome.
+    response = coordinator_client.post(
+        url,
+        {
+            "outcome": "return_part_time",
+            "outcome_date": "2026-11-22",
+            "note": "Deltid",
+            "confirmed": "1",
+        },
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert not case.is_open
+    assert case.outcome == "return_part_time"
+
+
+@pytest.mark.django_db
+def test_the_person_page_reads_a_fixed_number_of_queries(
+    coordinator_client, person, django_assert_num_queries
+):
+    coordinator_client.post(reverse("cases:case_open", args=[person.pk]))
+    case = person.cases.get()
+    for title in ("Ring chefen", "Boka möte"):
+        coordinator_client.post(
+            reverse("cases:task_add", args=[case.pk]), {"title": title, "due_date": "2026-11-30"}
+        )
+    url = reverse("cases:person", args=[person.pk])
+    coordinator_client.get(url)
+    with django_assert_num_queries(PERSON_PAGE_QUERIES):
+        assert coordinator_client.get(url).status_code == 200
+
+
+# Session, user, device, membership, the person and its access event, sick leaves,
+# certificates with periods, the cases with histories and tasks, consents, statements,
+# the case's actors, the plans' decision, the handover's coordinators …
+PERSON_PAGE_QUERIES = 29
