@@ -135,15 +135,20 @@ def test_an_avstamningsmote_from_booking_to_minutes(page, unit, coordinator, phy
     sent = icalendar.Calendar.from_ical(mailed.ics).walk("VEVENT")[0]
     assert (str(sent["UID"]), int(sent["SEQUENCE"])) == (meeting.uid, 1)
 
-    # The person answers on a phone.
+    # The person answers on a phone, from their own page.
     page.set_viewport_size(PHONE)
     login_as(page, patient)
-    page.goto(reverse("meetings:meeting", args=[meeting.pk]))
-    expect(page.get_by_role("heading", name="Ditt svar")).to_be_visible()
-    _check(page, "the person's invitation (phone)")
-    page.get_by_label("Kommer", exact=True).check()
-    page.get_by_role("button", name="Skicka svaret").click()
+    page.goto(reverse("overview:own_case"))
+    meetings = page.locator("#meetings")
+    expect(meetings.get_by_role("heading", name="Dina möten")).to_be_visible()
+    _check(page, "the person's own page with the invitation (phone)")
+    button = meetings.get_by_role("button", name="Jag kommer")
+    box = button.bounding_box()
+    assert box["width"] >= 44
+    assert box["height"] >= 44
+    button.click()
     expect(page.get_by_text("Tack, ditt svar är sparat.")).to_be_visible()
+    expect(page.locator("#meetings")).to_contain_text("Kommer")
 
     # Minutes, written and finalised by the coordinator; the decision is a measure.
     page.set_viewport_size(SIZES[size])

@@ -15,7 +15,7 @@ from django.utils import timezone
 from samsyn import access
 from samsyn.accounts.actor import Actor
 from samsyn.accounts.models import Membership, Organisation
-from samsyn.accounts.roles import CARE_ROLES, EXTERNAL_ROLES
+from samsyn.accounts.roles import CARE_ROLES, EXTERNAL_ROLES, Role
 from samsyn.audit.vocabulary import ObjectType
 from samsyn.cases.models import Case
 from samsyn.consent.models import Consent
@@ -24,6 +24,7 @@ from samsyn.meetings import ics
 from samsyn.meetings.calendar import event_of
 from samsyn.meetings.content import (
     Answer,
+    FkDecision,
     MeetingKind,
     MeetingStatus,
     MinutesState,
@@ -159,6 +160,14 @@ class MeetingPage:
     @property
     def is_avstamning(self) -> bool:
         return self.meeting.kind == MeetingKind.AVSTAMNING
+
+    @property
+    def may_record_fk(self) -> bool:
+        """Försäkringskassan's decision is still asked for: its invited officer or the
+        unit's care writer records it."""
+        asked = self.is_avstamning and self.meeting.fk_decision == FkDecision.ASKED
+        officer = self.reader.actor.role == Role.FK_OFFICER and self.mine is not None
+        return asked and self.meeting.is_planned and (self.reader.manages(self.meeting) or officer)
 
 
 def meeting_page(*, actor: Actor, meeting_id) -> MeetingPage:

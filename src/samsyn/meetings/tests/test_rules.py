@@ -130,3 +130,30 @@ def test_a_consent_running_out_is_reminded_to_the_coordinator_and_the_person(
     assert users == {coordinator.pk, patient_user.pk}
     run_jobs(queue_names=["default"])
     assert set(Reminder.objects.values_list("status", flat=True)) == {ReminderStatus.SENT}
+
+
+def test_the_fk_officer_records_the_decision_on_the_page(
+    coordinator, case, parties, fk_user, employer_user
+):
+    from django.urls import reverse
+
+    from conftest import verified_client
+
+    meeting = book(coordinator, case, parties)
+    assert (
+        "Registrera beslutet"
+        not in verified_client(employer_user)
+        .get(reverse("meetings:meeting", args=[meeting.pk]))
+        .content.decode()
+    )
+    client = verified_client(fk_user)
+    assert (
+        "Registrera beslutet"
+        in client.get(reverse("meetings:meeting", args=[meeting.pk])).content.decode()
+    )
+    response = client.post(
+        reverse("meetings:fk_decision", args=[meeting.pk]), {"decision": "accepted"}
+    )
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.fk_decision == FkDecision.ACCEPTED
