@@ -8,14 +8,15 @@ screening cut-offs are the instruments' own (their sources are in the data files
 | fact | points |
 |---|---|
 | each instrument whose latest response reached its cut-off (or an item flag) | 2 |
-| day 30–59 of the sick-leave case | 1 |
-| day 60–179 (the plan for return to work is due at day 30 when ≥ 60 days are expected) | 2 |
-| day 180 or later (the assessment widens to the labour market, SFB 27:48) | 3 |
+| day 30–179 of the sick-leave case (the plan for return to work is due at day 30) | 1 |
+| day 180 or later (the assessment widens to the labour market, SFB 27:48) | 2 |
 | earlier sick leave in the 12 months before the case | 1 |
 | no employer to return to (job seeker, in an Arbetsförmedlingen programme) | 1 |
 | three certificates or more in the case | 1 |
 
-Level: 0–1 `low` (Låg), 2–3 `raised` (Förhöjd), 4 or more `high` (Hög).
+Level: 0–1 `low` (Låg), 2–3 `raised` (Förhöjd), 4 or more `high` (Hög). The days alone
+never raise the signal before day 180, so a badge on the worklist stays a prompt, not
+wallpaper: a flag, or the day with another fact, is needed.
 """
 
 from __future__ import annotations
@@ -90,6 +91,20 @@ class Signal:
         return "; ".join(r.text for r in self.reasons)
 
     @property
+    def short_why(self) -> str:
+        """For a narrow column: the heaviest reason and the day (when not the same), and how
+        many more there are: "ÖMPSQ 58 ≥ 50 den 2026-11-02; dag 64 (+2)"."""
+        if not self.reasons:
+            return ""
+        shown = [self.reasons[0]]
+        day = next((r for r in self.reasons[1:] if r.text.startswith("dag ")), None)
+        if day is not None:
+            shown.append(day)
+        text = "; ".join(r.text for r in shown)
+        more = len(self.reasons) - len(shown)
+        return f"{text} (+{more})" if more else text
+
+    @property
     def raised(self) -> bool:
         return self.level != LOW
 
@@ -97,11 +112,9 @@ class Signal:
 def _day_points(day: int | None) -> int:
     if day is None or day < 30:
         return 0
-    if day < 60:
-        return 1
     if day < 180:
-        return 2
-    return 3
+        return 1
+    return 2
 
 
 def level_of(points: int) -> str:

@@ -10,12 +10,13 @@ from samsyn.screening.risk import HIGH, LOW, RAISED, Facts, Flag, level_of, sign
 OMPSQ_58 = Flag(short="ÖMPSQ", total=58, cutoff="≥ 50", on=date(2026, 11, 2))
 
 
-def test_the_issue_example_is_high_and_says_why():
+def test_the_issue_example_is_raised_and_says_why():
     result = signal(Facts(day=64, flags=(OMPSQ_58,)))
-    assert result.level == HIGH
-    assert result.points == 4
+    assert result.level == RAISED
+    assert result.points == 3
     assert result.why == "ÖMPSQ 58 ≥ 50 den 2026-11-02; dag 64"
-    assert result.label == "Hög"
+    assert result.label == "Förhöjd"
+    assert signal(Facts(day=200, flags=(OMPSQ_58,))).level == HIGH
 
 
 def test_nothing_known_is_low_without_reasons():
@@ -29,10 +30,9 @@ def test_nothing_known_is_low_without_reasons():
 def test_day_thresholds():
     assert signal(Facts(day=29)).points == 0
     assert signal(Facts(day=30)).points == 1
-    assert signal(Facts(day=59)).level == LOW
-    assert signal(Facts(day=60)).level == RAISED
-    assert signal(Facts(day=179)).points == 2
-    assert signal(Facts(day=180)).points == 3
+    assert signal(Facts(day=179)).points == 1
+    assert signal(Facts(day=179)).level == LOW  # the days alone never raise it before 180
+    assert signal(Facts(day=180)).points == 2
     assert signal(Facts(day=180)).level == RAISED
 
 
@@ -82,3 +82,15 @@ def test_more_days_or_another_flag_never_lowers_the_level(facts, extra):
         assert order.index(later.level) >= order.index(base.level)
     flagged = signal(Facts(**{**facts.__dict__, "flags": (*facts.flags, OMPSQ_58)}))
     assert flagged.points == base.points + 2
+
+
+def test_the_short_reason_keeps_the_heaviest_and_the_day():
+    keds = Flag(short="KEDS", total=21, cutoff="≥ 19", on=date(2026, 11, 20))
+    result = signal(Facts(day=64, flags=(OMPSQ_58, keds), certificates=4))
+    assert result.short_why == "ÖMPSQ 58 ≥ 50 den 2026-11-02; dag 64 (+2)"
+    assert (
+        signal(Facts(day=64, flags=(OMPSQ_58,))).short_why
+        == result.why.split("; KEDS")[0] + "; dag 64"
+    )
+    assert signal(Facts(day=200)).short_why == "dag 200"
+    assert signal(Facts()).short_why == ""
