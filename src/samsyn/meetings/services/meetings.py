@@ -156,13 +156,18 @@ def _consent_refusals(actor: Actor, case: Case, invitees: Iterable[_Invitee], me
 
 
 def _resolve(actor: Actor, case: Case, kind: str, keys: Iterable[str], meeting_id=None):
+    """The invitees of `keys`, checked; `meeting_id`: added to a booked meeting."""
     invitees = [_invitee(case, k) for k in dict.fromkeys(keys)]
     if kind == MeetingKind.TEAM and any(i.external or i.is_person for i in invitees):
         raise MeetingError(
             gettext_noop("Till ett internt teammöte bjuds bara enhetens egen personal in.")
         )
-    if kind == MeetingKind.AVSTAMNING and not any(
-        i.external and i.organisation.type == OrganisationType.FK_OFFICE for i in invitees
+    if (
+        meeting_id is None
+        and kind == MeetingKind.AVSTAMNING
+        and not any(
+            i.external and i.organisation.type == OrganisationType.FK_OFFICE for i in invitees
+        )
     ):
         raise MeetingError(
             gettext_noop("Ett avstämningsmöte begärs hos Försäkringskassan: bjud in handläggaren.")

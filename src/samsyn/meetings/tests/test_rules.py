@@ -157,3 +157,27 @@ def test_the_fk_officer_records_the_decision_on_the_page(
     assert response.status_code == 302
     meeting.refresh_from_db()
     assert meeting.fk_decision == FkDecision.ACCEPTED
+
+
+def test_inviting_more_later_checks_their_consent_and_sends_the_invitation(
+    coordinator, case, parties, other_employer, other_employer_user, person
+):
+    meeting = book(coordinator, case, parties)
+    other_employer_user.email = "otto@annat.se"
+    other_employer_user.save()
+    with pytest.raises(services.ConsentRefused) as refused:
+        services.invite(
+            actor=actor_for(coordinator),
+            meeting_id=meeting.pk,
+            participants=[f"u:{other_employer_user.pk}"],
+        )
+    assert "Annat Bolag AB" in refused.value.messages[0]
+    consent_meetings(coordinator, person, other_employer)
+    services.invite(
+        actor=actor_for(coordinator),
+        meeting_id=meeting.pk,
+        participants=[f"u:{other_employer_user.pk}"],
+    )
+    assert MeetingEmail.objects.filter(
+        meeting=meeting, address="otto@annat.se", method="request"
+    ).exists()
