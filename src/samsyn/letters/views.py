@@ -31,7 +31,7 @@ def _partial(request, template: str, part: str) -> str:
 def case_letters_view(request, case_id):
     actor = Actor.from_request(request)
     case = selectors.case_for_letters(actor=actor, case_id=case_id)
-    services.ensure_library(unit_id=case.unit_id)
+    services.ensure_library(actor=actor, unit_id=case.unit_id)
     context = {
         "case": case,
         "person": case.person,
@@ -48,7 +48,7 @@ def case_letters_view(request, case_id):
 def letter_new_view(request, case_id, key):
     actor = Actor.from_request(request)
     case = selectors.case_for_letters(actor=actor, case_id=case_id)
-    services.ensure_library(unit_id=case.unit_id)
+    services.ensure_library(actor=actor, unit_id=case.unit_id)
     row = selectors.template_by_key(unit_id=case.unit_id, key=key)
     recipients = selectors.external_recipients(case=case)
     people = selectors.contact_persons(case=case)
@@ -146,7 +146,7 @@ def letter_consent_view(request, letter_id):
 def library_view(request):
     actor = Actor.from_request(request)
     unit_id = presenters.editor_unit_id(actor)
-    services.ensure_library(unit_id=unit_id)
+    services.ensure_library(actor=actor, unit_id=unit_id)
     context = {
         "templates": selectors.unit_templates(unit_id=unit_id),
         "guides": selectors.unit_guides(unit_id=unit_id),
@@ -197,7 +197,7 @@ def guide_edit_view(request, key):
 def note_new_view(request, case_id, key):
     actor = Actor.from_request(request)
     case = selectors.case_for_letters(actor=actor, case_id=case_id)
-    services.ensure_library(unit_id=case.unit_id)
+    services.ensure_library(actor=actor, unit_id=case.unit_id)
     row = selectors.guide_by_key(unit_id=case.unit_id, key=key)
     form = forms.NoteForm(request.POST or None, questions=row.current.questions)
     if request.method == "POST" and form.is_valid():

@@ -27,8 +27,8 @@ def build_letters(*, today: date, unit: Organisation) -> None:
     case = Case.objects.open().filter(person=patient, unit=unit).first() if patient else None
     if case is None or Letter.objects.filter(case=case).exists():
         return
-    services.ensure_library(unit_id=unit.pk)
     coordinator = _actor("koordinator", Role.COORDINATOR)
+    services.ensure_library(actor=coordinator, unit_id=unit.pk)
     nordbygg = Organisation.objects.get(code="556000-0001")
 
     form = services.make_letter(

@@ -17,8 +17,9 @@ from samsyn.letters.models import Guide, GuideVersion, LetterTemplate, LetterTem
 from samsyn.letters.services._common import LetterError, audit
 
 
-def ensure_library(*, unit_id) -> None:
-    """Give the unit every shipped template and guide it does not have yet (version 1)."""
+def ensure_library(*, actor: Actor, unit_id) -> None:
+    """Give the unit every shipped template and guide it does not have yet (version 1),
+    each logged as created by the actor whose page needed it."""
     have = set(LetterTemplate.objects.filter(unit_id=unit_id).values_list("key", flat=True))
     have_guides = set(Guide.objects.filter(unit_id=unit_id).values_list("key", flat=True))
     missing = [t for t in shipped.templates() if t.key not in have]
@@ -39,11 +40,13 @@ def ensure_library(*, unit_id) -> None:
                 LetterTemplateVersion.objects.create(
                     template=template, number=1, title=t.title, subject=t.subject, body=t.body
                 )
+                audit(actor, Action.CREATE, ObjectType.LETTER_TEMPLATE, template.pk, key=t.key)
             for g in missing_guides:
                 guide = Guide.objects.create(unit_id=unit_id, key=g.key, head=1)
                 GuideVersion.objects.create(
                     guide=guide, number=1, title=g.title, intro=g.intro, questions=list(g.questions)
                 )
+                audit(actor, Action.CREATE, ObjectType.LETTER_TEMPLATE, guide.pk, guide=g.key)
     except IntegrityError:
         return  # another request gave them at the same time
 

@@ -68,8 +68,8 @@ def linked_employer(case, employer_org, coordinator):
 
 
 @pytest.fixture
-def library(unit):
-    services.ensure_library(unit_id=unit.pk)
+def library(unit, unit_manager):
+    services.ensure_library(actor=actor_for(unit_manager), unit_id=unit.pk)
 
 
 @pytest.fixture
