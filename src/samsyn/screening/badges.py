@@ -14,14 +14,21 @@ from samsyn.accounts.actor import Actor
 from samsyn.screening import risk, scoring
 from samsyn.screening.flags import flag_of
 from samsyn.screening.models import ScreeningResponse
+from samsyn.sickleave import rules
 
 
 def _day(row, on: date) -> int | None:
-    """The day in the chain today: the row's `days` is the whole case's length (to its end)
-    with the earlier periods' days (`prior_days`) added."""
-    if row.sick_leave is None or row.start is None:
+    """The chain day today, as the case pages count it (breaks not counted, earlier
+    periods' days added); the whole length for a case that has ended."""
+    sick_leave = row.sick_leave
+    if sick_leave is None or on < sick_leave.start:
         return None
-    return max(1, min((on - row.start).days + 1 + row.prior_days, row.days))
+    if on > sick_leave.end:
+        return row.days or None
+    covered = [*sick_leave.prior_covered(), *sick_leave.covered_intervals()]
+    return rules.date_to_day(
+        on, start=sick_leave.start, prior_days=sick_leave.prior_days, covered=covered
+    )
 
 
 def risk_by_person(*, actor: Actor, rows, on: date) -> dict:

@@ -37,3 +37,26 @@ def test_the_worklist_shows_the_risk_badge_with_its_reason(coordinator_client, c
         page = coordinator_client.get(worklist).content.decode()
     assert "Risk: Hög" in page
     assert len(two) == len(one)
+
+
+def test_the_worklist_counts_the_chain_day_as_the_case_page(
+    coordinator_client, coordinator, physician, unit
+):
+    from samsyn.cases import services as case_services
+    from samsyn.cases.tests.helpers import certify
+    from samsyn.people.tests.factories import PersonFactory
+
+    today = timezone.localdate()
+    person = PersonFactory(care_unit=unit, given_name="Bruten", family_name="Kedjesson")
+    # 20 days, a 3-day break (not counted), then 30 days to today: day 50 of the chain
+    certify(physician, person, today - timedelta(days=52), today - timedelta(days=33))
+    certify(physician, person, today - timedelta(days=29), today + timedelta(days=10))
+    case = case_services.open_case(actor=actor_for(coordinator), person=person)
+    services.record_response(
+        actor=actor_for(coordinator), case=case, instrument="was", answers={"q1": 3}
+    )
+    page = coordinator_client.get(reverse("screening:case", args=[case.pk]))
+    day = page.context["s"].facts.day
+    assert day == 50
+    worklist = coordinator_client.get(reverse("cases:worklist")).content.decode()
+    assert f"WAS 3 ≤ 5 den {today.isoformat()}; dag {day}" in worklist
