@@ -132,3 +132,15 @@ class ReminderChoiceForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+
+
+class InviteForm(forms.Form):
+    participants = forms.MultipleChoiceField(
+        label=_("Bjud in fler"), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, candidates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participants"].choices = [
+            (c.key, f"{c.label} – {c.group}") for c in candidates
+        ]

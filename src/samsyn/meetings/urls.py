@@ -9,6 +9,7 @@ urlpatterns = [
     path("moten/<uuid:meeting_id>/", views.meeting_view, name="meeting"),
     path("moten/<uuid:meeting_id>/kalender.ics", views.ics_view, name="ics"),
     path("moten/<uuid:meeting_id>/svar/", views.answer_view, name="answer"),
+    path("moten/<uuid:meeting_id>/bjud-in/", views.invite_view, name="invite"),
     path("moten/<uuid:meeting_id>/flytta/", views.move_view, name="move"),
     path("moten/<uuid:meeting_id>/stall-in/", views.cancel_view, name="cancel"),
     path("moten/<uuid:meeting_id>/fk-beslut/", views.fk_decision_view, name="fk_decision"),

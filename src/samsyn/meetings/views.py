@@ -227,3 +227,25 @@ def reminder_choices_view(request):
         flash.success(request, _("Dina val av påminnelser är sparade."))
         return redirect("meetings:reminders")
     return TemplateResponse(request, "meetings/reminders.html", {"form": form})
+
+
+@role_required(*CARE_WRITER_ROLES)
+def invite_view(request, meeting_id):
+    actor = Actor.from_request(request)
+    page = selectors.meeting_page(actor=actor, meeting_id=meeting_id)
+    candidates = selectors.participant_choices(case=page.case)
+    form = forms.InviteForm(request.POST or None, candidates=candidates)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invite(actor=actor, meeting_id=meeting_id, **form.cleaned_data)
+        except services.ConsentRefused as exc:
+            for message in exc.messages:
+                form.add_error("participants", message)
+        except services.MeetingError as exc:
+            form.add_error(None, _(str(exc)))
+        else:
+            flash.success(request, _("Inbjudan är skickad."))
+            return redirect("meetings:meeting", meeting_id=meeting_id)
+    status = 400 if request.method == "POST" else 200
+    context = {"p": page, "m": page.meeting, "form": form}
+    return TemplateResponse(request, "meetings/invite.html", context, status=status)

@@ -181,3 +181,17 @@ def test_inviting_more_later_checks_their_consent_and_sends_the_invitation(
     assert MeetingEmail.objects.filter(
         meeting=meeting, address="otto@annat.se", method="request"
     ).exists()
+
+
+def test_the_invite_page_adds_a_participant(coordinator, case, parties, physician):
+    from django.urls import reverse
+
+    from conftest import verified_client
+
+    meeting = book(coordinator, case, parties)
+    client = verified_client(coordinator)
+    url = reverse("meetings:invite", args=[meeting.pk])
+    assert physician.display_name in client.get(url).content.decode()
+    response = client.post(url, {"participants": [f"u:{physician.pk}"]})
+    assert response.status_code == 302
+    assert meeting.participants.filter(user=physician).exists()
