@@ -28,6 +28,19 @@
       if (diagnosis) { diagnosis.addEventListener("change", update); }
       update();
     });
+    // A table that scrolls inside its own region (a phone) can be scrolled by keyboard
+    // and is named by its section's heading (WCAG 2.1.1, axe scrollable-region-focusable).
+    document.querySelectorAll("main .table-wrap, main table").forEach(function (box) {
+      if (box.scrollWidth <= box.clientWidth + 1 || box.hasAttribute("tabindex")) { return; }
+      if (box.querySelector("a[href], button, input, select, textarea")) { return; }
+      box.tabIndex = 0;
+      if (box.tagName !== "TABLE") {
+        box.setAttribute("role", "region");
+        var section = box.closest("section");
+        var heading = section && section.querySelector("h2, h3");
+        box.setAttribute("aria-label", heading ? heading.textContent.trim() : document.title);
+      }
+    });
     // Print buttons: record the print first (the form posts), then open the print dialog.
     document.querySelectorAll("[data-print-now]").forEach(function () { window.print(); });
   });
