@@ -206,3 +206,26 @@ def test_two_schedulers_at_once_send_each_reminder_once(coordinator, case, parti
     total = Reminder.objects.filter(kind=ReminderKind.MEETING_TOMORROW).count()
     assert sorted(counts) == [0, total]
     assert total == 3  # the employer, the FK officer and the coordinator have logins
+
+
+@pytest.mark.django_db
+def test_the_page_with_minutes_reads_in_a_fixed_number_of_queries(
+    coordinator, coordinator_client, case, parties, employer_org, unit, django_assert_num_queries
+):
+    meeting = book(coordinator, case, parties)
+    _minutes(coordinator, meeting, employer_org, unit)
+    url = reverse("meetings:meeting", args=[meeting.pk])
+    coordinator_client.get(url)
+    with django_assert_num_queries(24) as before:
+        coordinator_client.get(url)
+    due = timezone.localdate() + timedelta(days=20)
+    services.amend_minutes(
+        actor=actor_for(coordinator),
+        meeting_id=meeting.pk,
+        reason="Ny punkt",
+        conclusion="Samma slutsats",
+        plain="",
+        points=[services.PointInput("Ny punkt", employer_org.pk, due)],
+    )
+    with django_assert_num_queries(len(before.captured_queries)):
+        coordinator_client.get(url)
