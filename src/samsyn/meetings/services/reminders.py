@@ -22,6 +22,8 @@ from django.utils import timezone
 
 from samsyn.accounts.actor import Actor
 from samsyn.accounts.models import User
+from samsyn.audit import auditor
+from samsyn.audit.vocabulary import Action, Ground, ObjectType
 from samsyn.cases.models import Case
 from samsyn.cases.selectors.timeline import current_chain
 from samsyn.consent.models import Consent
@@ -242,7 +244,8 @@ def send_reminder(reminder_id: str) -> str:
     """Check the reminder again now; send it once, or drop it with the reason."""
     now = timezone.now()
     with transaction.atomic():
-        r = Reminder.objects.select_for_update().filter(pk=reminder_id).first()
+        r = Reminder.objects.select_for_update().select_related("case").filter(pk=reminder_id)
+        r = r.first()
         if r is None or r.status != ReminderStatus.SCHEDULED:
             return r.status if r else "gone"
         if r.kind in turned_off(r.user_id):
@@ -255,6 +258,15 @@ def send_reminder(reminder_id: str) -> str:
             r.status = ReminderStatus.SENT
         r.done_at = now
         r.save(update_fields=["status", "done_at", "updated_at"])
+        auditor.record(
+            actor=Actor.system("reminders"),
+            action=Action.CREATE if r.status == ReminderStatus.SENT else Action.UPDATE,
+            ground=Ground.SYSTEM,
+            object_type=ObjectType.REMINDER,
+            object_id=r.pk,
+            person_id=r.case.person_id if r.case_id else None,
+            extra={"kind": r.kind, "status": r.status},
+        )
     return r.status
 
 

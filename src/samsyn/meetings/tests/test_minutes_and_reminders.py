@@ -61,6 +61,15 @@ def test_finalised_points_become_a_measure_and_a_task(
     assert measure.plan.case == case
     assert Task.objects.filter(case=case, title="Boka uppföljning").exists()
     assert minutes.state == MinutesState.FINAL
+    from samsyn.audit.models import AccessEvent
+    from samsyn.audit.vocabulary import ObjectType
+
+    audited = AccessEvent.objects.filter(person_id=case.person_id)
+    assert audited.filter(object_type=ObjectType.MEETING, action="create").exists()
+    assert (
+        audited.filter(object_type=ObjectType.MEETING_MINUTES, object_id=str(minutes.pk)).count()
+        == 2
+    )
     with pytest.raises(services.MeetingError, match="fastställt"):
         services.save_draft(
             actor=actor_for(coordinator),
@@ -150,6 +159,11 @@ def test_a_reminder_whose_reason_is_gone_is_not_sent(coordinator, case, parties,
     reminder.refresh_from_db()
     assert reminder.status == ReminderStatus.DROPPED
     assert not OutboundEmail.objects.filter(key__startswith=f"reminder:{reminder.pk}").exists()
+    from samsyn.audit.models import AccessEvent
+
+    event = AccessEvent.objects.get(object_type="reminder", object_id=str(reminder.pk))
+    assert event.extra["status"] == "dropped"
+    assert event.person_id == case.person_id
 
 
 @pytest.mark.django_db
