@@ -33,6 +33,19 @@ def _no_sideways_scroll(page, where: str) -> None:
     assert overflow <= 0, f"{where} scrolls sideways by {overflow} px"
 
 
+SMALL_TARGETS = """() => [...document.querySelectorAll(
+        'main a, main button, main input, main select, main summary')]
+    .filter(e => { const r = e.getBoundingClientRect();
+                   return r.width > 0 && (r.width < 24 || r.height < 24); })
+    .map(e => e.tagName + ' ' + (e.innerText || e.name || '').slice(0, 30))"""
+
+
+def _no_small_targets(page, where: str) -> None:
+    """WCAG 2.2 SC 2.5.8: every tap target in the page's main part is at least 24×24 px."""
+    small = page.evaluate(SMALL_TARGETS)
+    assert not small, f"{where} has tap targets under 24×24 px: {small}"
+
+
 @pytest.mark.parametrize("size", list(SIZES))
 def test_an_employers_reply_shows_on_the_coordinators_start_page(
     page, browser, unit, coordinator, physician, employer_org, employer_user, size
@@ -79,6 +92,7 @@ def test_an_employers_reply_shows_on_the_coordinators_start_page(
     assert "halva dagar" not in page.content()  # the text itself only in the conversation
     assert_accessible(page, context=f"start page with a reply ({size})")
     _no_sideways_scroll(page, f"start page ({size})")
+    _no_small_targets(page, f"start page ({size})")
 
     # And the link opens the conversation, after which the reply is no longer new
     item.click()

@@ -29,17 +29,17 @@ LENGTH_BUCKETS: dict[str, tuple[int, int | None, Any]] = {
 
 # key, label, default shown. The default columns fit 1 280 px without sideways scroll
 # (tests/browser/test_worklist_story.py asserts it): the personnummer stands under the name
-# unless its own column is chosen; consent, questions from
+# and the start under the length unless their own columns are chosen; consent, questions from
 # Försäkringskassan and overdue tasks show as compact badges in one column ("signals");
 # each is also a column of its own for those who choose it.
 COLUMNS: list[tuple[str, Any, bool]] = [
     ("personnummer", _("Personnummer"), False),  # under the name unless chosen
     ("name", _("Namn"), True),
     ("age", _("Ålder"), True),
-    ("sex", _("Kön"), True),
+    ("sex", _("Kön"), False),
     ("diagnosis", _("Diagnos"), True),
     ("occupation", _("Sysselsättning"), False),
-    ("start", _("Start"), True),
+    ("start", _("Start"), False),  # under the length unless chosen
     ("end", _("Slut"), True),
     ("days", _("Längd"), True),
     ("net_days", _("Nettodagar"), False),
