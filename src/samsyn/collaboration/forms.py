@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -13,26 +15,56 @@ PROTECTION_TEXT = _(
 )
 
 
-def _grouped(linked, others) -> list:
-    """Select choices: the case's actors first, then the rest of the directory."""
+def _grouped(recipients) -> list:
+    """Select choices: the case's actors first, then the organisations the person's
+    consents name, then the rest of the directory (issue 17 §7)."""
     choices: list = [("", _("Välj aktör"))]
-    if linked:
-        choices.append((_("Aktörer i ärendet"), [(str(o.pk), o.name) for o in linked]))
-    if others:
-        choices.append((_("Övriga aktörer i katalogen"), [(str(o.pk), o.name) for o in others]))
+    groups = (
+        (_("Aktörer i ärendet"), recipients.linked),
+        (_("Nämns i personens samtycken"), recipients.consented),
+        (_("Övriga aktörer i katalogen"), recipients.others),
+    )
+    for label, organisations in groups:
+        if organisations:
+            choices.append((label, [(str(o.pk), o.name) for o in organisations]))
     return choices
 
 
 class OrganisationChoiceMixin:
-    """An organisation select over the lists from `selectors.organisation_choices`."""
+    """An organisation select over the groups from `selectors.organisation_choices`; with
+    `check_url` the select asks (htmx) whether a consent covers the chosen recipient."""
 
-    def _set_organisations(self, linked, others) -> None:
-        self._organisations = {str(o.pk): o for o in [*linked, *others]}
-        self.fields["organisation"].choices = _grouped(linked, others)
+    def _set_organisations(self, recipients, check_url: str = "") -> None:
+        if recipients is None:
+            recipients = NO_RECIPIENTS
+        everyone = [*recipients.linked, *recipients.consented, *recipients.others]
+        self._organisations = {str(o.pk): o for o in everyone}
+        field = self.fields["organisation"]
+        field.choices = _grouped(recipients)
+        if check_url:
+            field.widget.attrs.update(
+                {
+                    "hx-get": check_url,
+                    "hx-trigger": "change",
+                    "hx-target": "#recipient-check",
+                    "hx-swap": "innerHTML",
+                    "aria-controls": "recipient-check",
+                }
+            )
 
     def clean_organisation(self):
         value = self.cleaned_data.get("organisation")
         return self._organisations.get(value) if value else None
+
+
+@dataclass(frozen=True)
+class _NoRecipients:
+    linked: tuple = ()
+    consented: tuple = ()
+    others: tuple = ()
+
+
+NO_RECIPIENTS = _NoRecipients()
 
 
 class MultipleFileInput(forms.FileInput):
@@ -79,9 +111,11 @@ class ContactLogForm(OrganisationChoiceMixin, forms.Form):
     )
     summary = forms.CharField(label=_("Sammanfattning"), widget=forms.Textarea(attrs={"rows": 4}))
 
-    def __init__(self, *args, linked=(), others=(), contact_persons=None, protected=False, **kw):
+    def __init__(
+        self, *args, recipients=None, check_url="", contact_persons=None, protected=False, **kw
+    ):
         super().__init__(*args, **kw)
-        self._set_organisations(linked, others)
+        self._set_organisations(recipients, check_url)
         self.fields["contact_person"].queryset = contact_persons
         self.fields["contact_person"].label_from_instance = lambda c: (
             f"{c.name} ({c.organisation.name})"
@@ -182,13 +216,13 @@ class ThreadStartForm(OrganisationChoiceMixin, forms.Form):
         help_text=_("PDF, PNG eller JPEG, högst 10 MB per fil och högst 5 filer."),
     )
 
-    def __init__(self, *args, side="care", linked=(), others=(), certificates=None, **kw):
+    def __init__(self, *args, side="care", recipients=None, check_url="", certificates=None, **kw):
         super().__init__(*args, **kw)
         self.side = side
         kinds = {"care": CARE_KINDS, "fk": FK_KINDS}.get(side, EXTERNAL_KINDS)
         self.fields["kind"].choices = [(k, ThreadKind(k).label) for k in kinds]
         if side == "care":
-            self._set_organisations(linked, others)
+            self._set_organisations(recipients, check_url)
         else:
             del self.fields["organisation"]
         if side == "fk":
@@ -284,3 +318,9 @@ class HarmAssessmentForm(forms.Form):
         help_text=_("Stannar hos vårdenheten. Försäkringskassan ser bara utfallet."),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class RecipientCheckForm(forms.Form):
+    """The chosen recipient, for the consent check before sending (an opaque id)."""
+
+    organisation = forms.UUIDField()

@@ -2,10 +2,11 @@
 parse → authorise (selectors, presenters) → call → render."""
 
 from django.contrib import messages as flash
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -18,6 +19,7 @@ from samsyn.collaboration.forms import (
     FkRequestForm,
     HarmAssessmentForm,
     MessageReplyForm,
+    RecipientCheckForm,
     ThreadStartForm,
 )
 from samsyn.collaboration.selectors import contacts as contact_reads
@@ -29,21 +31,38 @@ from samsyn.collaboration.services import fk_requests as fk_writes
 from samsyn.collaboration.services import messages as message_writes
 from samsyn.core.decorators import role_required
 
+CONTACT, MESSAGES = "contact", "messages"
 
-def _contact_form(case, data=None):
-    linked, others = recipients.organisation_choices(case=case)
+
+def _check_url(case, category: str) -> str:
+    return reverse("collaboration:recipient_check", args=[case.pk, category])
+
+
+def _contact_form(case, data=None, initial=None):
     now = timezone.localtime().replace(second=0, microsecond=0)
     return ContactLogForm(
         data,
-        linked=linked,
-        others=others,
+        recipients=recipients.organisation_choices(case=case),
+        check_url=_check_url(case, CONTACT),
         contact_persons=recipients.contact_persons_for_case(case=case),
         protected=case.person.needs_protection,
-        initial={"occurred_at": now},
+        initial=initial or {"occurred_at": now},
     )
 
 
-def _contacts_page(request, actor, case, form, status=200):
+def _checked(request, case, category: str):
+    """The plain-form fallback of the recipient check: the posted form again, unsent,
+    with whether a consent covers the chosen recipient."""
+    chosen = request.POST.get("organisation") if request.method == "POST" else None
+    if not chosen or "check" not in request.POST:
+        return None
+    try:
+        return recipients.recipient_check(case=case, organisation_id=chosen, category=category)
+    except ValidationError:
+        return None
+
+
+def _contacts_page(request, actor, case, form, status=200, check=None):
     context = {
         "case": case,
         "person": case.person,
@@ -51,6 +70,7 @@ def _contacts_page(request, actor, case, form, status=200):
         "contacts": contact_reads.contacts_for_case(actor=actor, case=case),
         "actor_consents": recipients.consents_for_contacts(case=case),
         "can_write": presenters.may_log_contacts(actor, case),
+        "check": check,
     }
     return TemplateResponse(request, "collaboration/contacts.html", context, status=status)
 
@@ -62,6 +82,9 @@ def contacts_view(request, case_id):
         return _contacts_page(request, actor, case, _contact_form(case))
     if not presenters.may_log_contacts(actor, case):
         raise PermissionDenied
+    if check := _checked(request, case, CONTACT):
+        form = _contact_form(case, initial=request.POST.dict())
+        return _contacts_page(request, actor, case, form, check=check)
     form = _contact_form(case, request.POST)
     if form.is_valid():
         try:
@@ -74,24 +97,25 @@ def contacts_view(request, case_id):
     return _contacts_page(request, actor, case, form, status=400)
 
 
-def _start_form(actor, case, data=None, files=None):
+def _start_form(actor, case, data=None, files=None, initial=None):
     page = presenters.message_page(actor, case)
-    linked, others = recipients.organisation_choices(case=case) if page.is_care else ((), ())
     return ThreadStartForm(
         data,
         files,
+        initial=initial,
         side=page.side,
-        linked=linked,
-        others=others,
+        recipients=recipients.organisation_choices(case=case) if page.is_care else None,
+        check_url=_check_url(case, MESSAGES) if page.is_care else "",
         certificates=fk_reads.certificates_for_question(actor=actor, case=case)
         if page.is_fk
         else None,
     )
 
 
-def _threads_page(request, actor, case, form, status=200):
+def _threads_page(request, actor, case, form, status=200, check=None):
     page = presenters.message_page(actor, case)
     context = {
+        "check": check,
         "case": case,
         "person": case.person,
         "form": form,
@@ -108,6 +132,11 @@ def threads_view(request, case_id):
     case = message_reads.case_for_messages(actor=actor, case_id=case_id)
     if request.method != "POST":
         return _threads_page(request, actor, case, _start_form(actor, case))
+    if presenters.message_page(actor, case).is_care and (
+        check := _checked(request, case, MESSAGES)
+    ):
+        form = _start_form(actor, case, initial=request.POST.dict())
+        return _threads_page(request, actor, case, form, check=check)
     form = _start_form(actor, case, request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -217,3 +246,21 @@ def attachment_view(request, attachment_id):
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@require_GET
+def recipient_check_view(request, case_id, category):
+    """The htmx fragment: whether a consent covers `category` for the chosen recipient."""
+    actor = Actor.from_request(request)
+    if category not in (CONTACT, MESSAGES):
+        raise PermissionDenied
+    case = contact_reads.case_for_contacts(actor=actor, case_id=case_id)
+    if not presenters.message_page(actor, case).is_care:
+        raise PermissionDenied
+    form = RecipientCheckForm(request.GET)
+    check = None
+    if form.is_valid():
+        check = recipients.recipient_check(
+            case=case, organisation_id=form.cleaned_data["organisation"], category=category
+        )
+    return TemplateResponse(request, "collaboration/_recipient_check.html", {"check": check})

@@ -29,6 +29,7 @@ from samsyn.collaboration.selectors.recipients import (
     case_actor_consents,
     contact_persons_for_case,
     organisation_choices,
+    recipient_check,
 )
 from samsyn.collaboration.selectors.statements import StatementView, statements_for_case
 
@@ -47,6 +48,7 @@ __all__ = [
     "contacts_for_case",
     "messages_of",
     "organisation_choices",
+    "recipient_check",
     "party_readers",
     "statements_for_case",
     "thread_for",

@@ -67,11 +67,53 @@ def case_actor_consents(*, case: Case, category: str) -> list[ActorConsent]:
     return rows
 
 
-def organisation_choices(*, case: Case) -> tuple[list[Organisation], list[Organisation]]:
-    """External directory organisations: (the case's current actors, all others)."""
+@dataclass(frozen=True)
+class RecipientChoices:
+    """The directory's organisations as the forms offer them (issue 17 §7): first those
+    already in the case, then those the person's consents in force name, then the rest."""
+
+    linked: list[Organisation]
+    consented: list[Organisation]
+    others: list[Organisation]
+
+
+def organisation_choices(*, case: Case) -> RecipientChoices:
+    """External directory organisations, grouped: the case's current actors, those the
+    person's consents in force name, all others."""
     linked_ids = set(case.actors.current().values_list("organisation_id", flat=True))
+    facts = access.consent_facts(person_ids=[case.person_id], in_force_at=timezone.now())
+    named_ids = {f.recipient_id for f in facts.get(case.person_id, [])} - linked_ids
     orgs = list(directory_organisations().order_by("name"))
-    return [o for o in orgs if o.pk in linked_ids], [o for o in orgs if o.pk not in linked_ids]
+    return RecipientChoices(
+        linked=[o for o in orgs if o.pk in linked_ids],
+        consented=[o for o in orgs if o.pk in named_ids],
+        others=[o for o in orgs if o.pk not in linked_ids and o.pk not in named_ids],
+    )
+
+
+@dataclass(frozen=True)
+class RecipientCheck:
+    """Whether a consent covers `category` for the chosen recipient now (not logged: what
+    the coordinator sees before sending; the send itself is decided and logged)."""
+
+    organisation: Organisation
+    category: str
+    allowed: bool
+    reason: str
+
+
+def recipient_check(*, case: Case, organisation_id, category: str) -> RecipientCheck | None:
+    """The consent check of a chosen directory organisation, or None when it is not one."""
+    organisation = directory_organisations().filter(pk=organisation_id).first()
+    if organisation is None:
+        return None
+    decision = access.preview_disclosure(case=case, recipient_id=organisation.pk, category=category)
+    reason = (
+        ""
+        if decision.allowed
+        else access.explain(decision, recipient=organisation.name, category=category)
+    )
+    return RecipientCheck(organisation, category, decision.allowed, reason)
 
 
 def contact_persons_for_case(*, case: Case):
