@@ -33,6 +33,10 @@ Two phases:
    log, production template engine) and without the test template instrumentation. One
    further request per view and unit counts the SQL queries (CaptureQueriesContext) on the
    target unit and on the small unit: the two counts must be equal.
+3. With --compare (issue 19 item 3's ratios as the worklist is today): the small unit's
+   coordinator, the target unit's and a unit manager at the region (every unit below
+   it), requested in turn; medians, CPU, query counts and the ratios 5 000 / 50 and
+   region / 5 000; on PostgreSQL also each table's size per row.
 """
 
 from __future__ import annotations

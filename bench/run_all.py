@@ -4,9 +4,15 @@
                                       [--skip-postgres] [--requests N]
 
 1. bench/bench_engine.py: the case engine on 1 M and 2 M certificates.
-2. bench/bench_worklist.py on SQLite (var/bench/bench.sqlite3).
-3. bench/bench_worklist.py on PostgreSQL (postgres://postgres@127.0.0.1:5432/samsyn_bench,
-   or BENCH_POSTGRES_URL); skipped with a note when the server does not answer.
+2. bench/bench_engine_cli.py: `samsyn sickleave cases` against the JSON floor (200 000).
+3. bench/bench_import.py: import / engine on 100 000 certificates (SQLite, and PostgreSQL
+   when it answers).
+4. bench/bench_worklist.py --compare on SQLite (var/bench/bench.sqlite3).
+5. bench/bench_worklist.py --compare on PostgreSQL
+   (postgres://postgres@127.0.0.1:5432/samsyn_bench, or BENCH_POSTGRES_URL); skipped
+   with a note when the server does not answer.
+bench/load.py (a deployment under load with a database restart, about 2 min) and
+bench/bench_audit.py run only when asked: --with-load, --with-audit.
 
 Each benchmark runs in its own process (Django settings are per process) and its output
 is shown as it comes. The worklist databases are reused when they already hold the data
@@ -101,6 +107,10 @@ def main() -> None:
     parser.add_argument("--skip-engine", action="store_true")
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--skip-postgres", action="store_true")
+    parser.add_argument("--skip-engine-cli", action="store_true")
+    parser.add_argument("--skip-import", action="store_true")
+    parser.add_argument("--with-load", action="store_true", help="also bench/load.py (~2 min)")
+    parser.add_argument("--with-audit", action="store_true", help="also bench/bench_audit.py")
     parser.add_argument("--requests", type=int, default=20)
     args = parser.parse_args()
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
@@ -128,20 +138,47 @@ def main() -> None:
         else:
             summary.append("engine      figures not found in its output (see above)")
 
+    if not args.skip_engine_cli:
+        status, output = run([python, "bench/bench_engine_cli.py"])
+        ratio = re.search(r"^ratio cli / floor = .*$", output, re.M)
+        if status or not ratio:
+            failures.append("engine CLI")
+        summary.append(f"engine CLI  {ratio[0] if ratio else 'FAILED (see above)'}")
+
+    postgres_down = "" if args.skip_postgres else postgres_reachable(POSTGRES_URL)
+    if not args.skip_import:
+        import_urls = [] if args.skip_sqlite else [None]
+        if not args.skip_postgres and not postgres_down:
+            import_urls.append(POSTGRES_URL.rsplit("/", 1)[0] + "/samsyn_bench_import")
+        for url in import_urls:
+            command = [python, "bench/bench_import.py"]
+            command += ["--database-url", url] if url else []
+            status, output = run(command)
+            line = re.search(r"^(sqlite|postgresql): .* ratio .*$", output, re.M)
+            if status or not line:
+                failures.append("import")
+            summary.append(f"import      {line[0][:150] if line else 'FAILED (see above)'}")
+
+    for flag, script in ((args.with_load, "load.py"), (args.with_audit, "bench_audit.py")):
+        if flag:
+            status, _output = run([python, f"bench/{script}"])
+            summary.append(f"{script:<11} exit status {status} (figures above)")
+            if status:
+                failures.append(script)
+
     databases = []
     if not args.skip_sqlite:
         databases.append(("sqlite", SQLITE_URL))
     if not args.skip_postgres:
-        why = postgres_reachable(POSTGRES_URL)
-        if why:
-            summary.append(f"postgresql  skipped: the server does not answer ({why})")
+        if postgres_down:
+            summary.append(f"postgresql  skipped: the server does not answer ({postgres_down})")
         else:
             databases.append(("postgresql", POSTGRES_URL))
     for vendor, url in databases:
         result = RESULTS_DIR / f"worklist-{vendor}.json"
         result.unlink(missing_ok=True)
         command = [python, "bench/bench_worklist.py", "--database-url", url]
-        command += ["--requests", str(args.requests), "--json", str(result)]
+        command += ["--requests", str(args.requests), "--json", str(result), "--compare"]
         if not args.fresh:
             command.append("--reuse")
         status, _output = run(command)
@@ -160,6 +197,18 @@ def main() -> None:
                 f"{scenario['rows_total']:,} rows vs {scenario['small_unit_queries']} at "
                 f"{scenario['small_unit_rows_total']:,} "
                 f"({'equal' if scenario['queries_equal'] else 'DIFFERENT'})"
+            )
+        compared = figures.get("compare")
+        if compared:
+            summary.append(
+                f"{vendor:<11} first page {compared['unit']['rows_total']:,} / "
+                f"{compared['small']['rows_total']:,} rows = {compared['ratio_unit_small']:.2f} "
+                f"(<= 1.5: {verdict(compared['ratio_unit_small'] <= 1.5)}); region "
+                f"{compared['region']['rows_total']:,} / {compared['unit']['rows_total']:,} "
+                f"rows = {compared['ratio_region_unit']:.2f} "
+                f"(<= 2: {verdict(compared['ratio_region_unit'] <= 2)}); queries "
+                f"{compared['small']['queries']}/{compared['unit']['queries']}/"
+                f"{compared['region']['queries']}"
             )
 
     print("\nSummary")

@@ -9,5 +9,6 @@
 - coordination: open coordinator cases and tasks, consents, questions from FK.
 - check: the bulk rows compared with `refresh_sick_leave_cases` on a sample.
 - measure: the timed requests, query counts, breakdown and cProfile.
+- compare: `--compare`, the small, target and region-wide views in turn, and table sizes.
 - main: the arguments, the machine and code version, and the two phases.
 """

@@ -12,6 +12,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+from .compare import compare
 from .config import COORDINATOR, DEFAULT_URL, PROJECT_DIR, STOCKHOLM, log
 from .database import (
     configure_django,
@@ -133,6 +134,11 @@ def build_parser(description: str) -> argparse.ArgumentParser:
     parser.add_argument(
         "--breakdown", action="store_true", help="also time the selector's parts directly"
     )
+    parser.add_argument(
+        "--compare",
+        action="store_true",
+        help="also time target vs small unit and a region-wide unit manager, interleaved",
+    )
     parser.add_argument("--json", type=Path, help="write the figures to this file")
     return parser
 
@@ -219,6 +225,8 @@ def main(description: str, script: Path) -> None:
 
     log(f"Worklist of {COORDINATOR} ({args.requests} timed GETs after one warm-up each):")
     summary["worklist"] = measure(args)
+    if args.compare:
+        summary["compare"] = compare(args)
     summary["machine"]["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
     log(f"load average after: {summary['machine']['loadavg_after']}")
     if args.json:
