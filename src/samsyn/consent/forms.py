@@ -1,4 +1,5 @@
 from django import forms
+from django.forms.models import ModelChoiceIteratorValue
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext
@@ -22,6 +23,24 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 def _recipients():
     return directory_organisations().select_related("parent").order_by("type", "name")
+
+
+def _offer_first(field, first_ids) -> None:
+    """The recipients in the person's case or consents first, in a group of their own,
+    then the rest of the directory (issue 17 §7); the queryset still validates."""
+    organisations = list(field.queryset)
+
+    def option(o):
+        return (ModelChoiceIteratorValue(o.pk, o), field.label_from_instance(o))
+
+    first = [option(o) for o in organisations if o.pk in first_ids]
+    rest = [option(o) for o in organisations if o.pk not in first_ids]
+    if first:
+        field.choices = [
+            ("", field.empty_label),
+            (_("I ärendet eller i personens samtycken"), first),
+            (_("Övriga i katalogen"), rest),
+        ]
 
 
 class RecipientSelect(forms.Select):
@@ -108,7 +127,7 @@ class ConsentForm(forms.Form):
         label=_("Inskannat samtycke (PDF eller bild, högst 10 MB)"), required=False
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, first=(), **kwargs):
         today = timezone.localdate()
         kwargs.setdefault(
             "initial", {"valid_from": today, "given_on": today, "given_how": "written"}
@@ -118,6 +137,8 @@ class ConsentForm(forms.Form):
         self.fields["contact_person"].queryset = ContactPerson.objects.active().select_related(
             "organisation", "user"
         )
+        if first:
+            _offer_first(self.fields["recipient"], first)
 
     def clean(self):
         data = super().clean()

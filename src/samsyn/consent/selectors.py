@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from samsyn import access
 from samsyn.accounts.actor import Actor
 from samsyn.audit.vocabulary import Ground, ObjectType
-from samsyn.cases.models import Case
+from samsyn.cases.models import OPEN_STATUSES, Case
 from samsyn.consent.models import Consent
 from samsyn.consent.policy import Decision
 from samsyn.core.timeline import EventKind, TimelineEvent
@@ -291,3 +291,14 @@ def own_recipients(*, actor: Actor, case) -> tuple[list, list]:
     first = [o for o in everyone if o.pk in in_case]
     rest = [o for o in everyone if o.pk not in in_case]
     return first, rest
+
+
+def recipients_first(*, actor: Actor, person: Person) -> set:
+    """The organisations the consent form offers first (issue 17 §7): the current actors
+    of the person's open cases at the actor's units, and those the person's consents in
+    force name. Ids only; the person was read (and logged) by the page."""
+    facts = access.consent_facts(person_ids=[person.pk], in_force_at=timezone.now())
+    ids = {f.recipient_id for f in facts.get(person.pk, [])}
+    cases = access.scoped(actor, Case.objects.filter(person=person, status__in=OPEN_STATUSES))
+    links = CaseActor.objects.filter(case__in=cases, ended_on__isnull=True)
+    return ids | set(links.values_list("organisation_id", flat=True))

@@ -23,7 +23,7 @@ def _registry_page(request, actor, person, form=None, status=200):
         "case": case_selectors.open_case_of(actor=actor, person=person),
         "rows": selectors.consents_for_person(actor=actor, person=person),
         "is_coordinator": selectors.may_record_consents(actor=actor, person=person),
-        "form": form or ConsentForm(),
+        "form": form or ConsentForm(first=selectors.recipients_first(actor=actor, person=person)),
         "withdraw_form": WithdrawForm(),
     }
     return TemplateResponse(request, "consent/person_consents.html", context, status=status)
@@ -37,7 +37,8 @@ def person_consents_view(request, person_id):
         return _registry_page(request, actor, person)
     if not selectors.may_record_consents(actor=actor, person=person):
         raise PermissionDenied
-    form = ConsentForm(request.POST, request.FILES)
+    first = selectors.recipients_first(actor=actor, person=person)
+    form = ConsentForm(request.POST, request.FILES, first=first)
     if form.is_valid():
         try:
             services.record_consent(actor=actor, person=person, **form.cleaned_data)

@@ -93,6 +93,8 @@ def expected(view: str, role: str, state: str) -> bool:
         "fk_requests": role == "fk_officer",
         "case_actors": care,
         "contacts": care,
+        # Whether a consent covers a recipient, before sending: the unit's care staff.
+        "recipient_check": care,
         "directory": keeps_directory,
         "directory_create": keeps_directory,
         "directory_import": keeps_directory,
@@ -116,6 +118,7 @@ def urls(world, scene) -> dict[str, str]:
         "timeline": reverse("overview:timeline", args=[case.pk]),
         "threads": reverse("collaboration:threads", args=[case.pk]),
         "contacts": reverse("collaboration:contacts", args=[case.pk]),
+        "recipient_check": reverse("collaboration:recipient_check", args=[case.pk, "messages"]),
         "fk_requests": reverse("collaboration:fk_requests"),
         "coordination_report": reverse("followup:coordination_report"),
         "case_actors": reverse("directory:case_actors", args=[case.pk]),
