@@ -36,6 +36,14 @@ RULE_LABELS = {
     Rule.EXPIRED: _("Samtycket har gått ut"),
     Rule.NOT_YET_VALID: _("Samtycket gäller ännu inte"),
     Rule.CATEGORY: _("Samtycket omfattar inte uppgiften"),
+    "screening_care_or_person_only": _(
+        "Bedömningar läses bara av vårdenhetens personal och personen själv"
+    ),
+    "screening_write_care_writer_or_person": _(
+        "Bedömningar förs in bara av vårdenhetens vårdpersonal eller personen själv"
+    ),
+    "directory_entry_of_another_unit": _("Katalogposten ägs av en annan vårdenhet"),
+    "no_contact_login_to_confirm": _("Kontaktpersonen har ingen inloggning att bekräfta"),
     "denials_suppressed": _("Fler nekanden samma minut (räknade, inte loggade var för sig)"),
 }
 
