@@ -453,3 +453,13 @@ def test_the_recipient_reads_a_sent_letter_under_the_consent_and_no_one_else(
     assert verified_client(stranger).get(page).status_code == 404
     consent_services.withdraw_consent(actor=actor_for(coordinator), consent=consent, how="oral")
     assert employer_client.get(page).status_code == 404
+
+
+def test_a_sent_letter_is_on_the_cases_timeline_for_care_staff(
+    coordinator, coordinator_client, case, linked_employer, employer_org
+):
+    _make(coordinator_client, case, "arbetsgivarkontakt", recipient=employer_org.pk)
+    give_consent(coordinator, case.person, employer_org)
+    coordinator_client.post(reverse("letters:letter_send", args=[_letter(case).pk]))
+    page = coordinator_client.get(reverse("overview:timeline", args=[case.pk]) + "?kind=letter")
+    assert f"Brev skickat till {employer_org.name}" in page.content.decode()

@@ -31,6 +31,7 @@ from samsyn.consent import selectors as consent_selectors
 from samsyn.consent.models import Category
 from samsyn.consent.policy import Decision
 from samsyn.core.timeline import EventKind, TimelineEvent
+from samsyn.letters import selectors as letter_selectors
 from samsyn.meetings import selectors as meeting_selectors
 from samsyn.overview import plain
 from samsyn.overview.selectors.plan import plan_timeline_events
@@ -47,6 +48,7 @@ KIND_CATEGORIES: dict[str, tuple[str, ...] | None] = {
     EventKind.MEETING: (Category.MEETINGS,),
     EventKind.STATUS: None,
     EventKind.CONSENT: tuple(Category.values),
+    EventKind.LETTER: None,
 }
 
 
@@ -140,6 +142,7 @@ def _contributors(actor: Actor, case: Case, allowed, on) -> dict[str, Callable[[
         ),
         EventKind.PLAN: lambda: plan_timeline_events(actor=actor, case=case),
         EventKind.MEETING: lambda: meeting_selectors.timeline_events(actor=actor, case=case),
+        EventKind.LETTER: lambda: letter_selectors.timeline_events(actor=actor, case=case),
         EventKind.STATUS: lambda: case_timeline.status_events(actor=actor, case=case),
         EventKind.CONSENT: lambda: consent_selectors.consent_events(
             actor=actor, case=case, allowed=allowed
