@@ -23,7 +23,8 @@ from samsyn.collaboration.models import Attachment, Message, Thread
 from samsyn.consent import services as consent_services
 from samsyn.consent.models import Consent
 from samsyn.consent.tests.fixtures import give_consent
-from samsyn.directory.tests.helpers import link, make_contact, make_org
+from samsyn.directory import services as directory_services
+from samsyn.directory.tests.helpers import actor_for, link, make_contact, make_org
 from samsyn.people.tests.factories import PersonFactory
 
 STATES = ["none", "valid", "expired", "withdrawn", "other_category", "other_organisation"]
@@ -110,6 +111,12 @@ def world(unit, other_unit, coordinator, physician, person, case):
         "merge_keep": make_org(coordinator, name="Sammanfogning AB"),
         "merge_duplicate": make_org(coordinator, name="Sammanfogning Aktiebolag"),
         "link": link(coordinator, case, employer, started_on=timezone.localdate()),
+        # A CSV import started at the unit: its page is the unit's directory editors' only.
+        "directory_import": directory_services.start_directory_import(
+            actor=actor_for(coordinator),
+            content="typ;namn\nemployer;Importerad AB\n".encode(),
+            name="katalog.csv",
+        ),
     }
     return {
         "case": case,

@@ -98,6 +98,8 @@ def expected(view: str, role: str, state: str) -> bool:
         "directory": keeps_directory,
         "directory_create": keeps_directory,
         "directory_import": keeps_directory,
+        # An import's progress and report: the directory's editors at the unit that ran it.
+        "directory_import_job": role in {"coordinator", "unit_manager"},
         "directory_detail": keeps_directory,
         "contact_edit": keeps_directory,
         # Counts only, no personal data: coordinators and unit managers, own units.
@@ -127,6 +129,9 @@ def urls(world, scene) -> dict[str, str]:
         "directory": reverse("directory:index"),
         "directory_create": reverse("directory:create"),
         "directory_import": reverse("directory:import"),
+        "directory_import_job": reverse(
+            "directory:import_job", args=[world["directory_import"].pk]
+        ),
         "directory_detail": reverse("directory:detail", args=[org.pk]),
         "contact_add": reverse("directory:contact_add", args=[org.pk]),
         "directory_merge": reverse("directory:merge", args=[org.pk]),
