@@ -32,6 +32,7 @@ from samsyn.consent.models import Consent
 from samsyn.consent.selectors import EXPIRING_WITHIN_DAYS, recipients_in_force
 from samsyn.people.models import Sex
 from samsyn.people.personnummer import age_on
+from samsyn.plans import selectors as plan_selectors
 from samsyn.screening import badges as screening_badges
 from samsyn.sickleave.models import Occupation, SickLeaveCase, covered_intervals, degree_on
 
@@ -312,6 +313,9 @@ def _own_gap(values: SickLeaveValues, earlier: list, gap_days: int, unit_gap: in
     )
 
 
+_RTW_DONE = frozenset({plan_selectors.RTW_MILESTONE})
+
+
 def _worklist_rows(
     actor: Actor,
     units: list,
@@ -330,6 +334,8 @@ def _worklist_rows(
     own_gap = gap_days is not None and gap_days != unit_gap
     joining = own_gap and gap_days > unit_gap
     earlier = _earlier_cases(sick_leaves) if joining else {}
+    # The cases whose day-30 plan is done (one query): that step is no longer the next.
+    rtw_done = plan_selectors.rtw_done_case_ids(Case.objects.open().at_units(units).values("pk"))
     rows = []
     seen = set()
     for values in _read(sick_leaves, SickLeaveValues):
@@ -344,7 +350,8 @@ def _worklist_rows(
         case = cases.get(person_id)
         if case is not None:
             _add_case(row, case, labels)
-        row.milestones = partial(milestones_for, row.sick_leave, case, on)
+        done = _RTW_DONE if case is not None and case.pk in rtw_done else frozenset()
+        row.milestones = partial(milestones_for, row.sick_leave, case, on, done)
         rows.append(row)
     if actor.role != Role.PHYSICIAN:  # open cases without a current sick leave
         for person_id, case in cases.items():

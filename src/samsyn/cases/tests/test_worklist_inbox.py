@@ -152,7 +152,7 @@ def test_the_start_page_runs_a_fixed_number_of_queries(
     django_assert_num_queries,
 ):
     coordinator_client.get(HOME)
-    with django_assert_num_queries(31) as few:  # 30 + the screening risk badges
+    with django_assert_num_queries(32) as few:  # 30 + the risk badges + the day-30 plans done
         coordinator_client.get(HOME)
     for n in range(4):
         message_services.post_message(

@@ -24,7 +24,7 @@ from samsyn.consent import services as consent_services
 from samsyn.consent.models import Consent
 from samsyn.consent.tests.fixtures import give_consent
 from samsyn.directory import services as directory_services
-from samsyn.directory.tests.helpers import actor_for, link, make_contact, make_org
+from samsyn.directory.tests.helpers import link, make_contact, make_org
 from samsyn.people.tests.factories import PersonFactory
 
 STATES = ["none", "valid", "expired", "withdrawn", "other_category", "other_organisation"]
@@ -114,7 +114,7 @@ def world(unit, other_unit, coordinator, physician, person, case):
         # A CSV import started at the unit: its page is the unit's directory editors' only.
         "directory_import": directory_services.start_directory_import(
             actor=actor_for(coordinator),
-            content="typ;namn\nemployer;Importerad AB\n".encode(),
+            content=b"typ;namn\nemployer;Importerad AB\n",
             name="katalog.csv",
         ),
     }

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from samsyn.accounts.actor import Actor
@@ -301,7 +301,8 @@ def rtw_done_case_ids(case_ids) -> set:
     """The cases (of `case_ids`) whose day-30 milestone is done: the employer's plan för
     återgång i arbete has a version in force, or a "no plan needed" decision is in force.
     A fact for the milestones (no personal data; the caller has read the case)."""
-    ids = list(case_ids)
+    # A queryset of case ids stays a subquery: one query, however many cases (the worklist).
+    ids = case_ids if isinstance(case_ids, QuerySet) else list(case_ids)
     planned = (
         PlanVersion.objects.filter(
             plan__case_id__in=ids, plan__kind=PlanKind.EMPLOYER, state=VersionState.PUBLISHED

@@ -163,3 +163,26 @@ def test_the_person_page_and_the_shared_case_page_link_the_plans(
     shared = reverse("cases:shared_case", args=[case.pk])
     assert plans in employer_client.get(shared).content.decode()
     assert plans not in verified_client(fk_user).get(shared).content.decode()
+
+
+def _next_on_worklist(coordinator, case, on):
+    from samsyn.cases.selectors import worklist_rows
+
+    rows = worklist_rows(actor=actor_for(coordinator), on=on)
+    return next(r for r in rows if r.person_id == case.person_id).next_milestone
+
+
+def test_the_worklist_s_next_step_passes_over_a_done_day_30(coordinator, case):
+    case_services.set_expected_days(actor=actor_for(coordinator), case=case, expected_days=90)
+    on = _rtw(coordinator, case).date - timedelta(days=2)  # two days before day 30
+    assert _next_on_worklist(coordinator, case, on).code == RTW_MILESTONE
+    services.record_no_plan(
+        actor=actor_for(coordinator),
+        case=case,
+        reason=NoPlanReason.RETURN_WITHIN_60,
+        decided_on=timezone.localdate(),
+    )
+    following = _next_on_worklist(coordinator, case, on)
+    assert following is not None
+    assert following.code != RTW_MILESTONE
+    assert following.date > on

@@ -172,8 +172,9 @@ def compute_milestones(
 
 
 def next_milestone(milestones: Sequence[Milestone], at: datetime.date) -> Milestone | None:
-    """The first milestone (in the given order, normally by day) whose date is not before ``at``."""
+    """The first milestone (in the given order, normally by day) whose date is not before ``at``
+    and that is not already done (e.g. the day-30 plan written before its day)."""
     for milestone in milestones:
-        if milestone.date >= at:
+        if milestone.date >= at and not milestone.done:
             return milestone
     return None
