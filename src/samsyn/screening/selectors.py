@@ -14,15 +14,18 @@ from datetime import date, timedelta
 
 from django.http import Http404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from samsyn import access
 from samsyn.accounts.actor import Actor
 from samsyn.audit.vocabulary import Ground, ObjectType
 from samsyn.cases.models import Case
+from samsyn.cases.selectors import timeline as case_timeline
 from samsyn.cases.selectors.timeline import current_chain
+from samsyn.core.timeline import EventKind, TimelineEvent
 from samsyn.screening import presenters, risk, scoring
 from samsyn.screening.flags import flag_of
-from samsyn.screening.models import ScreeningResponse
+from samsyn.screening.models import EnteredBy, ScreeningResponse
 from samsyn.sickleave.models import SickLeaveCase
 
 EARLIER_WITHIN_DAYS = 365
@@ -264,3 +267,42 @@ def own_screening_summary(*, actor: Actor, case) -> OwnScreening | None:
             )
         )
     return OwnScreening(items=items)
+
+
+# ---- the case's timeline ----------------------------------------------------------------
+
+
+def timeline_events(*, actor: Actor, case) -> list[TimelineEvent]:
+    """The case's screening responses on its timeline (`EventKind.SCREENING`): for care
+    staff at the unit and the person themself only, empty for anyone else. The timeline
+    page logs its own read; this adds no event."""
+    ground = _ground(actor, case)
+    if not ground:
+        return []
+    instruments = {i.code: i for i in scoring.instruments()}
+    staff = ground == Ground.UNIT_MEMBERSHIP
+    url = reverse("screening:case", args=[case.pk]) if staff else ""
+    events = []
+    for response in ScreeningResponse.objects.filter(case=case).order_by("-taken_on"):
+        instrument = instruments.get(response.instrument)
+        if instrument is None:
+            continue
+        result = Result(response, instrument)
+        values = {"name": instrument.short, "total": result.total_text}
+        title = _("%(name)s: %(total)s poäng") % values
+        if result.band_label:
+            title = f"{title} ({result.band_label})"
+        if response.over_cutoff:
+            title = f"{title} – {_('över gränsvärdet')}"
+        events.append(
+            TimelineEvent(
+                at=case_timeline.at_midnight(response.taken_on),
+                kind=EventKind.SCREENING,
+                title=str(title),
+                plain=str(_("Du fyllde i formuläret %(name)s") % {"name": instrument.name})
+                if response.entered_by == EnteredBy.PERSON
+                else str(_("Formuläret %(name)s fylldes i") % {"name": instrument.name}),
+                url=url,
+            )
+        )
+    return events

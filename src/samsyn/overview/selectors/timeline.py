@@ -35,6 +35,7 @@ from samsyn.letters import selectors as letter_selectors
 from samsyn.meetings import selectors as meeting_selectors
 from samsyn.overview import plain
 from samsyn.overview.selectors.plan import plan_timeline_events
+from samsyn.screening import selectors as screening_selectors
 from samsyn.sickleave import selectors as sickleave_selectors
 
 # The kinds this timeline has events of, and the category each needs (None: care staff
@@ -49,6 +50,7 @@ KIND_CATEGORIES: dict[str, tuple[str, ...] | None] = {
     EventKind.STATUS: None,
     EventKind.CONSENT: tuple(Category.values),
     EventKind.LETTER: None,
+    EventKind.SCREENING: None,
 }
 
 
@@ -143,6 +145,7 @@ def _contributors(actor: Actor, case: Case, allowed, on) -> dict[str, Callable[[
         EventKind.PLAN: lambda: plan_timeline_events(actor=actor, case=case),
         EventKind.MEETING: lambda: meeting_selectors.timeline_events(actor=actor, case=case),
         EventKind.LETTER: lambda: letter_selectors.timeline_events(actor=actor, case=case),
+        EventKind.SCREENING: lambda: screening_selectors.timeline_events(actor=actor, case=case),
         EventKind.STATUS: lambda: case_timeline.status_events(actor=actor, case=case),
         EventKind.CONSENT: lambda: consent_selectors.consent_events(
             actor=actor, case=case, allowed=allowed

@@ -237,3 +237,26 @@ def test_the_page_in_english(coordinator_client, case):
     assert "Risk signal" in page
     assert "ÖMPSQ: all measurements" in page
     assert "not a prediction" in page
+
+
+def test_the_timeline_shows_screening_to_staff_and_the_person_never_to_an_employer(
+    coordinator, coordinator_client, patient_client, employer_client, employer_org, person, case
+):
+    _ompsq(coordinator_client, case)
+    patient_client.post(reverse("screening:own_fill", args=["was"]), {"q1": "4"})
+    give_consent(
+        coordinator, person, employer_org, [c.value for c in Category if c != Category.DIAGNOSIS]
+    )
+    url = reverse("overview:timeline", args=[case.pk])
+    staff = coordinator_client.get(url, {"kind": "screening"}).content.decode()
+    assert "ÖMPSQ" in staff
+    assert "58 poäng" in staff
+    assert "över gränsvärdet" in staff
+    assert reverse("screening:case", args=[case.pk]) in staff
+    own = patient_client.get(url).content.decode()
+    assert "Du fyllde i formuläret" in own
+    assert "fylldes i" in own  # the one the coordinator entered
+    shared = employer_client.get(url)
+    assert shared.status_code == 200  # the employer's consent opens the timeline ...
+    assert "poäng" not in shared.content.decode()  # ... never the screening
+    assert "formuläret" not in shared.content.decode()
