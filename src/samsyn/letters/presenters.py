@@ -11,10 +11,10 @@ from samsyn.letters.models import Addressee
 from samsyn.letters.selectors import TemplateRow, example_preview, merge
 
 
-def letter_form(template, recipients, contact_persons, data=None):
+def letter_form(template, recipients, contact_persons, data=None, next_meeting=""):
     """The letter's form; a letter written for an external actor starts addressed to the
-    case's employer, if any."""
-    initial = {}
+    case's employer, if any, and every letter with the case's next planned meeting."""
+    initial = {"nasta_mote": next_meeting}
     if template.addressee == Addressee.EXTERNAL:
         employer = next((o for o in recipients if o.type == OrganisationType.EMPLOYER), None)
         initial["recipient"] = employer.pk if employer else None

@@ -52,7 +52,8 @@ def letter_new_view(request, case_id, key):
     row = selectors.template_by_key(unit_id=case.unit_id, key=key)
     recipients = selectors.external_recipients(case=case)
     people = selectors.contact_persons(case=case)
-    form = presenters.letter_form(row.template, recipients, people, request.POST or None)
+    meeting = selectors.next_meeting_text(case=case)
+    form = presenters.letter_form(row.template, recipients, people, request.POST or None, meeting)
     preview = None
     if request.method == "POST" and form.is_valid():
         kwargs = form.service_kwargs()

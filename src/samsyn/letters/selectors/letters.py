@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 
 from samsyn import access
 from samsyn.accounts.actor import Actor
@@ -27,6 +28,8 @@ from samsyn.letters.models import (
     LetterTemplateVersion,
 )
 from samsyn.letters.selectors.merge import example_context, merge_context
+from samsyn.meetings.content import MeetingStatus, Mode
+from samsyn.meetings.models import Meeting
 
 
 def case_for_letters(*, actor: Actor, case_id) -> Case:
@@ -181,6 +184,19 @@ def guide_by_key(*, unit_id, key: str) -> GuideRow:
     if not rows:
         raise Http404
     return rows[0]
+
+
+def next_meeting_text(*, case: Case) -> str:
+    """The case's next planned meeting as the letter's "Nästa möte" starts: its date, time
+    and place (or how it is held); "" when none is planned. A plain value for the form."""
+    planned = Meeting.objects.filter(case=case, status=MeetingStatus.PLANNED)
+    meeting = planned.filter(starts_at__gte=timezone.now()).order_by("starts_at").first()
+    if meeting is None:
+        return ""
+    start = timezone.localtime(meeting.starts_at)
+    when = f"{start:%Y-%m-%d} kl. {start:%H.%M}"
+    where = meeting.place if meeting.mode == Mode.PLACE else str(Mode(meeting.mode).label).lower()
+    return f"{when}, {where}" if where else when
 
 
 def external_recipients(*, case: Case) -> list[Organisation]:

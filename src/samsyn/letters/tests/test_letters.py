@@ -463,3 +463,35 @@ def test_a_sent_letter_is_on_the_cases_timeline_for_care_staff(
     coordinator_client.post(reverse("letters:letter_send", args=[_letter(case).pk]))
     page = coordinator_client.get(reverse("overview:timeline", args=[case.pk]) + "?kind=letter")
     assert f"Brev skickat till {employer_org.name}" in page.content.decode()
+
+
+def test_the_letter_starts_with_the_cases_next_planned_meeting(
+    coordinator, coordinator_client, case
+):
+    from samsyn.meetings.content import MeetingKind, Mode
+    from samsyn.meetings.tests.helpers import book
+
+    url = reverse("letters:letter_new", args=[case.pk, "forsta-samtal"])
+    assert 'name="nasta_mote" value=' not in coordinator_client.get(url).content.decode()
+    later = book(
+        coordinator,
+        case,
+        ["person"],
+        kind=MeetingKind.FLERPART,
+        days=9,
+        mode=Mode.PLACE,
+        place="Vårdcentralen, rum 3",
+        video_link="",
+    )
+    book(
+        coordinator,
+        case,
+        ["person"],
+        kind=MeetingKind.FLERPART,
+        days=4,
+        mode=Mode.VIDEO,
+    )
+    start = timezone.localtime(later.starts_at) - timedelta(days=5)
+    page = coordinator_client.get(url).content.decode()
+    assert f'value="{start:%Y-%m-%d} kl. 10.00, video"' in page  # the next one, by video
+    assert "Vårdcentralen, rum 3" not in page
