@@ -39,7 +39,7 @@ def unit_settings_view(request):
                 request,
                 _(
                     "Enhetens inställningar är sparade. "
-                    "Sjukfallen för %(count)d personer räknas om i bakgrunden."
+                    "Sjukfallen räknas om i bakgrunden (antal personer: %(count)d)."
                 )
                 % {"count": change.recomputing},
             )

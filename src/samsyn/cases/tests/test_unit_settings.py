@@ -64,7 +64,7 @@ def test_coordinator_neither_sees_the_link_nor_opens_the_page(coordinator_client
 def test_a_gap_change_is_recomputed_by_a_job_not_in_the_request(unit_manager, unit, split_person):
     response = _post(verified_client(unit_manager), gap=8, run=False)
 
-    assert "Sjukfallen för 1 personer räknas om i bakgrunden." in response.content.decode()
+    assert "Sjukfallen räknas om i bakgrunden (antal personer: 1)." in response.content.decode()
     assert SickLeaveCase.objects.filter(person=split_person).count() == 2  # not yet
     assert run_jobs() == 1
     assert SickLeaveCase.objects.filter(person=split_person).count() == 1
@@ -79,7 +79,7 @@ def test_a_gap_change_merges_two_cases_and_says_how_many_were_recomputed(
     assert "2026-10-01" not in before
     PersonFactory(care_unit=unit)  # a person without certificates is recomputed too
     response = _post(verified_client(unit_manager), gap=8)
-    assert "Sjukfallen för 2 personer räknas om i bakgrunden." in response.content.decode()
+    assert "Sjukfallen räknas om i bakgrunden (antal personer: 2)." in response.content.decode()
     unit.refresh_from_db()
     assert unit.gap_days == 8
     (case,) = SickLeaveCase.objects.filter(person=split_person)
