@@ -244,7 +244,8 @@ def send_reminder(reminder_id: str) -> str:
     """Check the reminder again now; send it once, or drop it with the reason."""
     now = timezone.now()
     with transaction.atomic():
-        r = Reminder.objects.select_for_update().select_related("case").filter(pk=reminder_id)
+        locked = Reminder.objects.select_for_update(of=("self",))  # the case may be null
+        r = locked.select_related("case").filter(pk=reminder_id)
         r = r.first()
         if r is None or r.status != ReminderStatus.SCHEDULED:
             return r.status if r else "gone"
