@@ -27,8 +27,8 @@ from samsyn.consent.tests.fixtures import (  # noqa: F401 - fixtures
     person,
 )
 from samsyn.plans import services
-from samsyn.plans.content import PlanKind
-from samsyn.plans.models import Plan
+from samsyn.plans.content import PlanKind, VersionState
+from samsyn.plans.models import Plan, PlanVersion
 from tests.browser.conftest import assert_accessible, login_as
 
 pytestmark = [pytest.mark.system, pytest.mark.django_db(transaction=True)]
@@ -199,3 +199,8 @@ def test_plans_from_the_care_plan_to_the_employers_pdf(
     the_person_approves_a_change(
         page, coordinator=coordinator, patient_user=patient_user, case=case, size=size
     )
+    # What the story did is stored: both plans, and no change left waiting for the person.
+    kinds = set(Plan.objects.filter(case=case).values_list("kind", flat=True))
+    assert {PlanKind.CARE, PlanKind.EMPLOYER} <= kinds
+    pending = PlanVersion.objects.filter(plan__case=case, state=VersionState.PENDING)
+    assert not pending.exists()

@@ -87,7 +87,8 @@ for row in DBTaskResult.objects.all():
 """
 
 
-def several_workers_take_each_job_once(env: dict[str, str], tmp_path: Path) -> None:
+def several_workers_take_each_job_once(env: dict[str, str], tmp_path: Path) -> Counter:
+    """Four workers on one queue of JOBS jobs; returns how often each job ran."""
     out = tmp_path / "lines.txt"
     run_python(env, ENQUEUE.format(jobs=JOBS, out=str(out)))
     log = tmp_path / "workers.log"
@@ -101,6 +102,7 @@ def several_workers_take_each_job_once(env: dict[str, str], tmp_path: Path) -> N
     assert len(rows) == JOBS
     assert {(status, attempts) for status, attempts, _ in rows} == {("SUCCESSFUL", "1")}
     assert len({worker for _, _, worker in rows}) > 1, "the workers did not share the jobs"
+    return lines
 
 
 @pytest.fixture(scope="module")
@@ -119,7 +121,8 @@ def own_sqlite(migrated: Path, tmp_path: Path) -> tuple[dict[str, str], Path]:
 
 def test_several_workers_take_each_job_once_on_sqlite(migrated, tmp_path):
     env, _ = own_sqlite(migrated, tmp_path)
-    several_workers_take_each_job_once(env, tmp_path)
+    runs = several_workers_take_each_job_once(env, tmp_path)
+    assert sum(runs.values()) == JOBS
 
 
 @pytest.mark.skipif(
@@ -132,7 +135,8 @@ def test_several_workers_take_each_job_once_on_postgresql(tmp_path):
     with own_cluster("samsyn-jobs-") as cluster:
         env = base_env(tmp_path, cluster.create_database("jobs"))
         migrate(env)
-        several_workers_take_each_job_once(env, tmp_path)
+        runs = several_workers_take_each_job_once(env, tmp_path)
+    assert sum(runs.values()) == JOBS
 
 
 NOTIFY = """
