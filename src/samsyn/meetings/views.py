@@ -95,52 +95,59 @@ def answer_view(request, meeting_id):
     return _back(request, meeting_id)
 
 
-@require_POST
-@role_required(*CARE_WRITER_ROLES)
-def move_view(request, meeting_id):
+def _post_meeting_form(request, meeting_id, form_class, service, done: str, key: str):
+    """A form posted on the meeting page: call `service` with its data and go back to the
+    page with `done`, or show the page again with the form and its errors (400)."""
     actor = Actor.from_request(request)
-    form = forms.MoveForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            services.move_meeting(actor=actor, meeting_id=meeting_id, **form.cleaned_data)
+            service(actor=actor, meeting_id=meeting_id, **form.cleaned_data)
         except services.MeetingError as exc:
             form.add_error(None, _(str(exc)))
         else:
-            flash.success(request, _("Mötet har flyttats och alla har fått den nya tiden."))
+            flash.success(request, done)
             return redirect("meetings:meeting", meeting_id=meeting_id)
-    return _page(request, actor, meeting_id, status=400, move_form=form)
+    return _page(request, actor, meeting_id, status=400, **{key: form})
+
+
+@require_POST
+@role_required(*CARE_WRITER_ROLES)
+def move_view(request, meeting_id):
+    return _post_meeting_form(
+        request,
+        meeting_id,
+        forms.MoveForm,
+        services.move_meeting,
+        _("Mötet har flyttats och alla har fått den nya tiden."),
+        "move_form",
+    )
 
 
 @require_POST
 @role_required(*CARE_WRITER_ROLES)
 def cancel_view(request, meeting_id):
-    actor = Actor.from_request(request)
-    form = forms.CancelForm(request.POST)
-    if form.is_valid():
-        try:
-            services.cancel_meeting(actor=actor, meeting_id=meeting_id, **form.cleaned_data)
-        except services.MeetingError as exc:
-            form.add_error(None, _(str(exc)))
-        else:
-            flash.success(request, _("Mötet är inställt och alla har fått besked."))
-            return redirect("meetings:meeting", meeting_id=meeting_id)
-    return _page(request, actor, meeting_id, status=400, cancel_form=form)
+    return _post_meeting_form(
+        request,
+        meeting_id,
+        forms.CancelForm,
+        services.cancel_meeting,
+        _("Mötet är inställt och alla har fått besked."),
+        "cancel_form",
+    )
 
 
 @require_POST
 @role_required(*CARE_WRITER_ROLES, Role.FK_OFFICER)
 def fk_decision_view(request, meeting_id):
-    actor = Actor.from_request(request)
-    form = forms.FkDecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.record_fk_decision(actor=actor, meeting_id=meeting_id, **form.cleaned_data)
-        except services.MeetingError as exc:
-            form.add_error(None, _(str(exc)))
-        else:
-            flash.success(request, _("Försäkringskassans beslut är registrerat."))
-            return redirect("meetings:meeting", meeting_id=meeting_id)
-    return _page(request, actor, meeting_id, status=400, fk_form=form)
+    return _post_meeting_form(
+        request,
+        meeting_id,
+        forms.FkDecisionForm,
+        services.record_fk_decision,
+        _("Försäkringskassans beslut är registrerat."),
+        "fk_form",
+    )
 
 
 @require_POST
