@@ -298,7 +298,10 @@ def test_a_worker_outlives_a_postgresql_restart(tmp_path):
             assert worker.poll() is None, log.read_text()[-3000:]
             run_python(env, ENQUEUE.format(jobs=2, out=str(out)))
             wait_for(lambda: len(out.read_text().split()) == 3, 60, log.read_text()[-3000:])
+            # The same process ran the jobs after the restart: its connection from before
+            # the restart was dead, so it reconnected — whether it noticed the loss while
+            # polling (logged as "worker lost the database") or through Django's health
+            # check at its next job depends on timing, so the log line is not asserted.
             assert worker.poll() is None
-            assert "worker lost the database" in log.read_text()  # it did meet the restart
         finally:
             worker.kill()
