@@ -84,16 +84,22 @@ def _degrees(rng: random.Random, n_periods: int, first: int) -> list[int]:
 
 
 def generate_certificates(
-    n_persons: int, n_certificates: int, seed: int, end_date: date
+    n_persons: int,
+    n_certificates: int,
+    seed: int,
+    end_date: date,
+    span_days: int = SPAN_DAYS,
 ) -> Iterator[CertificateInput]:
-    """Yield `n_certificates` realistic certificates for `n_persons` persons."""
+    """Yield `n_certificates` realistic certificates for `n_persons` persons, dated over
+    the `span_days` up to `end_date` (a shorter span puts more persons on sick leave on
+    any one day: the worklist bench's region of 50 000 current cases)."""
     rng = random.Random(seed)
     counts = _allocate(rng, n_persons, n_certificates)
     randint = rng.randint
     rand = rng.random
     dates: dict[int, date] = {}
     last_day = end_date.toordinal()
-    first_day = last_day - SPAN_DAYS
+    first_day = last_day - span_days
 
     def day(ordinal: int) -> date:
         d = dates.get(ordinal)
@@ -110,7 +116,7 @@ def generate_certificates(
         diagnoses = (rng.choice(DIAGNOSES),)
         heavy = k > 100
         # Start early enough that long chains still fit in the five years, mostly.
-        cursor = first_day + randint(0, max(1, SPAN_DAYS - min(k * 40, SPAN_DAYS // 2)))
+        cursor = first_day + randint(0, max(1, span_days - min(k * 40, span_days // 2)))
         remaining = k
         while remaining:
             # Certificates in this case.

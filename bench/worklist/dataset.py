@@ -125,7 +125,9 @@ def certificates_known_on(args, on: date, end_date: date):
         index = -1
         previous = None
         generated = 0
-        for c in generate_certificates(args.persons, asked, args.seed, end_date):
+        for c in generate_certificates(
+            args.persons, asked, args.seed, end_date, span_days=args.span_days
+        ):
             generated += 1
             # Certificates of one generator person come out together: every change of the
             # generator's number starts the next person (its numbers may repeat, ours not).
