@@ -14,6 +14,7 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime
 
+import msgspec
 from django.db import connection, models
 from django.utils import timezone
 
@@ -29,6 +30,13 @@ def _adapter(field: models.Field, sqlite: bool) -> Adapter:
     kind = target.get_internal_type()
     if isinstance(field, models.JSONField):
         encoder = field.encoder
+        if encoder is None:  # plain JSON values: msgspec's encoder, in C
+            encode = msgspec.json.encode
+
+            def as_fast_json(value):
+                return None if value is None else encode(value).decode()
+
+            return as_fast_json
 
         def as_json(value):
             return None if value is None else json.dumps(value, cls=encoder)
@@ -80,6 +88,7 @@ def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterabl
             f"{meta.label}: columns missing {sorted(missing)}, unknown {sorted(unknown)}"
         )
     adapters = [_adapter(fields[name], sqlite) for name in columns]
+    plain = all(adapt is _same for adapt in adapters)
     now = timezone.now()
     now_values = tuple(_adapter(fields[name], sqlite)(now) for name in automatic) + tuple(
         _adapter(fields[name], sqlite)(fields[name].get_default()) for name in defaulted
@@ -89,20 +98,32 @@ def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterabl
     table = quote(meta.db_table)
     column_list = ", ".join(quote(fields[name].column) for name in names)
 
+    width = len(columns)
+
     def adapted():
+        if plain:  # nothing to adapt (PostgreSQL without JSON columns): check the width
+            for row in rows:
+                if len(row) != width:
+                    raise ValueError(f"{meta.label}: a row of {len(row)} values, not {width}")
+                yield row + now_values
+            return
         for row in rows:
             yield tuple(adapt(value) for adapt, value in zip(adapters, row, strict=True)) + (
                 now_values
             )
 
+    return _write(table, column_list, len(names), adapted(), sqlite)
+
+
+def _write(table: str, column_list: str, width: int, rows: Iterable[tuple], sqlite: bool) -> int:
     count = 0
     with connection.cursor() as cursor:
         if sqlite:
-            marks = ", ".join("?" * len(names))
+            marks = ", ".join("?" * width)
             batch: list[tuple] = []
             raw = cursor.cursor if hasattr(cursor, "cursor") else cursor
             sql = f"INSERT INTO {table} ({column_list}) VALUES ({marks})"  # noqa: S608
-            for row in adapted():
+            for row in rows:
                 batch.append(row)
                 if len(batch) == 5000:
                     raw.executemany(sql, batch)
@@ -113,7 +134,21 @@ def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterabl
                 count += len(batch)
         else:
             with cursor.cursor.copy(f"COPY {table} ({column_list}) FROM STDIN") as copy:
-                for row in adapted():
+                for row in rows:
                     copy.write_row(row)
                     count += 1
     return count
+
+
+def copy_into(table: str, columns: Sequence[str], rows: Iterable[tuple]) -> int:
+    """Write `rows` (already adapted: `adapt_for(field)` values) into a table of the
+    caller's, e.g. a temporary staging table; COPY on PostgreSQL, executemany on SQLite."""
+    quote = connection.ops.quote_name
+    column_list = ", ".join(quote(name) for name in columns)
+    sqlite = connection.vendor == "sqlite"
+    return _write(quote(table), column_list, len(columns), rows, sqlite)
+
+
+def adapt_for(field: models.Field) -> Adapter:
+    """How `insert_rows` writes a value of `field` on this database (`copy_into`)."""
+    return _adapter(field, connection.vendor == "sqlite")

@@ -9,12 +9,13 @@ the page and the command report through `ImportResult.from_job`. The formats are
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePath
+from typing import BinaryIO
 
 from samsyn.core.importing import RejectedRow
-from samsyn.sickleave import csvformat, engine, jsonformat
+from samsyn.sickleave import csvformat, engine, jsonfast, jsonformat
 
 __all__ = [
     "CSV",
@@ -23,8 +24,11 @@ __all__ = [
     "DocumentError",
     "ImportResult",
     "ParsedFile",
+    "RestartReading",
     "open_certificate_file",
+    "open_certificate_stream",
     "parse_certificate_file",
+    "reason_of",
     "sniff_kind",
 ]
 
@@ -78,6 +82,11 @@ class ImportResult:
             rejected=rejected,
             physicians_not_linked=report.physicians_not_linked,
         )
+
+
+def reason_of(error: jsonformat.CertificateFormatError) -> str:
+    """The message of a row's error as the report shows it."""
+    return _reason(error)
 
 
 def _reason(error: jsonformat.CertificateFormatError) -> str:
@@ -145,19 +154,27 @@ class DocumentError(ValueError):
     """The file cannot be read as a whole (not UTF-8, bad JSON, a bad CSV header)."""
 
 
+class RestartReading(Exception):  # noqa: N818 - a signal, not an error
+    """A streamed file turned out to need reading whole: ask `items()` again."""
+
+
 @dataclass
 class CertificateSource:
-    """A file's certificates, read anew each time `items()` is asked (the import reads
-    the file twice: once to check every row, once to write): ``(line, certificate)`` or
-    ``(line, RejectedRow)`` in file order.
+    """A file's certificates, ``(line, certificate)`` or ``(line, RejectedRow)`` in file
+    order, read anew each time `items()` is asked.
 
-    A JSON document is decoded one certificate at a time (`jsonformat.iter_document`), so
-    besides the file's bytes only a small record per certificate is held, however long
-    the file; a CSV file is parsed whole (`csvformat.parse_csv_lenient`)."""
+    A JSON document is streamed from `opener()` (a block at a time, `jsonfast.
+    stream_certificates`, each item decoded as it comes, `jsonformat.iter_items`): memory
+    stays flat however long the file, and repeated ids are left to the importer (its
+    staging table). A document that is not a plain list of well-formed JSON is read whole
+    as before (`jsonformat.iter_document`, which words a document error); when that is
+    found after items were given, `items()` raises RestartReading and the next call reads
+    it whole. A CSV file is parsed whole (`csvformat.parse_csv_lenient`)."""
 
     kind: str
-    data: bytes
+    data: bytes = b""
     parsed: ParsedFile | None = None
+    opener: Callable[[], BinaryIO] | None = None
 
     def items(self) -> Iterator[tuple[int, engine.CertificateInput | RejectedRow]]:
         if self.parsed is not None:
@@ -166,12 +183,55 @@ class CertificateSource:
             for certificate in self.parsed.certificates:
                 yield self.parsed.lines.get(certificate.id, 0), certificate
             return
-        for index, item in jsonformat.iter_document(self.data):
+        if self.opener is not None:
+            given = yield from self._streamed()
+            if given is not None:
+                return
+        yield from self._rows(jsonformat.iter_document(self._whole()))
+
+    def _whole(self) -> bytes:
+        if not self.data and self.opener is not None:
+            with self.opener() as stored:
+                self.data = stored.read()
+            self.opener = None
+        return self.data
+
+    def _streamed(self):
+        """The streamed items; None (nothing given) when the file must be read whole."""
+        given = 0
+        try:
+            with self.opener() as stored:
+                for raw in jsonfast.stream_certificates(stored.read):
+                    items = jsonformat.iter_items(raw, start=given + 1, unique=False)
+                    yield from self._rows(items)
+                    given += len(raw)
+        except jsonfast.NotStreamable:
+            try:
+                jsonformat.iter_document(self._whole())
+            except jsonformat.CertificateFormatError as error:
+                raise DocumentError(_reason(error)) from None
+            if given:
+                raise RestartReading from None
+            return None
+        return given
+
+    def _rows(self, items):
+        for index, item in items:
             if isinstance(item, jsonformat.CertificateFormatError):
                 label = item.certificate if isinstance(item.certificate, str) else ""
                 yield index, RejectedRow(line=item.line or index, label=label, reason=_reason(item))
             else:
                 yield index, item
+
+
+def open_certificate_stream(kind: str, opener: Callable[[], BinaryIO]) -> CertificateSource:
+    """The certificates of a stored file, `opener()` giving it anew: a JSON document is
+    streamed (its document errors are found while reading: `items()` raises
+    DocumentError); a CSV file is read and parsed whole (`open_certificate_file`)."""
+    if kind == JSON:
+        return CertificateSource(kind=JSON, opener=opener)
+    with opener() as stored:
+        return open_certificate_file(kind, stored.read())
 
 
 def open_certificate_file(kind: str, data: bytes) -> CertificateSource:

@@ -18,6 +18,8 @@ distinct code), the periods' order and overlaps, the texts' length and character
 
 from __future__ import annotations
 
+import codecs
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -43,7 +45,13 @@ from samsyn.sickleave.formatbase import (
     text_problem,
 )
 
-__all__ = ["FastParser", "decode_certificates", "split_certificates"]
+__all__ = [
+    "FastParser",
+    "NotStreamable",
+    "decode_certificates",
+    "split_certificates",
+    "stream_certificates",
+]
 
 _Type = Literal[tuple(sorted(CERTIFICATE_TYPES))]  # type: ignore[valid-type]
 _Status = Literal[tuple(sorted(CERTIFICATE_STATUSES))]  # type: ignore[valid-type]
@@ -109,6 +117,76 @@ def split_certificates(raw: bytes) -> list[msgspec.Raw] | None:
     except _MSGSPEC_ERRORS:
         return None
     return document.certificates if isinstance(document, _WrappedRaw) else document
+
+
+class NotStreamable(Exception):
+    """The document is not a plain list of well-formed JSON in UTF-8 (or is not JSON at
+    all): read it whole (`split_certificates`, `jsonformat.iter_document`), which says why."""
+
+
+_LIST_RAW = msgspec.json.Decoder(list[msgspec.Raw])
+_WHITESPACE = b" \t\r\n"
+_BLOCK = 1 << 20
+
+
+def stream_certificates(read: Callable[[int], bytes]) -> Iterator[list[msgspec.Raw]]:
+    """The items of a document ``[item, item, ...]`` read from `read(size)` a block at a
+    time, as lists of raw items (about a block's worth each): memory is a block or two,
+    however long the file. Raises NotStreamable, possibly after some items, when the
+    document is not such a list of well-formed JSON in UTF-8 without NUL bytes; a document
+    `split_certificates` reads whole is read the same here, item for item.
+
+    Each list is cut after a ``}`` followed by a comma, and kept only when msgspec reads
+    ``[`` + the bytes up to the cut + ``]`` as a list: a cut inside a string or inside a
+    nested object never reads, so the cuts fall between items."""
+    utf8 = codecs.getincrementaldecoder("utf-8")()
+
+    def more() -> bytes:
+        data = read(_BLOCK)
+        if b"\0" in data:
+            raise NotStreamable
+        try:
+            utf8.decode(data, final=not data)
+        except UnicodeDecodeError:
+            raise NotStreamable from None
+        return data
+
+    buffer = b""
+    while not buffer:
+        data = more()
+        if not data:
+            raise NotStreamable
+        buffer = data.lstrip(_WHITESPACE)
+    if buffer[:1] != b"[":
+        raise NotStreamable
+    buffer, cut_before = buffer[1:], False
+    while True:
+        data = more()
+        buffer += data
+        if not data:  # the last items, "]" and whitespace
+            if cut_before and buffer.strip(_WHITESPACE) == b"]":
+                raise NotStreamable  # a comma before the "]"
+            try:
+                yield _LIST_RAW.decode(b"[" + buffer)
+            except _MSGSPEC_ERRORS:
+                raise NotStreamable from None
+            return
+        end = len(buffer)
+        for _ in range(8):
+            cut = buffer.rfind(b"}", 0, end) + 1
+            if not cut:
+                break
+            end = cut - 1
+            rest = buffer[cut : cut + 256].lstrip(_WHITESPACE)
+            if rest[:1] != b",":
+                continue
+            try:
+                items = _LIST_RAW.decode(b"[" + buffer[:cut] + b"]")
+            except _MSGSPEC_ERRORS:
+                continue
+            yield items
+            buffer, cut_before = buffer[cut:].lstrip(_WHITESPACE)[1:], True
+            break
 
 
 _STOCKHOLM = ZoneInfo("Europe/Stockholm")

@@ -163,15 +163,22 @@ def iter_document(
     return _iter_checked(items, jsonfast.FastParser())
 
 
-def _iter_checked(items, fast) -> Iterator[tuple[int, CertificateInput | CertificateFormatError]]:
+def iter_items(items, *, start: int = 1, unique: bool = True):
+    """`iter_document` of raw items already split (a streamed document, `jsonfast`); the
+    repeated ids are left to the caller when not `unique`."""
+    return _iter_checked(items, jsonfast.FastParser(), start=start, unique=unique)
+
+
+def _iter_checked(items, fast, *, start=1, unique=True):
     seen: dict[str, int] = {}
-    for index, item in enumerate(items, start=1):
+    for index, item in enumerate(items, start=start):
         try:
             certificate = fast.decode(item) if fast is not None else None
             if certificate is None:
                 obj = _loads(bytes(item).decode("utf-8", "surrogatepass")) if fast else item
                 certificate = parse_certificate(obj, index)
-            _check_unique(certificate.id, index, seen)
+            if unique:
+                _check_unique(certificate.id, index, seen)
         except CertificateFormatError as error:
             if error.certificate is None:  # json.loads refused the item alone
                 error = CertificateFormatError(error.message, certificate=index, line=index)
@@ -301,6 +308,9 @@ def _check_unique(certificate_id: str, index: int, seen: dict[str, int]) -> None
             field="id",
             line=index,
         )
+
+
+check_unique = _check_unique  # the importer's staging table words a repeated id the same
 
 
 def parse_certificate(obj: object, index: int) -> CertificateInput:

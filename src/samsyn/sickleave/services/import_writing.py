@@ -1,38 +1,37 @@
-"""Writing a checked file of certificates (`importing`): who each certificate's person
-is, which rows are refused and why, and the batched writer of certificates, periods,
-materialised cases and one audit event per person and batch (multi-row inserts,
-`core.bulk`)."""
+# ruff: noqa: S608, S611 - the SQL names only the constant tables below; values are parameters
+"""Writing a file of certificates (`importing`) set-based, through staging tables
+(ADR 019): every parsed certificate is copied into a temporary table (`Stage`, COPY on
+PostgreSQL); SQL joins find the rows to refuse (unknown person, another unit's person,
+an id that exists or repeats, an unknown diagnosis code); `INSERT ... SELECT` writes the
+certificates and periods; then `case_writing.write_cases` recomputes the materialised cases of the
+persons written, a chunk of persons at a time, with one audit event per person and chunk
+(`auditor.record_bulk`). The unit's gap recompute (`unit_settings`) shares it.
+
+No per-certificate record stays in Python: memory is one batch, however long the file.
+"""
 
 from __future__ import annotations
 
-import dataclasses
 import uuid
-from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from django.utils import timezone
+from django.db import connection
+from django.db.models.expressions import RawSQL
 
 from samsyn import access
 from samsyn.accounts.actor import Actor
 from samsyn.accounts.models import User
-from samsyn.accounts.selectors import PhysicianUnits
-from samsyn.audit import auditor
-from samsyn.audit.models import Action, Ground, ObjectType
-from samsyn.core.bulk import insert_rows
+from samsyn.accounts.selectors import (
+    PhysicianUnits,
+    care_unit_ids_by_code,
+    physicians_by_username,
+)
+from samsyn.core.bulk import adapt_for, copy_into
 from samsyn.people.models import Person
 from samsyn.sickleave import diagnoses, engine
-from samsyn.sickleave.models import Certificate, CertificatePeriod, SickLeaveCase
-from samsyn.sickleave.services.certificates import (
-    CASE_COLUMNS,
-    NOT_AT_UNIT,
-    CaseSource,
-    case_values,
-    to_engine_input,
-)
-
-#: Rows per INSERT statement.
-INSERT_BATCH = 2000
+from samsyn.sickleave.models import Certificate, CertificatePeriod
+from samsyn.sickleave.services.certificates import NOT_AT_UNIT
 
 
 @dataclass
@@ -46,207 +45,293 @@ class ImportReport:
     physicians_not_linked: int = 0
 
 
-def by_person(batch, persons) -> list[tuple[PersonRef, list[engine.CertificateInput]]]:
-    groups: dict[str, list[engine.CertificateInput]] = {}
-    for certificate in batch:
-        groups.setdefault(certificate.person, []).append(certificate)
-    return [(persons[number], group) for number, group in groups.items()]
-
-
-@dataclass(frozen=True, slots=True)
-class PersonRef:
-    """What the import needs of a person (read as plain values: no model instances)."""
-
-    pk: uuid.UUID
-    personnummer: str
-    care_unit_id: uuid.UUID
-    gap_days: int
-
-
-def persons_by_number(numbers: list[str]) -> dict[str, PersonRef]:
-    found: dict[str, PersonRef] = {}
-    for first in range(0, len(numbers), INSERT_BATCH):
-        chunk = numbers[first : first + INSERT_BATCH]
-        rows = Person.objects.filter(personnummer__in=chunk).values_list(
-            "pk", "personnummer", "care_unit_id", "care_unit__gap_days"
-        )
-        for row in rows:
-            found[row[1]] = PersonRef(*row)
-    return found
-
-
-def existing_ids(ids: list[str]) -> set[str]:
-    existing: set[str] = set()
-    for first in range(0, len(ids), INSERT_BATCH):
-        chunk = ids[first : first + INSERT_BATCH]
-        existing.update(
-            Certificate.objects.filter(external_id__in=chunk).values_list("external_id", flat=True)
-        )
-    return existing
-
-
-def unit_check(actor: Actor) -> Callable[[PersonRef], bool]:
-    decided: dict = {}
-
-    def at_unit(person: PersonRef) -> bool:
-        if person.care_unit_id not in decided:
-            decided[person.care_unit_id] = access.care_staff_at(actor, person.care_unit_id)
-        return decided[person.care_unit_id]
-
-    return at_unit
-
-
-CERTIFICATE_COLUMNS = (
-    "id",
-    "person_id",
+STAGE, PERIODS, DOCTORS, PERSONS = (
+    "samsyn_import_stage",
+    "samsyn_import_period",
+    "samsyn_import_doctor",
+    "samsyn_import_person",
+)
+STAGE_COLUMNS = (
+    "n",
+    "line",
     "external_id",
+    "person",
+    "cert_id",
     "type",
     "status",
     "signed_at",
-    "care_unit_id",
-    "physician_id",
-    "physician_name",
+    "unit",
+    "physician",
     "occupation",
     "diagnosis_code",
     "secondary_codes",
     "activity_limitation",
     "work_capacity",
     "prognosis",
-    "expected_days",
-    "created_by_id",
+    "bad_code",
 )
-PERIOD_COLUMNS = ("certificate_id", "start", "end", "degree")
+PERIOD_COLUMNS = ("cert_id", "start", "end", "degree")
+DOCTOR_COLUMNS = ("physician", "unit", "person_unit", "user_id", "name")
+
+PERSON_T = Person._meta.db_table
+CERT_T = Certificate._meta.db_table
+PERIOD_T = CertificatePeriod._meta.db_table
 
 
-class Writer:
-    """Writes batches of persons' accepted certificates with multi-row inserts
-    (`core.bulk.insert_rows`: executemany on SQLite, COPY on PostgreSQL)."""
+def _ddl(pg: bool) -> list[str]:
+    uid, ts, day, js, big = (
+        ("uuid", "timestamptz", "date", "jsonb", "bigint")
+        if pg
+        else ("char(32)", "text", "text", "text", "integer")
+    )
+    tail = ""
+    return [
+        f"CREATE TEMP TABLE {STAGE} (n integer PRIMARY KEY, line integer NOT NULL, "
+        f"external_id text NOT NULL, person text NOT NULL, cert_id {uid} NOT NULL, "
+        f"type text, status text, signed_at {ts}, unit text, physician text, "
+        f"occupation text, diagnosis_code text, secondary_codes {js}, "
+        f"activity_limitation text, work_capacity text, prognosis text, bad_code text, "
+        f"rejected smallint NOT NULL DEFAULT 0){tail}",
+        f'CREATE TEMP TABLE {PERIODS} (cert_id {uid}, start {day}, "end" {day}, '
+        f"degree smallint){tail}",
+        f"CREATE TEMP TABLE {DOCTORS} (physician text, unit text, person_unit {uid}, "
+        f"user_id {big}, name text){tail}",
+    ]
 
-    def __init__(self, *, actor: Actor, physicians, named_units, job):
-        self.actor = actor
-        self.physicians = physicians
-        self.named_units = named_units
-        self.job = job
+
+def _as_uuid(value) -> uuid.UUID:
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+
+
+class Stage:
+    """The staging tables of one import (temporary: they live as long as the connection,
+    and `drop` removes them)."""
+
+    def __init__(self) -> None:
+        self.pg = connection.vendor == "postgresql"
+        self.uuid = adapt_for(Certificate._meta.get_field("id"))
+        self.time = adapt_for(Certificate._meta.get_field("signed_at"))
+        self.day = adapt_for(CertificatePeriod._meta.get_field("start"))
+        self.json = adapt_for(Certificate._meta.get_field("secondary_codes"))
+        self.codes: dict[str, tuple[str, bool]] = {}
+        self.n = 0
+        self.rows: list[tuple] = []
+        self.periods: list[tuple] = []
+        self.drop()
+        self._run(*_ddl(self.pg))
+
+    def _run(self, *statements: str, params=()) -> None:
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql, params)
+
+    def _fetch(self, sql: str, params=()) -> list[tuple]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    def drop(self) -> None:
+        self._run(*(f"DROP TABLE IF EXISTS {t}" for t in (STAGE, PERIODS, DOCTORS, PERSONS)))
+
+    def clear(self) -> None:
+        """Forget what was staged (the file is read again from its start)."""
+        self._run(f"DELETE FROM {STAGE}", f"DELETE FROM {PERIODS}")
+        self.n, self.rows, self.periods = 0, [], []
+
+    def add(self, line: int, c: engine.CertificateInput) -> None:
+        """Stage one parsed certificate (written by `flush`)."""
+        codes_of = self.codes
+        bad = ""
+        for code in c.diagnoses:
+            known = codes_of.get(code)
+            if known is None:
+                known = codes_of[code] = (diagnoses.normalize_code(code), diagnoses.is_known(code))
+            if not known[1] and not bad:
+                bad = code
+        codes = [codes_of[code][0] for code in c.diagnoses[:3] if code]
+        cert_id = self.uuid(uuid.uuid4())
+        self.n += 1
+        self.rows.append(
+            (
+                self.n,
+                line,
+                c.id,
+                c.person,
+                cert_id,
+                c.type,
+                c.status,
+                self.time(c.signed),
+                c.unit or "",
+                c.physician or "",
+                c.occupation or "",
+                codes[0] if codes else "",
+                self.json(codes[1:]),
+                c.activity_limitation or "",
+                c.work_capacity or "",
+                c.prognosis or "",
+                bad,
+            )
+        )
+        day = self.day
+        self.periods.extend((cert_id, day(p.start), day(p.end), p.degree) for p in c.periods)
+
+    def flush(self) -> None:
+        copy_into(STAGE, STAGE_COLUMNS, self.rows)
+        copy_into(PERIODS, PERIOD_COLUMNS, self.periods)
+        self.rows, self.periods = [], []
+
+    def index(self) -> None:
+        """Indexes (and, on PostgreSQL, statistics) once everything is staged."""
+        self._run(
+            f"CREATE INDEX {STAGE}_external ON {STAGE} (external_id)",
+            f"CREATE INDEX {STAGE}_person ON {STAGE} (person)",
+            f"CREATE INDEX {STAGE}_cert ON {STAGE} (cert_id)",
+            f"CREATE INDEX {PERIODS}_cert ON {PERIODS} (cert_id)",
+        )
+        if self.pg:
+            self._run(f"ANALYZE {STAGE}", f"ANALYZE {PERIODS}")
+
+    # ---- the checks ----------------------------------------------------------------------
+
+    def reject(self, *, actor: Actor, duplicate: Callable[[str, int, int], str]) -> list:
+        """Mark the rows refused and return them as ``(line, id, reason)``: a repeated id
+        (`duplicate(id, line, first_line)` words it), an unknown person or one outside the
+        actor's units (one message for both: an import must not reveal who exists), an
+        id that exists, an unknown diagnosis code - in that order."""
+        outside: list = []
+        if not actor.is_system:
+            units = self._fetch(
+                f"SELECT DISTINCT p.care_unit_id FROM {STAGE} s "
+                f"JOIN {PERSON_T} p ON p.personnummer = s.person"
+            )
+            decided = [_as_uuid(unit) for (unit,) in units]
+            outside = [self.uuid(u) for u in decided if not access.care_staff_at(actor, u)]
+        unit_test = ""
+        if outside:
+            unit_test = f" OR p.care_unit_id IN ({', '.join(['%s'] * len(outside))})"
+        body = (
+            f"FROM {STAGE} s LEFT JOIN {PERSON_T} p ON p.personnummer = s.person "
+            f"LEFT JOIN {CERT_T} c ON c.external_id = s.external_id "
+            f"LEFT JOIN (SELECT external_id, MIN(n) AS first_n, MIN(line) AS first_line "
+            f"FROM {STAGE} GROUP BY external_id HAVING COUNT(*) > 1) d "
+            f"ON d.external_id = s.external_id "
+            f"WHERE p.id IS NULL OR c.id IS NOT NULL OR s.bad_code <> '' "
+            f"OR d.first_n <> s.n{unit_test}"
+        )
+        rows = self._fetch(
+            f"SELECT s.n, s.line, s.external_id, p.id, p.care_unit_id, c.id, s.bad_code, "
+            f"d.first_n, d.first_line {body}",
+            outside,
+        )
+        if not rows:
+            return []
+        self._run(f"UPDATE {STAGE} SET rejected = 1 WHERE n IN (SELECT s.n {body})", params=outside)
+        outside_units = set(outside)
+        rejected = []
+        for n, line, external_id, person, unit, existing, bad, first_n, first_line in rows:
+            if first_n is not None and first_n != n:
+                reason = duplicate(external_id, line, first_line)
+            elif person is None:
+                reason = "Personen finns inte i Samsyn." if actor.is_system else NOT_AT_UNIT
+            elif unit in outside_units:
+                reason = NOT_AT_UNIT
+            elif existing is not None:
+                reason = f"Intyget {external_id} finns redan."
+            else:
+                reason = f"Okänd diagnoskod {bad}."
+            rejected.append((line, external_id, reason))
+        return rejected
+
+    # ---- the writes ----------------------------------------------------------------------
+
+    def write(self, *, actor: Actor, now) -> tuple[int, int, int]:
+        """Write the certificates and periods not refused; returns how many certificates,
+        of how many persons, and how many kept their physician as a name only."""
+        self._doctors(actor)
+        param = "CAST(%s AS {})".format if self.pg else (lambda _: "%s")
         own = actor.organisation
-        self.unit_id = own.pk if own is not None and own.is_care_unit else None
-        self.ground = Ground.UNIT_MEMBERSHIP if actor.user else Ground.SYSTEM
-        self.user_id = actor.user.pk if actor.user else None
-        self.today = timezone.localdate()
+        unit_id = own.pk if own is not None and own.is_care_unit else None
+        joins = (
+            f"FROM {STAGE} s JOIN {PERSON_T} p ON p.personnummer = s.person "
+            f"LEFT JOIN {DOCTORS} d ON d.physician = s.physician AND d.unit = s.unit "
+            f"AND d.person_unit = p.care_unit_id WHERE s.rejected = 0"
+        )
+        stamp = self.time(now)
+        self._run(
+            f"INSERT INTO {CERT_T} (id, created_at, updated_at, person_id, external_id, type, "
+            f"status, signed_at, care_unit_id, physician_id, physician_name, occupation, "
+            f"diagnosis_code, secondary_codes, activity_limitation, work_capacity, "
+            f"prognosis, expected_days, created_by_id) "
+            f"SELECT s.cert_id, {param('timestamptz')}, {param('timestamptz')}, p.id, "
+            f"s.external_id, s.type, s.status, s.signed_at, "
+            f"COALESCE({param('uuid')}, p.care_unit_id), d.user_id, "
+            f"COALESCE(d.name, s.physician), s.occupation, s.diagnosis_code, "
+            f"s.secondary_codes, s.activity_limitation, s.work_capacity, s.prognosis, "
+            f"NULL, {param('bigint')} {joins} ORDER BY s.n",
+            params=(stamp, stamp, self.uuid(unit_id), actor.user.pk if actor.user else None),
+        )
+        self._run(
+            f'INSERT INTO {PERIOD_T} (certificate_id, start, "end", degree) '
+            f'SELECT sp.cert_id, sp.start, sp."end", sp.degree FROM {PERIODS} sp '
+            f"JOIN {STAGE} s ON s.cert_id = sp.cert_id WHERE s.rejected = 0"
+        )
+        self._run(
+            f"CREATE TEMP TABLE {PERSONS} AS SELECT DISTINCT p.id AS person_id "
+            f"FROM {STAGE} s JOIN {PERSON_T} p ON p.personnummer = s.person "
+            f"WHERE s.rejected = 0",
+            f"CREATE INDEX {PERSONS}_id ON {PERSONS} (person_id)",
+        )
+        ((imported, persons, not_linked),) = self._fetch(
+            f"SELECT COUNT(*), COUNT(DISTINCT s.person), COALESCE(SUM(CASE WHEN "
+            f"s.physician <> '' AND d.user_id IS NULL THEN 1 ELSE 0 END), 0) {joins}"
+        )
+        return imported, persons, int(not_linked)
 
-    def write(self, batch, report: ImportReport, written_persons: set) -> None:
-        person_ids = [person.pk for person, _ in batch]
-        stored: dict = defaultdict(list)
-        for c in (
-            Certificate.objects.filter(person_id__in=person_ids)
-            .select_related("physician")
-            .prefetch_related("periods")
-        ):
-            stored[c.person_id].append(c)
-        certificates, periods, cases, accesses = [], [], [], []
-        for person, group in batch:
-            inputs = [to_engine_input(c, person.personnummer) for c in stored[person.pk]]
-            sources = {str(c.pk): CaseSource.of(c) for c in stored[person.pk]}
-            made = []
-            for c in group:
-                row, engine_input, source = self._certificate(person, c, report)
-                certificates.append(row)
-                periods.extend((source.pk, p.start, p.end, p.degree) for p in c.periods)
-                inputs.append(engine_input)
-                sources[engine_input.id] = source
-                made.append(engine_input)
-            cases.extend(
-                case_values(
-                    person_id=person.pk,
-                    gap_days=person.gap_days,
-                    inputs=inputs,
-                    sources=sources,
-                    on=self.today,
+    def _doctors(self, actor: Actor) -> None:
+        """Who each (physician, named unit, person's unit) of the file is (`DOCTORS`)."""
+        triples = self._fetch(
+            f"SELECT DISTINCT s.physician, s.unit, p.care_unit_id FROM {STAGE} s "
+            f"JOIN {PERSON_T} p ON p.personnummer = s.person "
+            f"WHERE s.rejected = 0 AND s.physician <> ''"
+        )
+        if not triples:
+            return
+        physicians = physicians_by_username(usernames={t[0] for t in triples})
+        named = care_unit_ids_by_code(codes={t[1] for t in triples}) if actor.is_system else {}
+        rows = []
+        for username, unit, person_unit in triples:
+            unit_id = _importing_unit_id(actor, unit, _as_uuid(person_unit), named)
+            physician = _physician_under(username, physicians, unit_id)
+            user_id, name = (physician.pk, physician.display_name) if physician else (None, None)
+            rows.append((username, unit, self.uuid(_as_uuid(person_unit)), user_id, name))
+        copy_into(DOCTORS, DOCTOR_COLUMNS, rows)
+
+    def person_chunks(self, size: int) -> Iterator[list]:
+        """The persons written, `size` at a time, in order of id (keyset, no list of all)."""
+        last = None
+        while True:
+            after = "" if last is None else "WHERE person_id > %s "
+            ids = [
+                row[0]
+                for row in self._fetch(
+                    f"SELECT person_id FROM {PERSONS} {after}ORDER BY person_id LIMIT {int(size)}",
+                    () if last is None else (last,),
                 )
-            )
-            accesses.append(
-                auditor.Access(
-                    action=Action.CREATE,
-                    ground=self.ground,
-                    object_type=ObjectType.CERTIFICATE,
-                    object_id=str(self.job.pk) if self.job else "",
-                    person_id=person.pk,
-                    ground_ref="",
-                    extra={
-                        "import": True,
-                        "certificates": [c.id for c in made],
-                        "types": sorted({c.type for c in made}),
-                    },
-                )
-            )
-            report.imported += len(group)
-            written_persons.add(person.pk)
-        insert_rows(Certificate, CERTIFICATE_COLUMNS, certificates)
-        insert_rows(CertificatePeriod, PERIOD_COLUMNS, periods)
-        SickLeaveCase.objects.filter(person_id__in=person_ids).delete()
-        insert_rows(SickLeaveCase, CASE_COLUMNS, cases)
-        auditor.record_many(actor=self.actor, accesses=accesses)
+            ]
+            if not ids:
+                return
+            yield ids
+            last = ids[-1]
 
-    def _certificate(self, person: PersonRef, c: engine.CertificateInput, report: ImportReport):
-        """The certificate's row (`CERTIFICATE_COLUMNS`), as the engine sees it, and what
-        its cases keep of it."""
-        unit_id = _importing_unit_id(self.actor, c, person, self.named_units)
-        physician = _physician_under(c.physician, self.physicians, unit_id)
-        if c.physician and physician is None:
-            report.physicians_not_linked += 1
-        pk = uuid.uuid4()
-        codes = [diagnoses.normalize_code(code) for code in list(c.diagnoses)[:3] if code]
-        physician_name = physician.display_name if physician else (c.physician or "")
-        care_unit_id = self.unit_id or person.care_unit_id
-        row = (
-            pk,
-            person.pk,
-            c.id,
-            c.type,
-            c.status,
-            c.signed,
-            care_unit_id,
-            physician.pk if physician else None,
-            physician_name,
-            c.occupation or "",
-            codes[0] if codes else "",
-            codes[1:],
-            c.activity_limitation or "",
-            c.work_capacity or "",
-            c.prognosis or "",
-            None,
-            self.user_id,
+    def imported_now(self) -> RawSQL:
+        """Whether a certificate row (in a query on periods) is one this import wrote."""
+        return RawSQL(
+            f"EXISTS (SELECT 1 FROM {STAGE} s WHERE s.cert_id = {CERT_T}.id AND s.rejected = 0)",
+            (),
         )
-        engine_input = dataclasses.replace(
-            c, id=str(pk), diagnoses=tuple(codes), occupation=c.occupation or None
-        )
-        source = CaseSource(
-            pk=pk,
-            care_unit_id=care_unit_id,
-            physician_id=physician.pk if physician else None,
-            physician_name=physician_name,
-            diagnosis_code=codes[0] if codes else "",
-            occupation=c.occupation or "",
-        )
-        return row, engine_input, source
 
 
-def reject_reason(c, person, at_unit, existing) -> str:
-    """Why a certificate is refused ("" when it is not); `at_unit(person)` says whether the
-    importing care staff may register for the person (None: a system job, any unit)."""
-    # One message for "unknown" and "another unit's": an import must not reveal who exists.
-    if person is None:
-        return "Personen finns inte i Samsyn." if at_unit is None else NOT_AT_UNIT
-    if at_unit is not None and not at_unit(person):
-        return NOT_AT_UNIT
-    if c.id in existing:
-        return f"Intyget {c.id} finns redan."
-    for code in c.diagnoses:
-        if not diagnoses.is_known(code):
-            return f"Okänd diagnoskod {code}."
-    return ""
-
-
-def _importing_unit_id(actor: Actor, c: engine.CertificateInput, person: PersonRef, named_units):
+def _importing_unit_id(actor: Actor, unit: str, person_unit, named_units):
     """The unit a certificate's physician must work under: the importing user's unit. A
     system job (`samsyn import certificates` without --as) has no unit of its own: it uses
     the care unit the certificate names (`unit`, the unit's HSA id, as the unit's code in
@@ -254,7 +339,7 @@ def _importing_unit_id(actor: Actor, c: engine.CertificateInput, person: PersonR
     where the certificate is filed."""
     if not actor.is_system:
         return actor.organisation.pk
-    return named_units.get(c.unit or "", person.care_unit_id)
+    return named_units.get(unit or "", person_unit)
 
 
 def _physician_under(

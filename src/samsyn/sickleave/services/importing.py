@@ -16,17 +16,15 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from samsyn.accounts.actor import Actor
 from samsyn.accounts.roles import CERTIFICATE_REGISTRAR_ROLES
-from samsyn.accounts.selectors import care_unit_ids_by_code, physicians_by_username
 from samsyn.audit import auditor
 from samsyn.audit.models import Action, Ground, ObjectType
 from samsyn.core.import_jobs import (
@@ -39,22 +37,19 @@ from samsyn.core.import_jobs import (
 from samsyn.core.importing import RejectedRow
 from samsyn.core.jobs import exponential_backoff
 from samsyn.core.jobs import job as queued_job
-from samsyn.sickleave import engine
-from samsyn.sickleave.importing import DocumentError, open_certificate_file
+from samsyn.sickleave import engine, jsonformat
+from samsyn.sickleave.importing import (
+    DocumentError,
+    RestartReading,
+    open_certificate_stream,
+    reason_of,
+)
 from samsyn.sickleave.models import CertificateImport
+from samsyn.sickleave.services.case_writing import CaseAudit, import_ground, write_cases
 from samsyn.sickleave.services.certificates import (
     CertificatePermissionError,
 )
-from samsyn.sickleave.services.import_writing import (
-    ImportReport,
-    PersonRef,
-    Writer,
-    by_person,
-    existing_ids,
-    persons_by_number,
-    reject_reason,
-    unit_check,
-)
+from samsyn.sickleave.services.import_writing import ImportReport, Stage
 
 
 class DuplicateImport(Exception):
@@ -215,14 +210,11 @@ def execute_certificate_import(
 
 
 def _run(job: CertificateImport, progress) -> None:
-    with job.file.open("rb") as stored:
-        data = stored.read()
     try:
-        source = open_certificate_file(job.kind, data)
+        source = open_certificate_stream(job.kind, lambda: job.file.open("rb"))
     except DocumentError as exc:
         _fail(job, f"Filen kunde inte läsas: {exc}")
         return
-    del data
     CertificateImport.objects.filter(pk=job.pk).update(phase=ImportPhase.VALIDATING)
     actor = _actor_of(job)
     try:
@@ -245,7 +237,10 @@ def _run(job: CertificateImport, progress) -> None:
         if not done:
             raise ImportAbandoned
 
-    import_source(actor=actor, items=source.items, progress=progress, finish=finish, job=job)
+    try:
+        import_source(actor=actor, items=source.items, progress=progress, finish=finish, job=job)
+    except DocumentError as exc:  # found while streaming: nothing was written
+        _fail(job, f"Filen kunde inte läsas: {exc}")
 
 
 # ---- validating and writing ----------------------------------------------------------
@@ -291,109 +286,108 @@ def import_source(
     job: CertificateImport | None = None,
 ) -> ImportReport:
     """Import a file's certificates: `items()` gives ``(line, certificate)`` or ``(line,
-    RejectedRow)`` in file order, anew each time it is called. The first pass checks
-    every row; the second writes the good ones in batches of `chunk_size()` certificates, all in
-    one transaction; bad rows are reported. `finish(report)` runs inside that transaction,
-    after the writes. Memory stays flat as the file grows when `items()` streams (a JSON
-    document does): each pass holds one batch and a small record per certificate.
+    RejectedRow)`` in file order. One pass reads the file into a staging table (in batches
+    of `chunk_size()`); SQL then finds the rows to refuse, and in one transaction the good
+    ones are written with their periods, the materialised cases of their persons and one
+    audit event per person (`import_writing`, ADR 019); bad rows are reported.
+    `finish(report)` runs inside that transaction, after the writes. Memory stays flat as
+    the file grows when `items()` streams: no record per certificate is kept in Python.
+    Should `items()` raise `RestartReading` (a stream that must be read another way), it
+    is asked again, once.
 
-    A certificate is rejected (with its line and reason) when its person is unknown or
-    outside the actor's units, its id already exists, or a diagnosis code is unknown.
+    A certificate is rejected (with its line and reason) when its id repeats in the file
+    or already exists, its person is unknown or outside the actor's units, or a diagnosis
+    code is unknown.
 
     A certificate's `physician` is linked to the user with that user name only when they
     have (or had) a physician membership at the importing unit or one of its sub-units
-    (`_importing_unit_id`); otherwise the certificate keeps it as the physician's name,
-    without a link, and counts in `physicians_not_linked` (the same for an unknown name
-    and another unit's physician, so the report reveals no other unit's staff).
+    (`import_writing._importing_unit_id`); otherwise the certificate keeps it as the
+    physician's name, without a link, and counts in `physicians_not_linked` (the same for
+    an unknown name and another unit's physician, so the report reveals no other unit's
+    staff).
     """
     check_may_import(actor)
-    checked = _check_all(actor, items, progress, job)
-    report = checked.report
-    physicians = physicians_by_username(usernames=checked.usernames)
-    named_units = care_unit_ids_by_code(codes=checked.unit_codes) if actor.is_system else {}
-    writer = Writer(actor=actor, physicians=physicians, named_units=named_units, job=job)
-    if job is not None:
-        CertificateImport.objects.filter(pk=job.pk).update(
-            phase=ImportPhase.WRITING, total=report.rows, processed=len(report.rejected)
-        )
-    if progress:
-        progress(len(report.rejected), report.rows)  # the rejected rows are done
-    written_persons: set = set()
-    chunk = chunk_size()
-    with transaction.atomic():
-        batch: list[engine.CertificateInput] = []
-        first = True
-        for line, item in items():
-            if isinstance(item, RejectedRow) or line in checked.skip_lines.get(item.id, ()):
-                continue
-            batch.append(item)
-            if len(batch) == chunk:
-                writer.write(by_person(batch, checked.persons), report, written_persons)
+    stage = Stage()
+    try:
+        try:
+            report = _stage_all(stage, items, job)
+        except RestartReading:
+            stage.clear()
+            report = _stage_all(stage, items, job)
+        stage.index()
+        report.rejected.extend(stage.reject(actor=actor, duplicate=duplicate_reason))
+        report.rejected.sort()
+        if job is not None:
+            CertificateImport.objects.filter(pk=job.pk).update(
+                phase=ImportPhase.WRITING, total=report.rows, processed=len(report.rejected)
+            )
+        if progress:
+            progress(len(report.rejected), report.rows)  # the rejected rows are done
+        with transaction.atomic():
+            report.imported, report.persons, report.physicians_not_linked = stage.write(
+                actor=actor, now=timezone.now()
+            )
+            paused = []
+
+            def written(count: int) -> None:
                 if progress:
-                    progress(len(batch), report.rows)
-                batch = []
-                if first:
+                    progress(count, report.rows)
+                if not paused:
+                    paused.append(True)
                     pause_for_test()
-                    first = False
-        if batch:
-            writer.write(by_person(batch, checked.persons), report, written_persons)
-            if progress:
-                progress(len(batch), report.rows)
-            if first:
-                pause_for_test()
-        report.persons = len(written_persons)
-        if finish:
-            finish(report)
+
+            audit = CaseAudit(
+                actor=actor,
+                imported=stage.imported_now(),
+                object_id=str(job.pk) if job else "",
+                ground=import_ground(actor),
+            )
+            write_cases(
+                chunks=stage.person_chunks(min(chunk_size(), PERSONS_PER_CHUNK)),
+                on=timezone.localdate(),
+                audit=audit,
+                done=written,
+            )
+            stage.drop()
+            if finish:
+                finish(report)
+    finally:
+        if not connection.needs_rollback:  # else the caller's transaction undoes them
+            stage.drop()
     return report
 
 
-@dataclass
-class _Checked:
-    report: ImportReport
-    persons: dict[str, PersonRef | None] = field(default_factory=dict)
-    #: The lines of the certificates with each id that were rejected after parsing.
-    skip_lines: dict[str, set[int]] = field(default_factory=dict)
-    usernames: set[str] = field(default_factory=set)
-    unit_codes: set[str] = field(default_factory=set)
+#: Persons whose cases are recomputed per chunk (and who get one audit event each).
+PERSONS_PER_CHUNK = 2000
 
 
-def _check_all(actor: Actor, items: Items, progress, job) -> _Checked:
-    """The first pass: every row checked against the database, in batches."""
-    checked = _Checked(report=ImportReport())
-    report = checked.report
-    at_unit = None if actor.is_system else unit_check(actor)
-    batch: list[tuple[int, engine.CertificateInput]] = []
+def _stage_all(stage: Stage, items: Items, job) -> ImportReport:
+    """The reading pass: every certificate staged, every unreadable row reported."""
+    report = ImportReport()
+    rejected = report.rejected
     chunk = chunk_size()
-
-    def check(batch) -> None:
-        numbers = list({c.person for _, c in batch} - checked.persons.keys())
-        found = persons_by_number(numbers)
-        for number in numbers:
-            checked.persons[number] = found.get(number)
-        existing = existing_ids([c.id for _, c in batch])
-        for line, c in batch:
-            reason = reject_reason(c, checked.persons[c.person], at_unit, existing)
-            if reason:
-                report.rejected.append((line, c.id, reason))
-                checked.skip_lines.setdefault(c.id, set()).add(line)
-            else:
-                if c.physician:
-                    checked.usernames.add(c.physician)
-                if c.unit:
-                    checked.unit_codes.add(c.unit)
-        if job is not None:
-            CertificateImport.objects.filter(pk=job.pk).update(processed=report.rows)
-
+    add = stage.add
+    pending = 0
     for line, item in items():
         report.rows += 1
         if isinstance(item, RejectedRow):
-            report.rejected.append((item.line, item.label, item.reason))
+            rejected.append((item.line, item.label, item.reason))
             continue
-        batch.append((line, item))
-        if len(batch) == chunk:
-            check(batch)
-            batch = []
-    if batch:
-        check(batch)
-    report.rejected.sort()
-    return checked
+        add(line, item)
+        pending += 1
+        if pending == chunk:
+            stage.flush()
+            pending = 0
+            if job is not None:
+                CertificateImport.objects.filter(pk=job.pk).update(processed=report.rows)
+    stage.flush()
+    return report
+
+
+def duplicate_reason(certificate_id: str, line: int, first_line: int) -> str:
+    """The message of a certificate id that repeats in the file (the JSON format's)."""
+    try:
+        jsonformat.check_unique(certificate_id, line, {certificate_id: first_line})
+    except jsonformat.CertificateFormatError as error:
+        return reason_of(error)
+    return ""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -14,17 +13,10 @@ from samsyn.accounts.models import Membership, Organisation
 from samsyn.accounts.roles import Role
 from samsyn.audit import auditor
 from samsyn.audit.models import Action, Ground, ObjectType
-from samsyn.core.bulk import insert_rows
 from samsyn.core.jobs import exponential_backoff, job
 from samsyn.people.models import Person
 from samsyn.sickleave import engine
-from samsyn.sickleave.models import Certificate, SickLeaveCase
-from samsyn.sickleave.services.certificates import (
-    CASE_COLUMNS,
-    CaseSource,
-    case_values,
-    to_engine_input,
-)
+from samsyn.sickleave.services.case_writing import write_cases
 
 UNIT_SETTINGS_ROLES = frozenset({Role.UNIT_MANAGER})
 
@@ -39,19 +31,18 @@ RECOMPUTE_BATCH = 1000
 def recompute_unit_cases(*, actor: Actor, unit: Organisation) -> int:
     """Recompute the materialised sick-leave cases of every person of `unit` with its gap.
 
-    Runs in batches of `RECOMPUTE_BATCH` persons, one transaction each (their
-    certificates read in two queries, their cases written with one multi-row insert), so a
-    large unit does not hold one long transaction; returns the number of persons
-    recomputed. Recomputing is idempotent: a job stopped half-way is run again whole.
+    Runs in batches of `RECOMPUTE_BATCH` persons (taken in order of id, no list of all),
+    one transaction each: their certificates and periods read in one query as plain
+    values, their cases written with one multi-row insert (`case_writing.write_cases`,
+    COPY on PostgreSQL), so a large unit does not hold one long transaction; returns the
+    number of persons recomputed. Recomputing is idempotent: a job stopped half-way is run
+    again whole.
     """
-    person_ids = list(
-        Person.objects.filter(care_unit=unit).order_by("pk").values_list("pk", flat=True)
-    )
     today = timezone.localdate()
-    for first in range(0, len(person_ids), RECOMPUTE_BATCH):
-        batch = person_ids[first : first + RECOMPUTE_BATCH]
+    persons = 0
+    for batch in _persons_of(unit, RECOMPUTE_BATCH):
         with transaction.atomic():
-            _recompute_batch(batch, unit.gap_days, today)
+            persons += write_cases(chunks=[batch], on=today)
     with transaction.atomic():
         auditor.record(
             actor=actor,
@@ -59,34 +50,21 @@ def recompute_unit_cases(*, actor: Actor, unit: Organisation) -> int:
             ground=Ground.UNIT_MEMBERSHIP if actor.user else Ground.SYSTEM,
             object_type=ObjectType.ORGANISATION,
             object_id=unit.pk,
-            extra={"recomputed_persons": len(person_ids), "gap_days": unit.gap_days},
+            extra={"recomputed_persons": persons, "gap_days": unit.gap_days},
         )
-    return len(person_ids)
+    return persons
 
 
-def _recompute_batch(person_ids: list, gap_days: int, today) -> None:
-    by_person: dict = defaultdict(list)
-    for certificate in (
-        Certificate.objects.filter(person_id__in=person_ids)
-        .select_related("physician")
-        .prefetch_related("periods")
-    ):
-        by_person[certificate.person_id].append(certificate)
-    numbers = dict(Person.objects.filter(pk__in=person_ids).values_list("pk", "personnummer"))
-    rows = []
-    for person_id in person_ids:
-        certificates = by_person[person_id]
-        rows.extend(
-            case_values(
-                person_id=person_id,
-                gap_days=gap_days,
-                inputs=[to_engine_input(c, numbers[person_id]) for c in certificates],
-                sources={str(c.pk): CaseSource.of(c) for c in certificates},
-                on=today,
-            )
-        )
-    SickLeaveCase.objects.filter(person_id__in=person_ids).delete()
-    insert_rows(SickLeaveCase, CASE_COLUMNS, rows)
+def _persons_of(unit: Organisation, size: int):
+    persons = Person.objects.filter(care_unit=unit).order_by("pk")
+    last = None
+    while True:
+        page = persons if last is None else persons.filter(pk__gt=last)
+        batch = list(page.values_list("pk", flat=True)[:size])
+        if not batch:
+            return
+        yield batch
+        last = batch[-1]
 
 
 @job(queue_name="default", max_attempts=3, backoff=exponential_backoff(base=10.0))
