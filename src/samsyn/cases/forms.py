@@ -39,6 +39,14 @@ class WorklistFilterForm(forms.Form):
     consent_expiring = forms.BooleanField(label=_("Samtycke går ut inom 14 dagar"), required=False)
     fk_questions = forms.BooleanField(label=_("Obesvarade frågor från FK"), required=False)
     sort = forms.CharField(required=False, widget=forms.HiddenInput)
+    # Rows per page (`wl.PAGE_SIZES`), kept in the list's URL with the filters.
+    per_page = forms.TypedChoiceField(
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[(n, n) for n in wl.PAGE_SIZES],
+        widget=forms.HiddenInput,
+    )
 
     def __init__(self, *args, physicians=(), coordinators=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -82,9 +90,11 @@ class WorklistFilterForm(forms.Form):
     def query_params(self) -> dict[str, str]:
         """The chosen codes and dates as the list's URL parameters (never the free text)."""
         params = {}
-        for key in (*wl.CODE_FILTERS, "sort"):
+        for key in (*wl.CODE_FILTERS, "sort", "per_page"):
             value = self.cleaned_data.get(key)
             if value in (None, "", False) or (key == "sort" and value == wl.DEFAULT_SORT):
+                continue
+            if key == "per_page" and value == wl.DEFAULT_PER_PAGE:
                 continue
             if value is True:
                 value = "1"

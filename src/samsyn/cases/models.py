@@ -219,3 +219,78 @@ class InboxCleared(models.Model):
 
     def __str__(self) -> str:
         return f"InboxCleared {self.pk}"
+
+
+class WorklistEntry(models.Model):
+    """The worklist's materialised sort and filter keys: one row per person per unit whose
+    worklist they are on (a sick-leave case at the unit in force or ended within the last
+    `MAX_RECENT_DAYS` days, and/or an open case at the unit). Written only by
+    `cases.index.refresh_entries` / `refresh_units` (ADR 018); the date-dependent keys
+    (age, degree today, overdue tasks, consents in force, next milestone) hold for
+    `computed_on`, and the worklist refreshes a unit first when any of its entries is from
+    another day (the daily job `refresh_worklist_entries` normally has done it).
+
+    Holds no personnummer: it joins the person for that. `search_text` and
+    `sick_leave_search` are the free text's haystack (Swedish labels, lower case, parts
+    separated by `SEARCH_SEPARATOR` so a search never matches across two of them)."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    computed_on = models.DateField()
+    # the person
+    sort_name = models.CharField(max_length=100)  # the name's last word, lower case
+    name_lower = models.CharField(max_length=201)
+    sex = models.CharField(max_length=8)
+    age = models.PositiveSmallIntegerField()
+    protected = models.BooleanField(default=False)
+    # the sick-leave case at the unit (the latest that started by `computed_on`), if any
+    sick_leave_id = models.BigIntegerField(null=True)
+    start = models.DateField(null=True)
+    end = models.DateField(null=True)
+    days = models.PositiveIntegerField(default=0)  # chain days: the case's + prior_days
+    prior_days = models.PositiveIntegerField(default=0)
+    net_days = models.FloatField(default=0.0)
+    certificates = models.PositiveIntegerField(default=0)
+    degrees = models.JSONField(default=list)
+    degree_today = models.PositiveSmallIntegerField(null=True)
+    segments = models.JSONField(default=list)
+    diagnosis_code = models.CharField(max_length=10, blank=True)
+    diagnosis_chapter = models.PositiveSmallIntegerField(null=True)
+    occupation = models.CharField(max_length=32, blank=True)
+    physician_id = models.BigIntegerField(null=True)  # a User (no key: entries are derived)
+    physician_name = models.CharField(max_length=200, blank=True)
+    physician_lower = models.CharField(max_length=200, blank=True)
+    milestone_date = models.DateField(null=True)
+    milestone_code = models.CharField(max_length=40, blank=True)
+    sick_leave_search = models.TextField(blank=True)
+    # the open case at the unit, if any
+    case_id = models.UUIDField(null=True)
+    status = models.CharField(max_length=20, default=CaseStatus.NONE)
+    expected_days = models.PositiveIntegerField(null=True)
+    rtw_done = models.BooleanField(default=False)
+    responsible_id = models.BigIntegerField(null=True)  # a User
+    responsible_name = models.CharField(max_length=200, blank=True)
+    responsible_lower = models.CharField(max_length=200, blank=True)
+    overdue_tasks = models.PositiveIntegerField(default=0)
+    # consents in force at the unit ([[recipient, valid_to iso, expiring], ...]) and the
+    # unanswered questions from Försäkringskassan on the open case
+    consents = models.PositiveSmallIntegerField(default=0)
+    consent_expiring = models.BooleanField(default=False)
+    consent_parts = models.JSONField(default=list)
+    consent_label = models.TextField(blank=True)  # Swedish, "" when none (sorting)
+    fk_questions = models.PositiveIntegerField(default=0)
+    search_text = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "unit"], name="worklist_entry_person_unit")
+        ]
+        indexes = [
+            models.Index(fields=["unit", "computed_on"], name="wle_unit_computed"),
+            models.Index(fields=["unit", "-start", "-person"], name="wle_unit_start"),
+            models.Index(fields=["unit", "end"], name="wle_unit_end"),
+            models.Index(fields=["responsible_id", "milestone_date"], name="wle_responsible"),
+        ]
+
+    def __str__(self) -> str:
+        return f"WorklistEntry {self.pk}"

@@ -163,7 +163,7 @@ def active_filters(form, params: dict[str, str], saved, base: str) -> list[Activ
         rest = worklist_url(base, {k: v for k, v in params.items() if k != "page"})
         found.append(ActiveFilter(gettext("Fritext"), saved.text, rest))
     for key, value in params.items():
-        if key in ("sort", "page"):
+        if key in ("sort", "page", "per_page"):
             continue
         field = form.fields[key]
         if key in wl.FLAG_FILTERS:
@@ -175,3 +175,53 @@ def active_filters(form, params: dict[str, str], saved, base: str) -> list[Activ
         rest = {k: v for k, v in params.items() if k not in (key, "page")}
         found.append(ActiveFilter(str(field.label), shown, worklist_url(base, rest, saved_id)))
     return found
+
+
+# ---- the worklist's pages and its streamed printout ----------------------------------------
+
+#: Where the printout's rows go in its rendered page (`cases/worklist_print.html`).
+ROWS_MARKER = "<!-- worklist rows -->"
+
+
+@dataclass(frozen=True)
+class Pager:
+    """The links between the worklist's pages (keyset cursors: opaque ids, never a name
+    or a personnummer) and to the page sizes, each keeping the filters and sort."""
+
+    first_url: str
+    prev_url: str
+    next_url: str
+    sizes: list[tuple[int, str, bool]]  # (rows per page, URL, chosen)
+
+
+def pager(params: dict[str, str], saved_id, result) -> Pager:
+    here = {k: v for k, v in params.items() if k not in ("after", "before", "page")}
+    per_page = result.per_page
+
+    def url(**extra) -> str:
+        return worklist_url("", {**here, **extra}, saved_id) or "?"
+
+    sizes = []
+    for size in wl.PAGE_SIZES:
+        rest = {k: v for k, v in here.items() if k != "per_page"}
+        if size != wl.DEFAULT_PER_PAGE:
+            rest["per_page"] = str(size)
+        sizes.append((size, worklist_url("", rest, saved_id) or "?", size == per_page))
+    return Pager(
+        first_url=url() if result.prev_cursor else "",
+        prev_url=url(before=result.prev_cursor, page=str(result.page - 1))
+        if result.prev_cursor
+        else "",
+        next_url=url(after=result.next_cursor, page=str(result.page + 1))
+        if result.next_cursor
+        else "",
+        sizes=sizes,
+    )
+
+
+def around(page: str, chunks):
+    """The rendered page with the chunks' rows streamed in place of `ROWS_MARKER`."""
+    head, tail = page.split(ROWS_MARKER, 1)
+    yield head
+    yield from chunks
+    yield tail

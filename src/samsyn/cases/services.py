@@ -14,6 +14,8 @@ from samsyn.accounts.models import User
 from samsyn.accounts.roles import Role
 from samsyn.audit import auditor
 from samsyn.audit.vocabulary import Action, Ground, ObjectType
+from samsyn.cases.index import refresh_entries
+from samsyn.cases.index import refresh_units as refresh_units  # the worklist's keys, for the import
 from samsyn.cases.models import (
     TRANSITIONS,
     Case,
@@ -52,6 +54,11 @@ def _audit(actor: Actor, case: Case, action: str, **extra) -> None:
     )
 
 
+def _reindex(case: Case) -> None:
+    """The person's worklist keys follow the change (in the caller's transaction)."""
+    refresh_entries(person_ids=[case.person_id])
+
+
 def _coordinator_at(user: User, unit_ids) -> bool:
     """Is `user` (not the actor) an active coordinator at one of these units?"""
     return user.memberships.filter(
@@ -87,6 +94,7 @@ def open_case(
                 case=case, responsible=responsible, created_by=actor.user
             )
             _audit(actor, case, Action.CREATE, preventive=preventive)
+            _reindex(case)
     except IntegrityError:
         raise CaseError(gettext_noop("Personen har redan ett öppet ärende vid enheten.")) from None
     return case
@@ -113,6 +121,7 @@ def set_case_status(*, actor: Actor, case: Case, status: str, note: str = "") ->
         case.save(update_fields=["status", "updated_at"])
         CaseStatusChange.objects.create(case=case, status=status, note=note, created_by=actor.user)
         _audit(actor, case, Action.UPDATE, status=status)
+        _reindex(case)
     return case
 
 
@@ -129,6 +138,7 @@ def hand_over_case(*, actor: Actor, case: Case, responsible: User) -> Case:
         case.save(update_fields=["responsible", "updated_at"])
         ResponsibleChange.objects.create(case=case, responsible=responsible, created_by=actor.user)
         _audit(actor, case, Action.UPDATE, responsible=responsible.pk)
+        _reindex(case)
     return case
 
 
@@ -150,6 +160,7 @@ def close_case(
             case=case, status=CaseStatus.CLOSED, note=note, created_by=actor.user
         )
         _audit(actor, case, Action.UPDATE, status="closed", outcome=outcome)
+        _reindex(case)
     return case
 
 
@@ -159,6 +170,7 @@ def set_expected_days(*, actor: Actor, case: Case, expected_days: int | None) ->
         case.expected_days = expected_days
         case.save(update_fields=["expected_days", "updated_at"])
         _audit(actor, case, Action.UPDATE, expected_days=expected_days)
+        _reindex(case)
     return case
 
 
@@ -177,6 +189,7 @@ def add_task(
             created_by=actor.user,
         )
         _audit(actor, case, Action.UPDATE, task=str(task.pk), task_action="add")
+        _reindex(case)
     return task
 
 
@@ -189,6 +202,7 @@ def complete_task(*, actor: Actor, task: Task) -> Task:
         task.done_by = actor.user
         task.save(update_fields=["done_at", "done_by", "updated_at"])
         _audit(actor, task.case, Action.UPDATE, task=str(task.pk), task_action="done")
+        _reindex(task.case)
     return task
 
 
@@ -240,6 +254,7 @@ def open_case_for_request(*, actor: Actor, person: Person, unit) -> Case:
                 person_id=person.pk,
                 extra={"reason": "fk_request"},
             )
+            _reindex(case)
     except IntegrityError:  # opened by someone else at the same moment
         return Case.objects.open().get(person=person, unit=unit)
     return case
@@ -274,6 +289,7 @@ def add_system_task(*, actor: Actor, case: Case, title: str, due_date: date) -> 
             person_id=case.person_id,
             extra={"case": str(case.pk)},
         )
+        _reindex(case)
     return task
 
 

@@ -6,6 +6,7 @@ app_name = "cases"
 urlpatterns = [
     path("arbetslista/", worklist_views.worklist_view, name="worklist"),
     path("arbetslista/utskrift/", worklist_views.worklist_print_view, name="worklist_print"),
+    path("arbetslista/export.csv", worklist_views.worklist_export_view, name="worklist_export"),
     path("arbetslista/dagar/", worklist_views.worklist_days_view, name="worklist_days"),
     path("arbetslista/kolumner/", worklist_views.worklist_columns_view, name="worklist_columns"),
     path("personsok/", worklist_views.person_search_view, name="person_search"),

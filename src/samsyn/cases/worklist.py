@@ -78,6 +78,9 @@ CODE_FILTERS = (
     "consent_expiring",
     "fk_questions",
 )
+# The rows per page the user can choose (`?per_page=`), and the default.
+PAGE_SIZES = (25, 50, 100, 200)
+DEFAULT_PER_PAGE = 50
 FLAG_FILTERS = ("ending_soon", "overdue", "consent_expiring", "fk_questions")
 
 
@@ -265,8 +268,11 @@ def parse_sort(value: str) -> tuple[str, bool]:
 
 
 def sort_rows(rows: list[Row], sort: str) -> list[Row]:
+    """Sorted on `sort`, then on the person's id: a total order, the one the worklist's
+    SQL gives (`cases.selectors.entries`), so a page's last row is a cursor."""
     key, descending = parse_sort(sort)
-    return sorted(rows, key=SORT_KEYS[key], reverse=descending)
+    value = SORT_KEYS[key]
+    return sorted(rows, key=lambda r: (value(r), r.person_id), reverse=descending)
 
 
 def clean_columns(columns: list[str]) -> list[str]:

@@ -7,7 +7,9 @@ person search is posted and answered in the response, never in a URL.
 """
 
 from django.contrib import messages
+from django.http import StreamingHttpResponse
 from django.shortcuts import redirect
+from django.template.loader import get_template, render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from samsyn.accounts.actor import Actor
 from samsyn.accounts.roles import CARE_ROLES
-from samsyn.cases import presenters, selectors, services
+from samsyn.cases import export, presenters, selectors, services
 from samsyn.cases.forms import (
     ColumnsForm,
     PersonSearchForm,
@@ -25,8 +27,6 @@ from samsyn.cases.forms import (
     WorklistQueryForm,
 )
 from samsyn.core.decorators import role_required
-
-PER_PAGE = 50
 
 
 def _staff(actor) -> dict:
@@ -40,6 +40,19 @@ def _staff(actor) -> dict:
 def _page_number(request) -> int:
     value = request.GET.get("page", "1")
     return int(value) if value.isdigit() else 1
+
+
+def _list_args(request, actor, query, params, saved, pref) -> dict:
+    """The selector's arguments for the list at this URL (filters, sort, page size)."""
+    return {
+        "actor": actor,
+        "filters": query.filters(text=saved.text if saved else ""),
+        "sort": params.get("sort", presenters.wl.DEFAULT_SORT),
+        "on": timezone.localdate(),
+        "per_page": int(params.get("per_page", presenters.wl.DEFAULT_PER_PAGE)),
+        "recent_days": pref.recent_days,
+        "gap_days": pref.gap_days,
+    }
 
 
 def _query(request, actor, staff):
@@ -58,17 +71,14 @@ def _worklist_page(request, actor, form, query, params, saved, status=200):
     pref = selectors.worklist_preference(actor=actor)
     sort = params.get("sort", presenters.wl.DEFAULT_SORT)
     result = selectors.worklist(
-        actor=actor,
-        filters=query.filters(text=saved.text if saved else ""),
-        sort=sort,
-        on=timezone.localdate(),
+        **_list_args(request, actor, query, params, saved, pref),
         page=_page_number(request),
-        per_page=PER_PAGE,
-        recent_days=pref.recent_days,
-        gap_days=pref.gap_days,
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
     )
     base = reverse("cases:worklist")
     context = {
+        "pager": presenters.pager(params, saved.pk if saved else None, result),
         "form": form,
         "result": result,
         "sort": sort,
@@ -114,21 +124,21 @@ def worklist_view(request):
     return _worklist_page(request, actor, form, query, params, saved)
 
 
-@role_required(*CARE_ROLES)
-def worklist_print_view(request):
+def _everything(request, purpose):
+    """The whole list at this URL, its rows in chunks whose access events are recorded as
+    each is handed out (`selectors.worklist` with `per_page=0`)."""
     actor = Actor.from_request(request)
     query, params, saved = _query(request, actor, _staff(actor))
     pref = selectors.worklist_preference(actor=actor)
-    result = selectors.worklist(
-        actor=actor,
-        filters=query.filters(text=saved.text if saved else ""),
-        sort=params.get("sort", presenters.wl.DEFAULT_SORT),
-        on=timezone.localdate(),
-        per_page=0,
-        purpose="print",
-        recent_days=pref.recent_days,
-        gap_days=pref.gap_days,
-    )
+    args = _list_args(request, actor, query, params, saved, pref)
+    result = selectors.worklist(**{**args, "per_page": 0}, purpose=purpose)
+    return query, params, saved, pref, result
+
+
+@role_required(*CARE_ROLES)
+def worklist_print_view(request):
+    """The printout, streamed: the page around the rows, then the rows chunk by chunk."""
+    query, params, saved, pref, result = _everything(request, "print")
     base = reverse("cases:worklist")
     context = {
         "result": result,
@@ -136,7 +146,24 @@ def worklist_print_view(request):
         "list_url": presenters.worklist_url(base, params, saved.pk if saved else None),
         **pref.context(),
     }
-    return TemplateResponse(request, "cases/worklist_print.html", context)
+    page = render_to_string("cases/worklist_print.html", context, request)
+    rows = get_template("cases/_print_rows.html")
+    keys = context["column_keys"]
+    chunks = (rows.render({"rows": chunk, "column_keys": keys}) for chunk in result.chunks)
+    return StreamingHttpResponse(presenters.around(page, chunks), content_type="text/html")
+
+
+@role_required(*CARE_ROLES)
+def worklist_export_view(request):
+    """The list at this URL as CSV (the user's columns), streamed; each person exported
+    is on record (Action.EXPORT) before their chunk is written."""
+    _query_form, _params, _saved, pref, result = _everything(request, "export")
+    columns = export.export_columns(pref.context()["columns"])
+    response = StreamingHttpResponse(
+        export.csv_lines(columns, result.chunks), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="arbetslista.csv"'
+    return response
 
 
 @require_POST

@@ -52,6 +52,9 @@ def _require_coordinator(actor: Actor, person: Person) -> None:
 
 
 def _audit(actor: Actor, consent: Consent, action: str, ground=Ground.UNIT_MEMBERSHIP, **extra):
+    """The write's audit event, and the person's worklist keys (consents in force), in
+    the writer's transaction: every consent write passes here."""
+    case_services.refresh_entries(person_ids=[consent.person_id])
     auditor.record(
         actor=actor,
         action=action,

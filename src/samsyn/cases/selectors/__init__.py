@@ -4,8 +4,10 @@ Every read of personal data goes through the access module (`samsyn.access`) and
 logged. One module per concept:
 
 - `lookups`: the one person, case or task a care page works on; the staff of the units;
-- `rows`: the worklist's rows and page, the start page's counts, the chosen columns
-  (not named `worklist`, which would hide the `worklist` function re-exported here);
+- `page`: the worklist's page in SQL (keyset paging), its streamed printout and export,
+  the start page's own cases; `entries`: its filters and order as SQL;
+- `rows`: the worklist's Python reference rows, the start page's counts, the chosen
+  columns (not named `worklist`, which would hide the `worklist` function re-exported here);
 - `person`: the person page (sick leave, certificates, cases, consents, statements);
 - `shared`: what an external actor sees of the cases shared with them by consent;
 - `search`: person search across the units, and the worklist's saved filters;
@@ -21,14 +23,12 @@ from samsyn.cases.selectors.lookups import (
     open_case_of,
     physicians_of,
 )
+from samsyn.cases.selectors.page import PAGE_SIZES, WorklistResult, my_cases, worklist
 from samsyn.cases.selectors.person import PersonOverview, person_overview
 from samsyn.cases.selectors.rows import (
     Attention,
-    WorklistResult,
     attention_counts,
     count_current_sick_leaves,
-    my_cases,
-    worklist,
     worklist_preference,
     worklist_rows,
 )
@@ -46,6 +46,7 @@ from samsyn.cases.selectors.shared import (
 )
 
 __all__ = [
+    "PAGE_SIZES",
     "Attention",
     "Inbox",
     "InboxItem",

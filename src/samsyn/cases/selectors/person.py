@@ -12,8 +12,8 @@ from datetime import date, timedelta
 
 from samsyn import access
 from samsyn.accounts.actor import Actor
+from samsyn.cases.chain import chain_day_on, milestones_for
 from samsyn.cases.models import Case
-from samsyn.cases.selectors._common import chain_day_on, milestones_for
 from samsyn.collaboration import selectors as collaboration_selectors
 from samsyn.consent.models import Consent
 from samsyn.consent.selectors import consent_rows

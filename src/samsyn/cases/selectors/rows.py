@@ -1,227 +1,49 @@
-"""The worklist: its rows, the page shown (one access event per person), what the start
-page counts, and the user's choice of columns.
+"""The worklist's Python reference path: every row of the actor's units, built in Python
+(`worklist_rows`), what the start page counts, and the user's choice of columns.
 
-Rows are read as value tuples named by field (`SickLeaveValues`, `OpenCaseValues`; no
-model instances) in a fixed number of queries: 5 000 rows per request, measured by
-`bench/bench_worklist.py`. Filtering and sorting are `cases.worklist`'s (pure).
+The page itself is filtered, sorted and paged in SQL (`cases.selectors.page`, ADR 018);
+these rows are the reference it is tested against (`cases.worklist.matches`,
+`text_matches`, `SORT_KEYS`), and the page's path for a user's own gap different from the
+unit's, which changes what a sick-leave case is and so is not materialised. Rows are read
+as value tuples named by field (`cases.rowbuild`; no model instances) in a fixed number of
+queries.
 """
 
 from __future__ import annotations
 
 import gc
-from collections import namedtuple
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
 
 from django.db.models import Count, Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from samsyn import access
 from samsyn.accounts.actor import Actor
 from samsyn.accounts.roles import Role
-from samsyn.audit.vocabulary import Action, ObjectType
 from samsyn.cases import worklist as wl
-from samsyn.cases.models import Case, CaseStatus, WorklistPreference
+from samsyn.cases.chain import milestones_for
+from samsyn.cases.models import Case, WorklistPreference
 from samsyn.cases.presenters import WorklistPreferenceView
-from samsyn.cases.selectors._common import milestones_for
+from samsyn.cases.rowbuild import (
+    Labels,
+    OpenCase,
+    OpenCaseValues,
+    SickLeaveValues,
+    add_case,
+    add_sick_leave,
+    base_row,
+    read,
+)
 from samsyn.collaboration import selectors as collaboration_selectors
 from samsyn.consent.models import Consent
 from samsyn.consent.selectors import EXPIRING_WITHIN_DAYS, recipients_in_force
-from samsyn.people.models import Sex
-from samsyn.people.personnummer import age_on
 from samsyn.plans import selectors as plan_selectors
-from samsyn.screening import badges as screening_badges
-from samsyn.sickleave.models import Occupation, SickLeaveCase, covered_intervals, degree_on
+from samsyn.sickleave.models import SickLeaveCase
 
 
-@dataclass
-class WorklistResult:
-    rows: list[wl.Row]
-    total: int
-    matching: int
-    page: int
-    pages: int
-    on: date
-
-
-# ---- the value rows: attribute name -> ORM lookup ---------------------------------------
-
-_PERSON_COLUMNS = {
-    "personnummer": "person__personnummer",
-    "given_name": "person__given_name",
-    "family_name": "person__family_name",
-    "birth_date": "person__birth_date",
-    "sex": "person__sex",
-    "protected_identity": "person__protected_identity",
-    "violence_risk": "person__violence_risk",
-}
-_SICK_LEAVE_OWN = (
-    "id",
-    "person_id",
-    "start",
-    "end",
-    "days",
-    "net_days",
-    "certificate_count",
-    "physician_id",
-    "physician_name",
-    "diagnosis_code",
-    "diagnosis_chapter",
-    "occupation",
-    "segments",
-    "degrees",
-    "prior_days",
-)
-SICK_LEAVE_COLUMNS = {**{name: name for name in _SICK_LEAVE_OWN}, **_PERSON_COLUMNS}
-OPEN_CASE_COLUMNS = {
-    **{name: name for name in ("pk", "person_id", "status", "expected_days", "overdue_count")},
-    "responsible_id": "responsible_id",
-    "responsible_first_name": "responsible__first_name",
-    "responsible_last_name": "responsible__last_name",
-    "responsible_username": "responsible__username",
-    **_PERSON_COLUMNS,
-}
-
-
-class SickLeaveValues(namedtuple("_SickLeaveValues", SICK_LEAVE_COLUMNS)):
-    """A current sick-leave case with its person, as read for the worklist."""
-
-    __slots__ = ()
-    LOOKUPS = tuple(SICK_LEAVE_COLUMNS.values())
-
-
-class OpenCaseValues(namedtuple("_OpenCaseValues", OPEN_CASE_COLUMNS)):
-    """An open coordinator's case with its responsible and its person."""
-
-    __slots__ = ()
-    LOOKUPS = tuple(OPEN_CASE_COLUMNS.values())
-
-
-def _read(queryset, row_type) -> Iterator:
-    """The rows of `queryset` as `row_type` tuples, read by attribute name."""
-    return map(row_type._make, queryset.values_list(*row_type.LOOKUPS))
-
-
-@dataclass(frozen=True, slots=True)
-class SickLeaveSummary:
-    """The worklist's view of a materialised sick-leave case (no model instance), with
-    the days its sammanläggning adds to the chain (`prior_days`).
-
-    The earlier periods themselves (`prior_periods`) are not read: they only date the chain
-    steps that fell in an earlier period, before the case's start, and the worklist shows
-    the next step, which is never before today and so never one of those (decoding them for
-    5 000 rows cost about 25 ms of CPU per request in bench/worklist).
-    """
-
-    id: int
-    start: date
-    end: date
-    occupation: str
-    segments: list
-    prior_days: int
-
-    def degree_on(self, day: date) -> int | None:
-        return degree_on(self.segments, day)
-
-    def covered_intervals(self) -> list[tuple[date, date]]:
-        return covered_intervals(self.segments)
-
-    def prior_covered(self) -> list[tuple[date, date]]:
-        return []  # see the class docstring
-
-
-@dataclass(frozen=True)
-class OpenCase:
-    """What a worklist row needs of the coordinator's open case."""
-
-    pk: object
-    person_id: object
-    status: str
-    expected_days: int | None
-    responsible_id: object
-    responsible_name: str
-    overdue_count: int
-
-    @classmethod
-    def of(cls, v: OpenCaseValues) -> OpenCase:
-        name = ""
-        if v.responsible_id:  # as User.display_name
-            full = f"{v.responsible_first_name} {v.responsible_last_name}".strip()
-            name = full or v.responsible_username
-        return cls(
-            pk=v.pk,
-            person_id=v.person_id,
-            status=v.status,
-            expected_days=v.expected_days,
-            responsible_id=v.responsible_id,
-            responsible_name=name,
-            overdue_count=v.overdue_count,
-        )
-
-
-# ---- the rows ----------------------------------------------------------------------------
-
-
-class _Labels:
-    """Translated labels, evaluated once per request rather than once per row."""
-
-    def __init__(self) -> None:
-        self.sex = {k: str(v) for k, v in Sex.choices}
-        self.occupation = {k: str(v) for k, v in Occupation.choices}
-        self.status = {k: str(v) for k, v in CaseStatus.choices}
-        self.no_consent = str(_("Inget gällande samtycke"))
-        self.until = str(_("t.o.m."))
-
-
-def _base_row(v: SickLeaveValues | OpenCaseValues, on: date, labels: _Labels) -> wl.Row:
-    return wl.Row(
-        person_id=v.person_id,
-        personnummer=v.personnummer,
-        name=f"{v.given_name} {v.family_name}",
-        age=age_on(v.birth_date, on),
-        sex=v.sex,
-        sex_label=labels.sex.get(v.sex, ""),
-        consent_label=labels.no_consent,
-        protected=v.protected_identity or v.violence_risk,
-    )
-
-
-def _add_sick_leave(row: wl.Row, v: SickLeaveValues, on: date, soon_days: int, labels) -> None:
-    summary = SickLeaveSummary(v.id, v.start, v.end, v.occupation, v.segments, v.prior_days)
-    row.sick_leave = summary
-    row.diagnosis_code = v.diagnosis_code
-    row.diagnosis_chapter = v.diagnosis_chapter
-    row.occupation = v.occupation
-    row.occupation_label = labels.occupation.get(v.occupation, "")
-    row.start, row.end = v.start, v.end
-    # The length in chain days: the earlier periods' days added (sammanläggning), so the
-    # column, its sorting and the length filter follow the chain.
-    row.days, row.net_days = v.days + v.prior_days, v.net_days
-    row.prior_days = v.prior_days
-    row.certificates = v.certificate_count
-    row.degrees = v.degrees
-    row.degree_today = summary.degree_on(on)
-    row.physician_id = v.physician_id
-    row.physician_name = v.physician_name
-    row.days_left = (v.end - on).days
-    row.ended = row.days_left < 0
-    row.ending_soon = 0 <= row.days_left <= soon_days
-    row.on = on
-
-
-def _add_case(row: wl.Row, case: OpenCase, labels: _Labels) -> None:
-    row.case = case
-    row.status = case.status
-    row.status_label = labels.status.get(case.status, "–")
-    row.responsible_id = case.responsible_id
-    row.responsible_name = case.responsible_name
-    row.overdue_tasks = case.overdue_count
-
-
-def _add_collaboration(rows: list[wl.Row], units: list, labels: _Labels) -> None:
+def _add_collaboration(rows: list[wl.Row], units: list, labels: Labels) -> None:
     """Consents in force (expiring ones flagged) and unanswered questions from
     Försäkringskassan: two queries for the whole list."""
     consents = recipients_in_force(unit_ids=units)
@@ -323,9 +145,9 @@ def _worklist_rows(
     recent_days: int | None = None,
     gap_days: int | None = None,
 ) -> list[wl.Row]:
-    labels = _Labels()
+    labels = Labels()
     soon_days = actor.organisation.ending_soon_days
-    case_values = {v.person_id: v for v in _read(_open_cases(units, on), OpenCaseValues)}
+    case_values = {v.person_id: v for v in read(_open_cases(units, on), OpenCaseValues)}
     cases = {person_id: OpenCase.of(v) for person_id, v in case_values.items()}
     sick_leaves = _current_sick_leaves(actor, units, on, recent_days).order_by("person_id", "-end")
     # The user's own gap: a larger one joins consecutive cases (one query for the earlier
@@ -338,18 +160,18 @@ def _worklist_rows(
     rtw_done = plan_selectors.rtw_done_case_ids(Case.objects.open().at_units(units).values("pk"))
     rows = []
     seen = set()
-    for values in _read(sick_leaves, SickLeaveValues):
+    for values in read(sick_leaves, SickLeaveValues):
         person_id = values.person_id
         if person_id in seen:  # the latest sick-leave case of the person comes first
             continue
         seen.add(person_id)
         if own_gap:
             values = _own_gap(values, earlier.get(person_id, []), gap_days, unit_gap)
-        row = _base_row(values, on, labels)
-        _add_sick_leave(row, values, on, soon_days, labels)
+        row = base_row(values, on, labels)
+        add_sick_leave(row, values, on, soon_days, labels)
         case = cases.get(person_id)
         if case is not None:
-            _add_case(row, case, labels)
+            add_case(row, case, labels)
         done = _RTW_DONE if case is not None and case.pk in rtw_done else frozenset()
         row.milestones = partial(milestones_for, row.sick_leave, case, on, done)
         rows.append(row)
@@ -357,50 +179,14 @@ def _worklist_rows(
         for person_id, case in cases.items():
             if person_id in seen:
                 continue
-            row = _base_row(case_values[person_id], on, labels)
-            _add_case(row, case, labels)
+            row = base_row(case_values[person_id], on, labels)
+            add_case(row, case, labels)
             rows.append(row)
     _add_collaboration(rows, units, labels)
     return rows
 
 
-# ---- the page and the start page ---------------------------------------------------------
-
-
-def worklist(
-    *,
-    actor: Actor,
-    filters: wl.Filters,
-    sort: str,
-    on: date,
-    page: int = 1,
-    per_page: int = 50,
-    purpose: str = "read",
-    recent_days: int | None = None,
-    gap_days: int | None = None,
-) -> WorklistResult:
-    """The filtered, sorted page of the worklist; one access event per person shown."""
-    rows = worklist_rows(actor=actor, on=on, recent_days=recent_days, gap_days=gap_days)
-    matching = wl.sort_rows([r for r in rows if wl.matches(r, filters)], sort)
-    pages = max(1, -(-len(matching) // per_page)) if per_page else 1
-    page = min(max(1, page), pages)
-    shown = matching[(page - 1) * per_page : page * per_page] if per_page else matching
-    access.record_care_reads(
-        actor=actor,
-        object_type=ObjectType.WORKLIST,
-        rows=[(r.person_id, r.person_id) for r in shown],
-        action=Action.PRINT if purpose == "print" else Action.READ,
-    )
-    risks = screening_badges.risk_by_person(actor=actor, rows=shown, on=on)  # one query
-    for row in shown:
-        row.risk = risks.get(row.person_id)
-    return WorklistResult(shown, len(rows), len(matching), page, pages, on)
-
-
-def my_cases(*, actor: Actor, on: date) -> WorklistResult:
-    """The coordinator's own open cases, next deadline first (the start page)."""
-    filters = wl.Filters(responsible=str(actor.user.pk))
-    return worklist(actor=actor, filters=filters, sort="milestone", on=on, per_page=100)
+# ---- the start page ------------------------------------------------------------------
 
 
 def count_current_sick_leaves(*, actor: Actor, on: date) -> int:

@@ -20,8 +20,8 @@ from samsyn import access
 from samsyn.accounts.actor import Actor
 from samsyn.audit import auditor
 from samsyn.audit.vocabulary import ObjectType
+from samsyn.cases.chain import chain_day_on
 from samsyn.cases.models import Case
-from samsyn.cases.selectors._common import chain_day_on
 from samsyn.collaboration import selectors as collaboration_selectors
 from samsyn.collaboration.models import Message, MessageRead, StatementKind, ThreadKind
 from samsyn.collaboration.statement_fields import KIND_FOR_ROLE, STATEMENT_FIELDS

@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 
 from samsyn import access
 from samsyn.accounts.actor import Actor
+from samsyn.cases.chain import chain_day_on, milestones_for
 from samsyn.cases.models import Case, CaseStatus
-from samsyn.cases.selectors._common import chain_day_on, milestones_for
 from samsyn.consent.models import Category
 from samsyn.consent.policy import Decision
 from samsyn.core.timeline import EventKind, TimelineEvent

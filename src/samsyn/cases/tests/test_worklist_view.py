@@ -147,7 +147,8 @@ def test_column_choice_and_personal_data_switch_are_saved(coordinator_client, ph
 @pytest.mark.django_db
 def test_print_view_is_logged_as_print(coordinator_client, coordinator, physician, unit):
     p = sick(physician, unit, 10, 30)
-    page = coordinator_client.get(reverse("cases:worklist_print")).content.decode()
+    response = coordinator_client.get(reverse("cases:worklist_print"))
+    page = b"".join(response.streaming_content).decode()
     assert p.formatted_personnummer in page
     assert AccessEvent.objects.filter(
         actor=coordinator, action=Action.PRINT, person_id=p.pk
@@ -206,6 +207,7 @@ def test_consents_and_unanswered_fk_questions_show_in_the_worklist(
             answered_at=answered and timezone.now(),
             created_by=fk_user,
         )
+    services.refresh_entries(person_ids=[lasting.pk])  # written past the services
     page = coordinator_client.get(WORKLIST).content.decode()
     assert 'title="Testbygg AB t.o.m. 2026-12-06"' in page
     assert 'title="FK Testköping t.o.m. 2026-12-07"' in page

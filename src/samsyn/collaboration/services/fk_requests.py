@@ -147,6 +147,7 @@ def _post_refusal(actor: Actor, thread: Thread, assessment: HarmAssessment) -> N
     )
     thread.answered_at = timezone.now()
     thread.save(update_fields=["answered_at", "updated_at"])
+    case_services.refresh_entries(person_ids=[thread.case.person_id])  # the worklist's count
     auditor.record(
         actor=actor,
         action=Action.DISCLOSE,

@@ -24,6 +24,7 @@ from samsyn.accounts.roles import Role
 from samsyn.accounts.selectors import coordinators_at
 from samsyn.audit import auditor
 from samsyn.audit.vocabulary import Action, ObjectType
+from samsyn.cases.index import refresh_entries
 from samsyn.cases.models import Case
 from samsyn.collaboration.models import (
     Attachment,
@@ -220,6 +221,8 @@ def start_thread(
         thread.save()
         _create_message(actor, thread, message_id, body, checked, decision)
         _notify_other_side(actor, thread)
+        if fk_question:  # the worklist's count of unanswered questions
+            refresh_entries(person_ids=[case.person_id])
     return thread
 
 
@@ -239,6 +242,8 @@ def post_message(*, actor: Actor, thread: Thread, body: str, attachments: Sequen
             fields.append("answered_at")
         thread.save(update_fields=fields)
         _notify_other_side(actor, thread)
+        if "answered_at" in fields:  # the worklist's count of unanswered questions
+            refresh_entries(person_ids=[thread.case.person_id])
     return message
 
 

@@ -17,6 +17,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from samsyn.accounts.models import Membership, Organisation, OrganisationType, Role, User
+from samsyn.cases.index import refresh_all
 from samsyn.core.demo.collaboration import build_collaboration
 from samsyn.core.demo.letters import build_letters
 from samsyn.core.demo.logins import build_locked_login
@@ -237,4 +238,5 @@ def build_region(*, persons: int = 50) -> list[DemoLogin]:
     build_screening(today=timezone.localdate(now), unit=unit)
     build_letters(today=timezone.localdate(now), unit=unit)
     build_locked_login()
+    refresh_all(on=timezone.localdate(now))  # the worklist's keys, whatever the demo wrote
     return logins

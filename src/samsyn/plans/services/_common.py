@@ -9,6 +9,8 @@ from django.utils.translation import gettext_noop
 from samsyn import access
 from samsyn.accounts.actor import Actor
 from samsyn.audit import auditor
+from samsyn.audit.vocabulary import ObjectType
+from samsyn.cases.index import refresh_entries
 from samsyn.consent.policy import Act
 from samsyn.plans import content
 from samsyn.plans.content import MeasureStatus, RehabKind, VersionState
@@ -42,9 +44,17 @@ def writer_of(actor: Actor, case, object_type: str, object_id=None) -> Reader:
         raise PlanError(gettext_noop("Du har inte tillgång till planerna i ärendet.")) from None
 
 
+#: Writes that can mark the day-30 step done or undone (the worklist's next milestone).
+_DAY_30 = frozenset({ObjectType.PLAN, ObjectType.PLAN_VERSION, ObjectType.NO_PLAN_DECISION})
+
+
 def audit(
     actor: Actor, reader: Reader, action: str, object_type: str, object_id, case, extra=None
 ) -> None:
+    """The write's audit event (in the writer's transaction); a plan version or a "no plan
+    needed" decision also refreshes the person's worklist keys (`cases.index`)."""
+    if object_type in _DAY_30:
+        refresh_entries(person_ids=[case.person_id])
     auditor.record(
         actor=actor,
         action=action,

@@ -16,6 +16,7 @@ from samsyn.accounts.models import User
 from samsyn.accounts.roles import CERTIFICATE_REGISTRAR_ROLES
 from samsyn.audit import auditor
 from samsyn.audit.models import Action, Ground
+from samsyn.cases.index import refresh_entries
 from samsyn.people.models import Person
 from samsyn.sickleave import diagnoses, engine, rules
 from samsyn.sickleave.models import Certificate, CertificatePeriod, SickLeaveCase
@@ -69,6 +70,7 @@ def refresh_sick_leave_cases(*, person: Person, on: date | None = None) -> list[
     SickLeaveCase.objects.filter(person=person).delete()
     rows = case_rows(person=person, certificates=certificates, on=on)
     SickLeaveCase.objects.bulk_create(rows)
+    refresh_entries(person_ids=[person.pk], on=on)  # the worklist's keys (ADR 018)
     return rows
 
 
