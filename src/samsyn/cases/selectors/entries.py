@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import connection
-from django.db.models import Case, Count, F, Q, Value, When, Window
+from django.db.models import Case, Count, F, Q, TextField, Value, When, Window
 from django.db.models.functions import Coalesce, Collate, RowNumber
 from django.utils.translation import gettext
 
@@ -123,7 +123,9 @@ class Query:
 
     def _consent_label(self):
         none = gettext("Inget gällande samtycke")
-        return Case(When(consents=0, then=Value(none)), default=F("consent_label"))
+        return Case(
+            When(consents=0, then=Value(none)), default=F("consent_label"), output_field=TextField()
+        )
 
     # ---- filters
 
