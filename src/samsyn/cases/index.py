@@ -26,7 +26,7 @@ from datetime import date, timedelta
 from functools import partial
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone, translation
 
 from samsyn.cases import worklist as wl
@@ -88,9 +88,9 @@ def refresh_units(*, unit_ids: Iterable, on: date | None = None) -> int:
 
 def stale_units(unit_ids: Iterable, on: date) -> list:
     """The units with an entry computed for another day than `on` (one query)."""
+    other_day = Q(computed_on__lt=on) | Q(computed_on__gt=on)  # index ranges, not a scan
     return list(
-        WorklistEntry.objects.filter(unit_id__in=list(unit_ids))
-        .exclude(computed_on=on)
+        WorklistEntry.objects.filter(other_day, unit_id__in=list(unit_ids))
         .values_list("unit_id", flat=True)
         .distinct()
         .order_by()
@@ -179,13 +179,25 @@ def _rebuild(on: date, *, unit_ids=None, person_ids=None) -> int:
             )
             for key in {**latest, **cases}
         ]
+    where = {
+        **({"unit_id__in": unit_ids} if unit_ids is not None else {}),
+        **({"person_id__in": person_ids} if person_ids is not None else {}),
+    }
     with transaction.atomic():
-        WorklistEntry.objects.filter(
-            **({"unit_id__in": unit_ids} if unit_ids is not None else {}),
-            **({"person_id__in": person_ids} if person_ids is not None else {}),
-        ).delete()
+        WorklistEntry.objects.filter(**where).delete()
         WorklistEntry.objects.bulk_create(entries, batch_size=2000)
+        _mark_shared(WorklistEntry.objects.filter(**where).values("person_id"))
     return len(entries)
+
+
+def _mark_shared(person_ids) -> None:
+    """Flag the entries of these persons that have entries at other units too (one
+    UPDATE). A flag left on after the person's other entry went is harmless (the entry
+    is only ranked among the person's entries) and is cleared by its unit's next refresh."""
+    elsewhere = WorklistEntry.objects.filter(person_id=OuterRef("person_id")).exclude(
+        unit_id=OuterRef("unit_id")
+    )
+    WorklistEntry.objects.filter(person_id__in=person_ids).update(shared=Exists(elsewhere))
 
 
 def _consents(scope, on: date) -> dict:

@@ -237,6 +237,9 @@ class WorklistEntry(models.Model):
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
     unit = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
     computed_on = models.DateField()
+    # The person has entries at other units too: a worklist over several units takes one
+    # of them (`cases.selectors.entries`); False for all others, so only these are ranked.
+    shared = models.BooleanField(default=False)
     # the person
     sort_name = models.CharField(max_length=100)  # the name's last word, lower case
     name_lower = models.CharField(max_length=201)
@@ -290,6 +293,7 @@ class WorklistEntry(models.Model):
             models.Index(fields=["unit", "-start", "-person"], name="wle_unit_start"),
             models.Index(fields=["unit", "end"], name="wle_unit_end"),
             models.Index(fields=["responsible_id", "milestone_date"], name="wle_responsible"),
+            models.Index(fields=["unit"], condition=Q(shared=True), name="wle_unit_shared"),
         ]
 
     def __str__(self) -> str:

@@ -219,7 +219,7 @@ def worklist(
     values = query.cursor_values(sort, cursor) if cursor else None
     if values is None:
         cursor, page = None, 1
-    entries = list(query.ordered(filters, sort, cursor, values).values(*_FIELDS)[: per_page + 1])
+    entries = query.rows(filters, sort, cursor, values, limit=per_page + 1, fields=_FIELDS)
     more = len(entries) > per_page
     entries = entries[:per_page]
     if cursor is not None and cursor.before:
@@ -249,22 +249,17 @@ def _result(rows, total, matching, on, page, per_page, cursor, more) -> Worklist
 
 def _sql_chunks(actor, query: Query, build, filters, sort, on, purpose) -> Iterator[list[wl.Row]]:
     """Every matching row in keyset batches of `CHUNK` (one query each)."""
-    key, _descending = wl.parse_sort(sort)
-    names = [f"_k{i}" for i in range(len(query.sort_columns(key)))]
     cursor = values = None
     while True:
-        entries = list(
-            query.ordered(filters, sort, cursor, values, annotate=True).values(*_FIELDS, *names)[
-                :CHUNK
-            ]
-        )
+        entries = query.rows(filters, sort, cursor, values, limit=CHUNK, fields=_FIELDS)
         if not entries:
             return
         yield _shown(actor, [build(e) for e in entries], on, purpose)
         if len(entries) < CHUNK:
             return
         last = entries[-1]
-        cursor, values = Cursor(last["person_id"]), {name: last[name] for name in names}
+        cursor = Cursor(last["person_id"])
+        values = {name: value for name, value in last.items() if name.startswith("_k")}
 
 
 def _python_page(
