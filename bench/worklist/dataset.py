@@ -87,6 +87,9 @@ def generate(args, on: date, adapt: Adapt) -> dict:
     with phase("consents and FK questions (bulk_create)", timings):
         counts.update(consents_and_questions(rng, open_cases, on, now))
 
+    with phase("worklist entries (cases.index.refresh_units, every unit)", timings):
+        counts["worklist_entries"] = refresh_worklist(staff, on)
+
     with phase("ANALYZE", timings), connection.cursor() as cursor:
         cursor.execute("ANALYZE" if connection.vendor == "sqlite" else "VACUUM ANALYZE")
 
@@ -195,3 +198,17 @@ def make_people(rng: random.Random, n_persons: int, certificates, person_of) -> 
         number_index=number_index,
         certificate_index=certificate_index,
     )
+
+
+def refresh_worklist(staff, on: date) -> int:
+    """The worklist's materialised sort keys (`cases.WorklistEntry`) for every unit, as
+    `samsyn worklist refresh` computes them: the rows above are written with COPY, not
+    through the services that keep the entries current."""
+    from django.db import transaction
+
+    from samsyn.cases.index import refresh_units
+    from samsyn.cases.models import WorklistEntry
+
+    with transaction.atomic():
+        refresh_units(unit_ids=staff.unit_ids, on=on)
+    return WorklistEntry.objects.count()

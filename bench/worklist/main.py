@@ -31,6 +31,8 @@ CODE_FILES = (  # a missing path adds nothing to the digest
     "src/samsyn/cases/selectors.py",
     "src/samsyn/cases/selectors",
     "src/samsyn/cases/worklist.py",
+    "src/samsyn/cases/index.py",
+    "src/samsyn/cases/rowbuild.py",
     "src/samsyn/cases/views.py",
     "src/samsyn/sickleave/rules",
     "src/samsyn/sickleave/diagnoses.py",
@@ -166,6 +168,8 @@ def params_of(args) -> dict:
         "oversample": args.oversample,
         # The stored case's fields: a database of an older schema is rebuilt, not reused.
         "case_fields": ",".join(SICK_LEAVE_CASE_FIELDS),
+        # Issue 19: the data set holds the worklist's materialised entries.
+        "worklist_entries": 1,
     }
 
 
