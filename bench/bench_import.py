@@ -44,7 +44,7 @@ DEFAULT_SQLITE = f"sqlite:///{ROOT / 'var' / 'bench' / 'import.sqlite3'}"
 
 
 def log(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+    print(f"[{time.strftime('%H:%M:%S', time.gmtime())}] {message}", file=sys.stderr, flush=True)
 
 
 def reset_database(url: str) -> None:
@@ -121,7 +121,10 @@ def create_persons(numbers: list[str]) -> None:
             Person.objects.bulk_create(batch)
             batch = []
     Person.objects.bulk_create(batch)
-    from django.db import connections
+    from django.db import connection, connections
+
+    with connection.cursor() as cursor:  # statistics, as autovacuum keeps them in production
+        cursor.execute("ANALYZE")
 
     connections.close_all()
 
@@ -133,6 +136,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20261122)
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--json", default="")
+    parser.add_argument("--profile", default="", help="cProfile the import into this file")
     args = parser.parse_args()
     n_certificates = args.certificates
     n_persons = max(1, int(n_certificates * 0.3))
@@ -173,8 +177,11 @@ def main() -> None:
     log("samsyn import certificates")
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
+    command = [SAMSYN, "import", "certificates", str(file)]
+    if args.profile:
+        command = [sys.executable, "-m", "cProfile", "-o", args.profile, *command]
     done = subprocess.run(  # noqa: S603
-        [SAMSYN, "import", "certificates", str(file)],
+        command,
         capture_output=True,
         text=True,
         check=False,
@@ -185,9 +192,19 @@ def main() -> None:
     import_cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     summary = done.stdout.splitlines()[0] if done.stdout else done.stderr[-500:]
+    for line in done.stderr.splitlines():  # the import's phases (SAMSYN_LOG_LEVEL=DEBUG)
+        if '"import: ' in line or " import: " in line:
+            log(line.split("import: ", 1)[1].split('"', 1)[0])
     if done.returncode != 0:
         print(done.stderr[-3000:], file=sys.stderr)
     vendor = "postgresql" if url.startswith("postgres") else "sqlite"
+    log("samsyn audit verify (the chain after the import's bulk events)")
+    verified = subprocess.run(  # noqa: S603
+        [SAMSYN, "audit", "verify"], capture_output=True, text=True, check=False
+    )
+    audit_ok = verified.returncode == 0
+    if not audit_ok:
+        print(verified.stdout[-2000:], verified.stderr[-2000:], file=sys.stderr)
     figures = {
         "database": vendor,
         "certificates": n_certificates,
@@ -204,6 +221,8 @@ def main() -> None:
         "per_certificate_ms": round(import_wall * 1000 / n_certificates, 3),
         "summary": summary,
         "exit": done.returncode,
+        "audit_verified": audit_ok,
+        "load_average": [round(x, 2) for x in os.getloadavg()],
     }
     print(
         f"{vendor}: {n_certificates:,} certificates ({size_mb:.0f} MB JSON, {n_persons:,} "
@@ -211,7 +230,8 @@ def main() -> None:
         f"import {import_wall:.1f} s ({import_cpu:.1f} s CPU of the import process; "
         f"{figures['per_certificate_ms']} ms per certificate), ratio {figures['ratio']} "
         f"(CPU {figures['cpu_ratio']}), "
-        f"import peak RSS {peak_mb:.0f} MB — {summary}",
+        f"import peak RSS {peak_mb:.0f} MB; audit chain {'verified' if audit_ok else 'BROKEN'}; "
+        f"load average {figures['load_average']} — {summary}",
         flush=True,
     )
     if args.json:

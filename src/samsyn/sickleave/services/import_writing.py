@@ -30,7 +30,7 @@ from samsyn.accounts.selectors import (
 from samsyn.core.bulk import adapt_for, copy_into
 from samsyn.people.models import Person
 from samsyn.sickleave import diagnoses, engine
-from samsyn.sickleave.models import Certificate, CertificatePeriod
+from samsyn.sickleave.models import Certificate, CertificatePeriod, SickLeaveCase
 from samsyn.sickleave.services.certificates import NOT_AT_UNIT
 
 
@@ -99,6 +99,13 @@ def _ddl(pg: bool) -> list[str]:
     ]
 
 
+#: PostgreSQL settings of the importing session (reset at the end): JIT would compile each
+#: chunk's query anew (seconds for milliseconds); an index probe costs about what a page
+#: read in order does (SSD, cache); and workers for queries of milliseconds cost more
+#: than they give.
+_SESSION = (("jit", "off"), ("random_page_cost", "1.1"), ("max_parallel_workers_per_gather", "0"))
+
+
 def _as_uuid(value) -> uuid.UUID:
     return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
 
@@ -119,6 +126,8 @@ class Stage:
         self.periods: list[tuple] = []
         self.drop()
         self._run(*_ddl(self.pg))
+        if self.pg:  # see _SESSION
+            self._run(*(f"SET {name} = {value}" for name, value in _SESSION))
 
     def _run(self, *statements: str, params=()) -> None:
         with connection.cursor() as cursor:
@@ -132,6 +141,11 @@ class Stage:
 
     def drop(self) -> None:
         self._run(*(f"DROP TABLE IF EXISTS {t}" for t in (STAGE, PERIODS, DOCTORS, PERSONS)))
+
+    def close(self) -> None:
+        self.drop()
+        if self.pg:
+            self._run(*(f"RESET {name}" for name, _ in _SESSION))
 
     def clear(self) -> None:
         """Forget what was staged (the file is read again from its start)."""
@@ -281,6 +295,8 @@ class Stage:
             f"WHERE s.rejected = 0",
             f"CREATE INDEX {PERSONS}_id ON {PERSONS} (person_id)",
         )
+        if self.pg:  # the planner of the cases' queries must know the rows just written
+            self._run(f"ANALYZE {CERT_T}", f"ANALYZE {PERIOD_T}", f"ANALYZE {PERSONS}")
         ((imported, persons, not_linked),) = self._fetch(
             f"SELECT COUNT(*), COUNT(DISTINCT s.person), COALESCE(SUM(CASE WHEN "
             f"s.physician <> '' AND d.user_id IS NULL THEN 1 ELSE 0 END), 0) {joins}"
@@ -323,12 +339,15 @@ class Stage:
             yield ids
             last = ids[-1]
 
-    def imported_now(self) -> RawSQL:
-        """Whether a certificate row (in a query on periods) is one this import wrote."""
-        return RawSQL(
-            f"EXISTS (SELECT 1 FROM {STAGE} s WHERE s.cert_id = {CERT_T}.id AND s.rejected = 0)",
-            (),
-        )
+    def imported_now(self) -> str:
+        """The table of the certificates written now (`case_writing.CaseAudit.imported`)."""
+        return STAGE
+
+    def delete_cases(self) -> None:
+        """Delete the cases of the persons written, in one statement (they are written
+        anew), through the ORM so that whatever refers to a case is handled as usual."""
+        persons = RawSQL(f"SELECT person_id FROM {PERSONS}", ())
+        SickLeaveCase.objects.filter(person_id__in=persons).delete()
 
 
 def _importing_unit_id(actor: Actor, unit: str, person_unit, named_units):

@@ -98,20 +98,20 @@ class Command(BaseCommand):
         if kind is None:
             self._fail(f"{path.name}: filen måste sluta på .json eller .csv.")
         try:
-            content = path.read_bytes()
+            content = path.open("rb")  # streamed: the file is never held whole
         except OSError as exc:
             self._fail(f"Kan inte läsa {path}: {exc}")
-        if not content.decode("utf-8-sig", errors="replace").strip():
-            self.stdout.write(_summary(0, 0))
-            return
-        try:
-            job = services.start_certificate_import(
-                actor=actor, content=content, name=path.name, kind=kind, enqueue=False
-            )
-        except services.DuplicateImport as exc:
-            first = f" (import {exc.first.pk}, {exc.first.created_at:%Y-%m-%d %H:%M})"
-            self._fail(f"{path.name}: filen har redan importerats{first if exc.first else ''}.")
-        del content
+        with content:
+            if _blank(content):
+                self.stdout.write(_summary(0, 0))
+                return
+            try:
+                job = services.start_certificate_import(
+                    actor=actor, content=content, name=path.name, kind=kind, enqueue=False
+                )
+            except services.DuplicateImport as exc:
+                first = f" (import {exc.first.pk}, {exc.first.created_at:%Y-%m-%d %H:%M})"
+                self._fail(f"{path.name}: filen har redan importerats{first if exc.first else ''}.")
         progress = Progress(0, self.stderr)
         job = services.execute_certificate_import(job_id=job.pk, progress=progress.advance)
         progress.finish()
@@ -147,6 +147,15 @@ class Command(BaseCommand):
         self.stderr.write(message)
         self.stderr.flush()
         sys.exit(EXIT_UNUSABLE)
+
+
+def _blank(stream) -> bool:
+    """Whether the file holds nothing but whitespace (read until the first other byte)."""
+    while block := stream.read(1 << 16):
+        if block.decode("utf-8-sig", errors="replace").strip():
+            stream.seek(0)
+            return False
+    return True
 
 
 def _summary(imported: int, persons: int) -> str:
