@@ -6,12 +6,15 @@
   who opens the URL sees the same list; the URL holds no name or personnummer.
 - The default view at 1 280×900 shows every default column without sideways scroll.
 - A coordinator finds a person with no sick leave and opens a preventive case.
+- A coordinator chooses 25 rows a page, pages forward and back (opaque cursors in the URL)
+  and exports the list as CSV (ADR 018).
 - At 390×844 none of these pages scrolls sideways.
 """
 
 import json
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -310,3 +313,40 @@ def test_a_coordinator_finds_a_person_without_sick_leave_and_opens_a_preventive_
     case = Case.objects.get(person=person)
     assert case.preventive
     assert case.responsible == coordinator
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_a_coordinator_pages_through_the_worklist_and_exports_it(page, size):
+    build_region(persons=60)
+    coordinator = User.objects.get(username="koordinator")
+    numbers = set(Person.objects.values_list("personnummer", flat=True))
+    page.set_viewport_size(SIZES[size])
+    login_as(page, coordinator)
+    page.goto("/arbetslista/")
+    # Given 25 rows a page
+    page.get_by_role("navigation", name="Rader per sida").get_by_role("link", name="25").click()
+    expect(page.locator("table.worklist")).to_be_visible()
+    first = _names_listed(page)
+    assert len(first) == 25
+    # When the coordinator pages forward, the URL carries an opaque cursor only
+    page.get_by_role("link", name="Nästa sida").click()
+    expect(page.get_by_text(re.compile(r"^Sida 2 av \d+$"))).to_be_visible()
+    url = page.url
+    assert "after=" in url
+    assert not any(n in url or f"{n[:8]}-{n[8:]}" in url for n in numbers)
+    second = _names_listed(page)
+    assert second
+    assert not set(second) & set(first)
+    _no_sideways_scroll(page, f"the worklist's second page ({size})")
+    _no_small_targets(page, f"the worklist's second page ({size})")
+    assert_accessible(page, context=f"worklist second page ({size})")
+    # And back again
+    page.get_by_role("link", name="Föregående sida").click()
+    expect(page.get_by_text(re.compile(r"^Sida 1 av \d+$"))).to_be_visible()
+    assert _names_listed(page) == first
+    # Then the list as CSV for Excel: a BOM, semicolons, the Swedish column names
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Exportera CSV").click()
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert text.startswith("\ufeffNamn;Personnummer;")
+    assert len(text.strip().splitlines()) > 25

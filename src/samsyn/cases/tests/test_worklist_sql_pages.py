@@ -54,7 +54,7 @@ def many(physician, unit, n):
 
 def hrefs(page: str) -> dict[str, str]:
     """The pager's links by their text."""
-    found = re.findall(r'<a href="([^"]*)"(?: rel="\w+")?>([^<]+)</a>', page)
+    found = re.findall(r'<a (?:class="\w+" )?href="([^"]*)"(?: rel="\w+")?>([^<]+)</a>', page)
     return {text: href.replace("&amp;", "&") for href, text in found}
 
 
@@ -108,7 +108,7 @@ def test_the_user_chooses_the_page_size(coordinator_client, physician, unit):
     assert sizes["25"] == "?per_page=25"
     small = coordinator_client.get(WORKLIST + sizes["25"]).content.decode()
     assert len(names(small)) == 25
-    assert '<strong aria-current="true">25</strong>' in small
+    assert '<strong class="target" aria-current="true">25</strong>' in small
     odd = coordinator_client.get(WORKLIST + "?per_page=7").content.decode()
     assert "Filtren i adressen kunde inte läsas" in odd
 
