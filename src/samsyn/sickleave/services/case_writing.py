@@ -5,12 +5,15 @@
 A chunk of persons at a time: one query reads their certificates with their periods as
 plain values (no model instances), the engine computes each person's cases
 (`certificates.case_values`), one delete and one multi-row insert (`core.bulk`, COPY on
-PostgreSQL) replace their cases.
+PostgreSQL) replace their cases, and the worklist's entries of the chunk's persons are
+refreshed (`cases.index.refresh_entries`, ADR 018) in the same transaction.
 """
 
 from __future__ import annotations
 
 import json
+import logging
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -22,11 +25,14 @@ from samsyn.accounts.actor import Actor
 from samsyn.accounts.models import User
 from samsyn.audit import auditor
 from samsyn.audit.models import Action, Ground, ObjectType
+from samsyn.cases.index import refresh_entries
 from samsyn.core.bulk import adapt_for, insert_rows
 from samsyn.people.models import Person
 from samsyn.sickleave import engine
 from samsyn.sickleave.models import Certificate, CertificatePeriod, SickLeaveCase
 from samsyn.sickleave.services.certificates import CASE_COLUMNS, CaseSource, case_values
+
+log = logging.getLogger("samsyn.import")
 
 _CERT_T = Certificate._meta.db_table
 _PERIOD_T = CertificatePeriod._meta.db_table
@@ -166,7 +172,7 @@ def write_cases(
     `audit`, one event per person for the certificates this import wrote. `done(count)`
     is told of the certificates written in each chunk. Returns the persons recomputed.
     With `deleted`, the persons' cases were deleted already (set-based, by the caller)."""
-    persons = 0
+    persons, worklist = 0, 0.0
     for chunk in chunks:
         read = _read(chunk, audit.imported if audit is not None else "")
         rows, accesses, new = [], [], 0
@@ -192,11 +198,15 @@ def write_cases(
         if not deleted:
             SickLeaveCase.objects.filter(person_id__in=chunk).delete()
         insert_rows(SickLeaveCase, CASE_COLUMNS, rows)
+        started = time.perf_counter()
+        refresh_entries(person_ids=chunk, on=on)  # the worklist's keys (cases.index, ADR 018)
+        worklist += time.perf_counter() - started
         if accesses:
             auditor.record_bulk(actor=audit.actor, accesses=accesses)
         persons += len(chunk)
         if done:
             done(new)
+    log.debug("import: of which the worklist's entries (cases.index) %.2f s", worklist)
     return persons
 
 
