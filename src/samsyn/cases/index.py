@@ -29,6 +29,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone, translation
 
+from samsyn.accounts.models import Organisation
 from samsyn.cases import worklist as wl
 from samsyn.cases.chain import milestones_for
 from samsyn.cases.models import Case, WorklistEntry
@@ -73,7 +74,10 @@ def refresh_entries(*, person_ids: Iterable, on: date | None = None) -> int:
     ids = list({pk for pk in person_ids if pk is not None})
     if not ids:
         return 0
-    return _rebuild(on or timezone.localdate(), person_ids=ids)
+    on = on or timezone.localdate()
+    with transaction.atomic():
+        _lock_units(_units_of(ids, on))
+        return _rebuild(on, person_ids=ids)
 
 
 def refresh_units(*, unit_ids: Iterable, on: date | None = None) -> int:
@@ -83,7 +87,28 @@ def refresh_units(*, unit_ids: Iterable, on: date | None = None) -> int:
     ids = list(set(unit_ids))
     if not ids:
         return 0
-    return _rebuild(on or timezone.localdate(), unit_ids=ids)
+    with transaction.atomic():
+        _lock_units(ids)
+        return _rebuild(on or timezone.localdate(), unit_ids=ids)
+
+
+def _lock_units(unit_ids) -> None:
+    """Refreshes of the same unit take turns (PostgreSQL row locks on the units, in one
+    order): two first requests of the day, or a write and the daily job, would otherwise
+    both delete and insert the same entries. The source rows are read after the lock, so
+    the later refresh sees the earlier one's writes. (SQLite serialises writes itself.)"""
+    units = Organisation.objects.select_for_update().filter(pk__in=list(unit_ids))
+    list(units.order_by("pk").values_list("pk", flat=True))
+
+
+def _units_of(person_ids: list, on: date) -> set:
+    """The units whose entries these persons have or may get (one query)."""
+    window = on - timedelta(MAX_RECENT_DAYS)
+    entries = WorklistEntry.objects.filter(person_id__in=person_ids).values_list("unit_id")
+    sick = SickLeaveCase.objects.filter(person_id__in=person_ids, end__gte=window)
+    cases = Case.objects.open().filter(person_id__in=person_ids).values_list("unit_id")
+    units = entries.order_by().union(sick.values_list("care_unit_id").order_by(), cases.order_by())
+    return {unit for (unit,) in units}
 
 
 def stale_units(unit_ids: Iterable, on: date) -> list:
@@ -99,11 +124,17 @@ def stale_units(unit_ids: Iterable, on: date) -> list:
 
 def refresh_stale_units(unit_ids: Iterable, on: date) -> list:
     """Refresh the units with entries of another day (the worklist calls this first, so
-    a missed daily job never shows yesterday's days: it costs that day's first request).
+    a missed daily job never shows yesterday's days: it costs that day's first request,
+    and a request that waited for another's refresh of the unit finds it done).
     Returns the units refreshed."""
     stale = stale_units(unit_ids, on)
-    if stale:
-        refresh_units(unit_ids=stale, on=on)
+    if not stale:
+        return []
+    with transaction.atomic():
+        _lock_units(stale)
+        stale = stale_units(stale, on)
+        if stale:
+            _rebuild(on, unit_ids=stale)
     return stale
 
 
