@@ -45,6 +45,7 @@ from samsyn.cases.rowbuild import (
 )
 from samsyn.collaboration.models import Thread, ThreadKind
 from samsyn.consent.models import Consent
+from samsyn.core.bulk import insert_rows
 from samsyn.core.jobs import job
 from samsyn.plans import selectors as plan_selectors
 from samsyn.sickleave.models import SickLeaveCase
@@ -83,7 +84,7 @@ def refresh_entries(*, person_ids: Iterable, on: date | None = None) -> int:
 def refresh_units(*, unit_ids: Iterable, on: date | None = None) -> int:
     """Recompute every worklist entry of these units for `on` (the import after its
     batches, the daily job, a unit's new gap setting). Set-based: a fixed number of
-    queries and one multi-row insert per 2 000 entries. Returns the entries written."""
+    queries and multi-row inserts (COPY on PostgreSQL). Returns the entries written."""
     ids = list(set(unit_ids))
     if not ids:
         return 0
@@ -213,7 +214,9 @@ def _rebuild(on: date, *, unit_ids=None, person_ids=None) -> int:
     }
     with transaction.atomic():
         WorklistEntry.objects.filter(**where).delete()
-        WorklistEntry.objects.bulk_create(entries, batch_size=2000)
+        if entries:  # multi-row inserts (COPY on PostgreSQL), no model instances
+            columns = list(entries[0])
+            insert_rows(WorklistEntry, columns, (tuple(e.values()) for e in entries))
         _mark_shared(WorklistEntry.objects.filter(**where).values("person_id"))
     return len(entries)
 
@@ -263,7 +266,8 @@ def _join(parts: Iterable) -> str:
     return SEARCH_SEPARATOR.join(str(part).lower() for part in parts)
 
 
-def _entry(key, sick, case_values, on, labels, rtw_done, consents, questions) -> WorklistEntry:
+def _entry(key, sick, case_values, on, labels, rtw_done, consents, questions) -> dict:
+    """The entry's columns (`WorklistEntry` field names), all of them, in one order."""
     person_id, unit_id = key
     row = base_row(sick or case_values, on, labels)
     case = OpenCase.of(case_values) if case_values is not None else None
@@ -276,7 +280,7 @@ def _entry(key, sick, case_values, on, labels, rtw_done, consents, questions) ->
         row.milestones = partial(milestones_for, row.sick_leave, case, on, done)
         milestone = row.next_milestone
     label = "; ".join(f"{name} {labels.until} {end.isoformat()}" for name, end, _soon in consents)
-    return WorklistEntry(
+    return dict(
         person_id=person_id,
         unit_id=unit_id,
         computed_on=on,
