@@ -196,7 +196,7 @@ def worklist(
     cursor = Cursor.parse(after) or Cursor.parse(before, before=True)
     units = access.unit_scope(actor)
     if not units:
-        return WorklistResult([], 0, 0, 1, 1, on, per_page)
+        return WorklistResult([], 0, 0, 1, 1, on, per_page, chunks=iter(()))
     if _own_gap(actor, gap_days):
         return _python_page(
             actor, filters, sort, on, page, per_page, purpose, cursor, recent_days, gap_days
