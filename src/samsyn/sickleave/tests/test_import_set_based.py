@@ -1,0 +1,107 @@
+"""The import's set-based writer (staging tables, `case_writing.write_cases`) stores the
+same sick-leave cases as the per-person reference (`refresh_sick_leave_cases`), also for
+a person who had certificates before the file and whose physician is linked; and the
+gap recompute, on the same writer, does too."""
+
+from __future__ import annotations
+
+import pytest
+
+from samsyn.accounts.actor import Actor
+from samsyn.accounts.models import Role
+from samsyn.accounts.tests.factories import MembershipFactory, UserFactory
+from samsyn.audit import auditor
+from samsyn.sickleave.models import Certificate, SickLeaveCase
+from samsyn.sickleave.services import recompute_unit_cases, refresh_sick_leave_cases
+from samsyn.sickleave.tests.importing_helpers import cert, run
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def audit_keys(settings, tmp_path):
+    """A checkpoint file of this test's own (the development key ring signs)."""
+    settings.SAMSYN_AUDIT_CHECKPOINT_FILE = str(tmp_path / "audit" / "checkpoints.jsonl")
+
+
+COMPARED = (
+    "care_unit_id",
+    "start",
+    "end",
+    "days",
+    "net_days",
+    "uncovered_days",
+    "certificate_count",
+    "certificate_ids",
+    "current_certificate_id",
+    "physician_id",
+    "physician_name",
+    "diagnosis_code",
+    "diagnosis_chapter",
+    "occupation",
+    "segments",
+    "degrees",
+    "gap_days",
+    "prior_days",
+    "prior_periods",
+)
+
+
+def _cases(person) -> list[tuple]:
+    return sorted(
+        SickLeaveCase.objects.filter(person=person).values_list(*COMPARED),
+        key=lambda row: row[1],
+    )
+
+
+def test_imported_cases_are_the_references_with_earlier_certificates_and_a_physician(
+    json_file, anna, bertil, unit, audit_keys
+):
+    doctor = UserFactory(username="dr_here", first_name="Doris", last_name="Dahl")
+    MembershipFactory(user=doctor, organisation=unit, role=Role.PHYSICIAN)
+    first = [
+        cert("A-1", anna, physician="dr_here", diagnoses=["F32.1", "M54.5"]),
+        cert("B-1", bertil, start="2025-01-01", end="2025-01-20"),
+    ]
+    assert run(json_file(first, "forsta.json"))[0] == 0
+    second = [  # continues A-1 within the gap, and a new case months later
+        cert(
+            "A-2", anna, start="2025-02-19", end="2025-03-09", degree=50, occupation="arbetssokande"
+        ),
+        cert("A-3", anna, start="2025-09-01", end="2025-09-30", physician="nobody"),
+        cert("B-2", bertil, start="2025-01-21", end="2025-02-10", diagnoses=["M54.5", "F43.2"]),
+    ]
+    assert run(json_file(second, "andra.json"))[0] == 0
+
+    imported = {person: _cases(person) for person in (anna, bertil)}
+    for person in (anna, bertil):
+        refresh_sick_leave_cases(person=person)
+
+    assert {person: _cases(person) for person in (anna, bertil)} == imported
+    assert len(imported[anna]) == 2
+    assert len(imported[anna][0][7]) == 2  # A-1 and A-2 in one case
+    assert imported[anna][1][9:11] == (None, "nobody")  # A-3's physician: a name only
+    linked = Certificate.objects.get(external_id="A-1")
+    assert (linked.physician_id, linked.physician_name) == (doctor.pk, "Doris Dahl")
+    assert auditor.verify_chain().ok
+
+
+def test_the_gap_recompute_stores_the_references_cases(json_file, anna, bertil, unit, audit_keys):
+    rows = [
+        cert("A-1", anna, start="2025-02-03", end="2025-02-16"),
+        cert("A-2", anna, start="2025-02-25", end="2025-03-09"),  # 8 days after A-1
+        cert("B-1", bertil),
+    ]
+    assert run(json_file(rows))[0] == 0
+    assert len(_cases(anna)) == 2  # the default gap of 5 days keeps them apart
+    unit.gap_days = 14
+    unit.save(update_fields=["gap_days"])
+
+    persons = recompute_unit_cases(actor=Actor.system("recompute"), unit=unit)
+
+    recomputed = {person: _cases(person) for person in (anna, bertil)}
+    assert persons == 2
+    assert len(recomputed[anna]) == 1
+    for person in (anna, bertil):
+        refresh_sick_leave_cases(person=person)
+    assert {person: _cases(person) for person in (anna, bertil)} == recomputed
