@@ -164,8 +164,7 @@ def iter_document(
 
 
 def iter_items(items, *, start: int = 1, unique: bool = True):
-    """`iter_document` of raw items already split (a streamed document, `jsonfast`); the
-    repeated ids are left to the caller when not `unique`."""
+    """`iter_document` of split raw items (`jsonfast` streams); `unique=False`: no id check."""
     return _iter_checked(items, jsonfast.FastParser(), start=start, unique=unique)
 
 
