@@ -155,6 +155,14 @@ def run_measured(command: list[str], env: dict) -> tuple[subprocess.CompletedPro
     return done, peak_kb / 1024
 
 
+def remove_stored_copies(since: float) -> None:
+    """The import job's stored copies of the files of this run (its database is gone)."""
+    stored = Path(os.environ["SAMSYN_VAR_DIR"]) / "media" / "imports"
+    for path in stored.rglob("*.json") if stored.exists() else ():
+        if path.stat().st_mtime >= since:
+            path.unlink(missing_ok=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--certificates", type=int, default=100_000)
@@ -173,6 +181,7 @@ def main() -> None:
     os.environ.setdefault("SAMSYN_LOG_FORMAT", "text")
     os.environ["SAMSYN_VAR_DIR"] = str(ROOT / "var" / "bench" / "import-var")
 
+    started = time.time()
     log(f"generating {n_certificates:,} certificates of {n_persons:,} persons")
     certificates = list(generate_certificates(n_persons, n_certificates, args.seed, END_DATE))
     file = ROOT / "var" / "bench" / f"import-{n_certificates}.json"
@@ -258,6 +267,7 @@ def main() -> None:
     if not args.keep:
         drop_database(url)
         file.unlink(missing_ok=True)
+        remove_stored_copies(started)
 
 
 if __name__ == "__main__":

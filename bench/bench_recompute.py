@@ -40,6 +40,7 @@ from bench_import import (  # noqa: E402
     create_persons,
     drop_database,
     log,
+    remove_stored_copies,
     reset_database,
 )
 from generate import generate_certificates  # noqa: E402
@@ -63,6 +64,7 @@ def main() -> None:
     os.environ.setdefault("SAMSYN_LOG_FORMAT", "text")
     os.environ["SAMSYN_VAR_DIR"] = str(ROOT / "var" / "bench" / "import-var")
 
+    started = time.time()
     log(f"generating {n_certificates:,} certificates of {n_persons:,} persons")
     certificates = list(generate_certificates(n_persons, n_certificates, args.seed, END_DATE))
     file = ROOT / "var" / "bench" / f"recompute-{n_certificates}.json"
@@ -141,6 +143,7 @@ def main() -> None:
         Path(args.json).write_text(json.dumps(figures, indent=2), encoding="utf-8")
     if not args.keep:
         drop_database(url)
+        remove_stored_copies(started)
     if not same:
         sys.exit(1)
 
