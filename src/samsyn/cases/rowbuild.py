@@ -20,7 +20,7 @@ from samsyn.sickleave.models import Occupation, covered_intervals, degree_on
 
 # ---- the value rows: attribute name -> ORM lookup ---------------------------------------
 
-_PERSON_COLUMNS = {
+PERSON_COLUMNS = {
     "personnummer": "person__personnummer",
     "given_name": "person__given_name",
     "family_name": "person__family_name",
@@ -46,14 +46,14 @@ _SICK_LEAVE_OWN = (
     "degrees",
     "prior_days",
 )
-SICK_LEAVE_COLUMNS = {**{name: name for name in _SICK_LEAVE_OWN}, **_PERSON_COLUMNS}
+SICK_LEAVE_COLUMNS = {**{name: name for name in _SICK_LEAVE_OWN}, **PERSON_COLUMNS}
 OPEN_CASE_COLUMNS = {
     **{name: name for name in ("pk", "person_id", "status", "expected_days", "overdue_count")},
     "responsible_id": "responsible_id",
     "responsible_first_name": "responsible__first_name",
     "responsible_last_name": "responsible__last_name",
     "responsible_username": "responsible__username",
-    **_PERSON_COLUMNS,
+    **PERSON_COLUMNS,
 }
 
 

@@ -24,6 +24,7 @@ from samsyn.cases import worklist as wl
 from samsyn.cases.chain import milestones_for
 from samsyn.cases.index import refresh_stale_units
 from samsyn.cases.rowbuild import (
+    PERSON_COLUMNS,
     Labels,
     OpenCase,
     OpenCaseValues,
@@ -56,18 +57,9 @@ class WorklistResult:
     chunks: Iterator[list[wl.Row]] | None = field(default=None, repr=False)
 
 
-_PERSON_FIELDS = {
-    "personnummer": "person__personnummer",
-    "given_name": "person__given_name",
-    "family_name": "person__family_name",
-    "birth_date": "person__birth_date",
-    "sex": "person__sex",
-    "protected_identity": "person__protected_identity",
-    "violence_risk": "person__violence_risk",
-}
 _FIELDS = (
     "person_id",
-    *_PERSON_FIELDS.values(),
+    *PERSON_COLUMNS.values(),
     "sick_leave_id",
     "start",
     "end",
@@ -105,7 +97,7 @@ class _Rows:
 
     def __call__(self, e: dict) -> wl.Row:
         on, labels = self.on, self.labels
-        person = {name: e[lookup] for name, lookup in _PERSON_FIELDS.items()}
+        person = {name: e[lookup] for name, lookup in PERSON_COLUMNS.items()}
         case = None
         if e["case_id"] is not None:
             case = OpenCase(
