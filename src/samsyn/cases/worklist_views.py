@@ -76,6 +76,10 @@ def _worklist_page(request, actor, form, query, params, saved, status=200):
         after=request.GET.get("after", ""),
         before=request.GET.get("before", ""),
     )
+    if result.cursor_lost:
+        messages.info(
+            request, _("Raden du bläddrade från finns inte längre i listan: första sidan visas.")
+        )
     base = reverse("cases:worklist")
     context = {
         "pager": presenters.pager(params, saved.pk if saved else None, result),

@@ -55,6 +55,9 @@ class WorklistResult:
     next_cursor: str = ""  # opaque: the last shown person's id
     prev_cursor: str = ""  # opaque: the first shown person's id
     chunks: Iterator[list[wl.Row]] | None = field(default=None, repr=False)
+    # The page asked for rows after (or before) a person who is no longer in the list
+    # (closed, filtered out): the first page is shown instead, and the page says so.
+    cursor_lost: bool = False
 
 
 _FIELDS = (
@@ -209,6 +212,7 @@ def worklist(
         chunks = _sql_chunks(actor, query, build, filters, sort, on, purpose)
         return WorklistResult([], total, matching, 1, 1, on, 0, chunks=chunks)
     values = query.cursor_values(sort, cursor) if cursor else None
+    lost = cursor is not None and values is None
     if values is None:
         cursor, page = None, 1
     entries = query.rows(filters, sort, cursor, values, limit=per_page + 1, fields=_FIELDS)
@@ -217,7 +221,9 @@ def worklist(
     if cursor is not None and cursor.before:
         entries.reverse()
     rows = _shown(actor, [build(e) for e in entries], on, purpose)
-    return _result(rows, total, matching, on, page, per_page, cursor, more)
+    result = _result(rows, total, matching, on, page, per_page, cursor, more)
+    result.cursor_lost = lost
+    return result
 
 
 def _result(rows, total, matching, on, page, per_page, cursor, more) -> WorklistResult:
@@ -268,6 +274,7 @@ def _python_page(
         return WorklistResult([], len(rows), len(matching), 1, 1, on, 0, chunks=chunks)
     ids = [r.person_id for r in matching]
     at = ids.index(cursor.person_id) if cursor and cursor.person_id in ids else None
+    lost = cursor is not None and at is None
     if at is None:
         cursor, start, end = None, 0, per_page
     elif cursor.before:
@@ -276,7 +283,9 @@ def _python_page(
         start, end = at + 1, at + 1 + per_page
     more = (start > 0) if cursor is not None and cursor.before else end < len(matching)
     shown = _shown(actor, matching[start:end], on, purpose)
-    return _result(shown, len(rows), len(matching), on, page, per_page, cursor, more)
+    result = _result(shown, len(rows), len(matching), on, page, per_page, cursor, more)
+    result.cursor_lost = lost
+    return result
 
 
 def my_cases(*, actor: Actor, on: date) -> WorklistResult:

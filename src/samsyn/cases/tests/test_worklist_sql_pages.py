@@ -119,6 +119,9 @@ def test_a_stale_cursor_shows_the_first_page(coordinator_client, physician, unit
     page = coordinator_client.get(WORKLIST + "?per_page=25&after=" + "0" * 32).content.decode()
     assert len(names(page)) == 25
     assert "Föregående sida" not in hrefs(page)
+    assert "Raden du bläddrade från finns inte längre i listan: första sidan visas." in page
+    ordinary = coordinator_client.get(WORKLIST + "?per_page=25").content.decode()
+    assert "Raden du bläddrade från" not in ordinary
 
 
 @pytest.mark.django_db
