@@ -1,10 +1,12 @@
 """Benchmark the certificate import against the engine alone on the same data.
 
     .venv/bin/python bench/bench_import.py [--certificates 100000] [--database-url URL]
-        [--keep] [--json FILE]
+        [--keep] [--json FILE] [--format json|csv]
 
 Generates `--certificates` certificates of `--certificates * 0.3` persons
-(`generate.py`, the engine benchmark's data), writes them as one JSON document, creates
+(`generate.py`, the engine benchmark's data), writes them as one JSON document (or, with
+`--format csv`, as CSV per `docs/formats.md`: one row per period, a certificate's rows
+adjacent, as an export writes them: the streamed CSV import's case), creates
 the persons in a fresh database of its own, and then times
 
 * the engine alone: `engine.compute_cases` on the same certificates, in this process;
@@ -24,6 +26,7 @@ unless `--keep`.
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import resource
@@ -94,6 +97,24 @@ def as_json(certificate) -> dict:
     return item
 
 
+CSV_HEADER = (
+    "id,person,type,signed,status,occupation,diagnoses,period_start,period_end,degree,unit,"
+    "physician"
+)
+
+
+def write_csv(certificates, out) -> None:
+    """The certificates in the CSV import format, one row per period."""
+    writer = csv.writer(out, lineterminator="\n")
+    out.write(CSV_HEADER + "\n")
+    for c in certificates:
+        first = (c.id, c.person, c.type, c.signed.isoformat(), c.status, c.occupation or "")
+        diagnoses = " ".join(c.diagnoses)
+        for p in c.periods:
+            row = (*first, diagnoses, p.start.isoformat(), p.end.isoformat(), p.degree, "", "")
+            writer.writerow(row)
+
+
 def create_persons(numbers: list[str]) -> None:
     """The unit and the persons the certificates name (bulk, untimed)."""
     import django
@@ -158,8 +179,8 @@ def run_measured(command: list[str], env: dict) -> tuple[subprocess.CompletedPro
 def remove_stored_copies(since: float) -> None:
     """The import job's stored copies of the files of this run (its database is gone)."""
     stored = Path(os.environ["SAMSYN_VAR_DIR"]) / "media" / "imports"
-    for path in stored.rglob("*.json") if stored.exists() else ():
-        if path.stat().st_mtime >= since:
+    for path in stored.rglob("*.*") if stored.exists() else ():
+        if path.suffix in (".json", ".csv") and path.stat().st_mtime >= since:
             path.unlink(missing_ok=True)
 
 
@@ -170,6 +191,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20261122)
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--json", default="")
+    parser.add_argument("--format", choices=("json", "csv"), default="json")
     parser.add_argument("--profile", default="", help="cProfile the import into this file")
     args = parser.parse_args()
     n_certificates = args.certificates
@@ -184,10 +206,13 @@ def main() -> None:
     started = time.time()
     log(f"generating {n_certificates:,} certificates of {n_persons:,} persons")
     certificates = list(generate_certificates(n_persons, n_certificates, args.seed, END_DATE))
-    file = ROOT / "var" / "bench" / f"import-{n_certificates}.json"
+    file = ROOT / "var" / "bench" / f"import-{n_certificates}.{args.format}"
     file.parent.mkdir(parents=True, exist_ok=True)
-    with file.open("w", encoding="utf-8") as out:
-        json.dump([as_json(c) for c in certificates], out)
+    with file.open("w", encoding="utf-8", newline="") as out:
+        if args.format == "csv":
+            write_csv(certificates, out)
+        else:
+            json.dump([as_json(c) for c in certificates], out)
     size_mb = file.stat().st_size / 1e6
 
     from samsyn.sickleave.engine import EngineSettings, compute_cases
@@ -235,6 +260,7 @@ def main() -> None:
         print(verified.stdout[-2000:], verified.stderr[-2000:], file=sys.stderr)
     figures = {
         "database": vendor,
+        "format": args.format,
         "certificates": n_certificates,
         "persons": n_persons,
         "cases": n_cases,
@@ -253,8 +279,9 @@ def main() -> None:
         "load_average": [round(x, 2) for x in os.getloadavg()],
     }
     print(
-        f"{vendor}: {n_certificates:,} certificates ({size_mb:.0f} MB JSON, {n_persons:,} "
-        f"persons, {n_cases:,} cases): engine {engine_wall:.2f} s ({engine_cpu:.2f} s CPU), "
+        f"{vendor}: {n_certificates:,} certificates ({size_mb:.0f} MB {args.format.upper()}, "
+        f"{n_persons:,} persons, {n_cases:,} cases): "
+        f"engine {engine_wall:.2f} s ({engine_cpu:.2f} s CPU), "
         f"import {import_wall:.1f} s ({import_cpu:.1f} s CPU of the import process; "
         f"{figures['per_certificate_ms']} ms per certificate), ratio {figures['ratio']} "
         f"(CPU {figures['cpu_ratio']}), "

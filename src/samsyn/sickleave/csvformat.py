@@ -11,9 +11,12 @@ doing the import.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 from samsyn.sickleave.engine import CertificateInput
 from samsyn.sickleave.formatbase import (
@@ -29,8 +32,10 @@ from samsyn.sickleave.jsonformat import parse_certificate
 __all__ = [
     "CSV_COLUMNS",
     "CSV_REQUIRED_COLUMNS",
+    "GroupKey",
     "first_lines",
     "parse_csv_lenient",
+    "stream_csv",
 ]
 
 CSV_COLUMNS = (
@@ -75,21 +80,48 @@ _PERIOD_FIELD_RE = re.compile(r"periods\[(\d+)\](?:\.(\w+))?")
 
 class _Lines:
     """The physical lines of a text as the csv module reads them (split at "\n", "\r"
-    and "\r\n"), fed from `position` on; `position` is the index of the next line."""
+    and "\r\n"), taken from `source` as they are asked for; `position` is the index of
+    the next line. Only the lines from the row being read on are held (`release`)."""
 
-    def __init__(self, lines: list[str], position: int) -> None:
-        self.lines = lines
-        self.position = position
+    def __init__(self, source: Iterator[str]) -> None:
+        self.source = source
+        self.held: list[str] = []
+        self.base = 0  # the index of held[0]
+        self.position = 0
+
+    def has(self, index: int) -> bool:
+        """Whether the text has a line `index` (read up to it)."""
+        while self.base + len(self.held) <= index:
+            line = next(self.source, None)
+            if line is None:
+                return False
+            self.held.append(line)
+        return True
+
+    def __getitem__(self, index: int) -> str:
+        self.has(index)
+        return self.held[index - self.base]
+
+    def rest(self, start: int) -> list[str]:
+        """The lines from `start` to the end of the text."""
+        self.has(1 << 62)
+        return self.held[start - self.base :]
+
+    def release(self, before: int) -> None:
+        """Forget the lines before `before`."""
+        if before > self.base:
+            del self.held[: before - self.base]
+            self.base = before
 
     def __iter__(self) -> _Lines:
         return self
 
     def __next__(self) -> str:
         position = self.position
-        if position >= len(self.lines):
+        if not self.has(position):
             raise StopIteration
         self.position = position + 1
-        return self.lines[position]
+        return self.held[position - self.base]
 
 
 def _delimiter(text: str) -> str:
@@ -110,32 +142,36 @@ def _csv_message(error: csv.Error) -> str:
     return _CSV_MESSAGES.get(text, text)
 
 
-def _open_at_end(lines: list[str], start: int, delimiter: str) -> bool:
+def _open_at_end(lines: _Lines, start: int, delimiter: str) -> bool:
     """Whether the row from line `start` to the end of the text ends inside a quoted
     field (the csv module then quietly ends the field with the text)."""
     try:
-        for _ in csv.reader(lines[start:], delimiter=delimiter, strict=True):
+        for _ in csv.reader(lines.rest(start), delimiter=delimiter, strict=True):
             pass
     except csv.Error as error:
         return str(error) == "unexpected end of data"
     return False
 
 
-def _rows(text: str):
+def _rows(text: str | Iterator[str]):
     """(line, cells, problem) of every row after the header, `line` the 1-based line the
     row starts on. `problem` is None for a row that was read, or a Swedish message for
     one that could not be: reading goes on at the next line (a row with a quote that is
     never closed would otherwise swallow the rest of the file). The header comes first,
-    as (1, cells, problem); nothing at all for an empty text."""
-    lines = io.StringIO(text.removeprefix("\ufeff"), newline="").readlines()
-    if not lines:
+    as (1, cells, problem); nothing at all for an empty text. `text` is the text or its
+    lines (`_stream_lines`), read as they are needed."""
+    if isinstance(text, str):
+        text = iter(io.StringIO(text.removeprefix("\ufeff"), newline="").readlines())
+    lines = _Lines(text)
+    if not lines.has(0):
         return
     delimiter = _delimiter(lines[0])
-    feeder = _Lines(lines, 0)
+    feeder = lines
     reader = csv.reader(feeder, delimiter=delimiter)
     width = None
     while True:
         start = feeder.position
+        feeder.release(start)
         try:
             cells = next(reader)
         except StopIteration:
@@ -150,7 +186,7 @@ def _rows(text: str):
         elif (
             len(cells) != width and (feeder.position - start > 1 or lines[start].count('"') % 2)
         ) or (
-            feeder.position == len(lines)
+            not feeder.has(feeder.position)
             and feeder.position - start > 1
             and _open_at_end(lines, start, delimiter)
         ):
@@ -194,48 +230,21 @@ def parse_csv_lenient(
         text = decode_utf8(text, "CSV")
     except CertificateFormatError as error:
         return [], [error]
-    rows = _rows(text)
     try:
-        _, header, problem = next(rows)
-    except StopIteration:
-        return [], [CertificateFormatError("CSV-filen är tom; första raden ska vara rubriker.")]
-    if problem is not None:
-        return [], [CertificateFormatError(problem, line=1)]
-    header = [name.strip().lower() for name in header]
-    header_error = _check_header(header)
-    if header_error is not None:
-        return [], [header_error]
-
+        checked = _checked_rows(_rows(text))
+    except CertificateFormatError as error:
+        return [], [error]
     # id -> list of (line, row dict); certificates in order of first appearance.
     groups: dict[str, list[tuple[int, dict[str, str]]]] = {}
     errors: list[CertificateFormatError] = []
     rejected: set[str] = set()  # ids with a row that could not be read
-    id_column = header.index("id")
-    for line, cells, problem in rows:
-        if problem is None and not any(cell.strip() for cell in cells):
-            continue
-        if problem is None and len(cells) != len(header):
-            problem = f"Raden har {len(cells)} fält men rubrikraden har {len(header)}."
-        if problem is not None:
-            certificate_id = cells[id_column].strip() if id_column < len(cells) else ""
-            if certificate_id and text_problem(certificate_id) is not None:
-                certificate_id = ""
+    for line, _, certificate_id, row, error in checked:
+        if error is not None:
             if certificate_id:
                 rejected.add(certificate_id)
-            errors.append(
-                CertificateFormatError(problem, certificate=certificate_id or None, line=line)
-            )
-            continue
-        row = {name: cell.strip() for name, cell in zip(header, cells, strict=True)}
-        certificate_id = row["id"]
-        if not certificate_id:
-            errors.append(
-                CertificateFormatError(
-                    "Intygs-id saknas på raden.", certificate=None, field="id", line=line
-                )
-            )
-            continue
-        groups.setdefault(certificate_id, []).append((line, row))
+            errors.append(error)
+        else:
+            groups.setdefault(certificate_id, []).append((line, row))
 
     good: list[CertificateInput] = []
     for certificate_id, id_rows in groups.items():
@@ -247,6 +256,116 @@ def parse_csv_lenient(
             errors.append(error)
     errors.sort(key=lambda error: error.line or 0)
     return good, errors
+
+
+def _checked_rows(rows):
+    """The header checked (CertificateFormatError, line 1, when it is not right), then
+    ``(line, key, id, row, error)`` of every row that is not blank: `key` the row's id
+    cell as written (``""`` when it has none), `id` the certificate it belongs to (``""``
+    for none), `row` the cells by column, or `error` when the row is refused."""
+    try:
+        _, header, problem = next(rows)
+    except StopIteration:
+        raise CertificateFormatError("CSV-filen är tom; första raden ska vara rubriker.") from None
+    if problem is not None:
+        raise CertificateFormatError(problem, line=1)
+    header = [name.strip().lower() for name in header]
+    header_error = _check_header(header)
+    if header_error is not None:
+        raise header_error
+    return _checked(rows, header)
+
+
+def _checked(rows, header: list[str]):
+    id_column = header.index("id")
+    for line, cells, problem in rows:
+        if problem is None and not any(cell.strip() for cell in cells):
+            continue
+        key = cells[id_column].strip() if id_column < len(cells) else ""
+        if problem is None and len(cells) != len(header):
+            problem = f"Raden har {len(cells)} fält men rubrikraden har {len(header)}."
+        if problem is not None:
+            certificate_id = key if key and text_problem(key) is None else ""
+            error = CertificateFormatError(problem, certificate=certificate_id or None, line=line)
+            yield line, key, certificate_id, None, error
+            continue
+        if not key:
+            error = CertificateFormatError(
+                "Intygs-id saknas på raden.", certificate=None, field="id", line=line
+            )
+            yield line, key, "", None, error
+            continue
+        yield line, key, key, {n: cell.strip() for n, cell in zip(header, cells, strict=True)}, None
+
+
+@dataclass(frozen=True, slots=True)
+class GroupKey:
+    """The id of a run of adjacent rows in a streamed CSV file (`stream_csv`): an id that
+    comes back after another one means the file must be read whole."""
+
+    key: str
+
+
+def stream_csv(read: Callable[[int], bytes], block: int = 0):
+    """The CSV format read a block at a time from `read` (a stored file's), for a file
+    whose rows of one certificate are adjacent (the normal export). Gives, in file order,
+    ``(line, CertificateInput)`` and ``(line, CertificateFormatError)`` as
+    `parse_csv_lenient` finds them, and a `GroupKey` with each run of rows of one id: a
+    certificate is checked and given as soon as its rows end. When a key comes twice the
+    rows of one id were not adjacent, and these answers are not the file's: the caller
+    must read it whole. Raises CertificateFormatError (the header, an empty file) before
+    anything is given, and UnicodeDecodeError when the bytes are not UTF-8.
+
+    Memory is a block, the lines of the row being read and the rows of one certificate:
+    no record of the ids seen is kept (the caller counts the `GroupKey`s, e.g. in SQL)."""
+    checked = _checked_rows(_rows(_stream_lines(read, block or _BLOCK)))
+    key, first, rows, refused = "", 0, [], False
+    for line, row_key, certificate_id, row, error in checked:
+        if row_key and row_key != key:
+            yield from _group(key, first, rows, refused)
+            key, first, rows, refused = row_key, line, [], False
+        if error is not None:
+            refused = refused or bool(certificate_id)
+            yield line, error
+        else:
+            rows.append((line, row))
+    yield from _group(key, first, rows, refused)
+
+
+def _group(key: str, first: int, rows: list, refused: bool):
+    if not key:
+        return
+    yield first, GroupKey(key)
+    if refused or not rows:
+        return
+    try:
+        yield first, _certificate_from_rows(key, rows)
+    except CertificateFormatError as error:
+        yield error.line or first, error
+
+
+#: Bytes read from a stored CSV file at a time.
+_BLOCK = 1 << 20
+
+
+def _stream_lines(read: Callable[[int], bytes], block: int) -> Iterator[str]:
+    """The lines of a UTF-8 file (without its byte-order mark, like `decode_utf8` and
+    `_rows`), decoded a block at a time; split at "\n", "\r" and "\r\n", each with its
+    ending, as ``io.StringIO(text, newline="").readlines()`` splits the whole text."""
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    pending, marks = "", 2  # the decoder takes off one mark, `decode_utf8` and `_rows` two
+    while True:
+        data = read(block)
+        text = pending + decoder.decode(data, final=not data)
+        while marks and text[:1] == "\ufeff":
+            text, marks = text[1:], marks - 1
+        if text:
+            marks = 0
+        lines = io.StringIO(text, newline="").readlines()
+        pending = lines.pop() if data and lines and not lines[-1].endswith("\n") else ""
+        yield from lines
+        if not data:
+            return
 
 
 def first_lines(text: str) -> dict[str, int]:

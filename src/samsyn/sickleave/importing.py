@@ -16,12 +16,14 @@ from typing import BinaryIO
 
 from samsyn.core.importing import RejectedRow
 from samsyn.sickleave import csvformat, engine, jsonfast, jsonformat
+from samsyn.sickleave.csvformat import GroupKey
 
 __all__ = [
     "CSV",
     "JSON",
     "CertificateSource",
     "DocumentError",
+    "GroupKey",
     "ImportResult",
     "ParsedFile",
     "RestartReading",
@@ -33,6 +35,7 @@ __all__ = [
 ]
 
 JSON, CSV = "json", "csv"
+_NOT_UTF8 = "Filen kunde inte läsas som text (UTF-8)."
 
 
 @dataclass
@@ -169,14 +172,29 @@ class CertificateSource:
     staging table). A document that is not a plain list of well-formed JSON is read whole
     as before (`jsonformat.iter_document`, which words a document error); when that is
     found after items were given, `items()` raises RestartReading and the next call reads
-    it whole. A CSV file is parsed whole (`csvformat.parse_csv_lenient`)."""
+    it whole.
+
+    A CSV file is streamed the same way (`csvformat.stream_csv`): a certificate is given
+    as soon as its adjacent rows end, with a `GroupKey` for each run of rows of one id.
+    The importer counts those keys (its staging table, ADR 019); when one comes twice the
+    rows of an id were not adjacent, and it raises RestartReading: the next call of
+    `items()` parses the file whole (`csvformat.parse_csv_lenient`), with today's answers.
+    A header error is worded by the whole parse too."""
 
     kind: str
     data: bytes = b""
     parsed: ParsedFile | None = None
     opener: Callable[[], BinaryIO] | None = None
+    #: The CSV stream ran once: asked again, the file is read whole.
+    streamed: bool = False
 
-    def items(self) -> Iterator[tuple[int, engine.CertificateInput | RejectedRow]]:
+    def items(self) -> Iterator[tuple[int, engine.CertificateInput | RejectedRow | GroupKey]]:
+        if self.kind == CSV and self.parsed is None:
+            if self.opener is not None and not self.streamed:
+                yield from self._csv_streamed()
+                self.streamed = True
+                return
+            self.parsed = open_certificate_file(CSV, self._whole()).parsed
         if self.parsed is not None:
             for row in self.parsed.errors:
                 yield row.line, row
@@ -215,6 +233,18 @@ class CertificateSource:
             return None
         return given
 
+    def _csv_streamed(self):
+        """The CSV file's items read a block at a time; DocumentError when it is not UTF-8
+        or its header is not right (worded by the whole parse, which reads the file)."""
+        try:
+            with self.opener() as stored:
+                yield from self._rows(csvformat.stream_csv(stored.read))
+        except UnicodeDecodeError:
+            raise DocumentError(_NOT_UTF8) from None
+        except jsonformat.CertificateFormatError:
+            open_certificate_file(CSV, self._whole())  # raises the file's DocumentError
+            raise  # pragma: no cover - the whole parse finds the same error
+
     def _rows(self, items):
         for index, item in items:
             if isinstance(item, jsonformat.CertificateFormatError):
@@ -225,13 +255,14 @@ class CertificateSource:
 
 
 def open_certificate_stream(kind: str, opener: Callable[[], BinaryIO]) -> CertificateSource:
-    """The certificates of a stored file, `opener()` giving it anew: a JSON document is
-    streamed (its document errors are found while reading: `items()` raises
-    DocumentError); a CSV file is read and parsed whole (`open_certificate_file`)."""
-    if kind == JSON:
-        return CertificateSource(kind=JSON, opener=opener)
-    with opener() as stored:
-        return open_certificate_file(kind, stored.read())
+    """The certificates of a stored file, `opener()` giving it anew, streamed: its
+    document errors are found while reading (`items()` raises DocumentError). A CSV
+    file's header (and its first block's UTF-8) is checked here, as when it was read whole:
+    DocumentError."""
+    source = CertificateSource(kind=kind, opener=opener)
+    if kind == CSV:
+        next(CertificateSource(kind=CSV, opener=opener)._csv_streamed(), None)
+    return source
 
 
 def open_certificate_file(kind: str, data: bytes) -> CertificateSource:
@@ -246,7 +277,7 @@ def open_certificate_file(kind: str, data: bytes) -> CertificateSource:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise DocumentError("Filen kunde inte läsas som text (UTF-8).") from None
+        raise DocumentError(_NOT_UTF8) from None
     parsed = parse_certificate_file(CSV, text)
     if parsed.document_error:
         raise DocumentError(parsed.document_error)

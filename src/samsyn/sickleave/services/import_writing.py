@@ -45,11 +45,12 @@ class ImportReport:
     physicians_not_linked: int = 0
 
 
-STAGE, PERIODS, DOCTORS, PERSONS = (
+STAGE, PERIODS, DOCTORS, PERSONS, KEYS = (
     "samsyn_import_stage",
     "samsyn_import_period",
     "samsyn_import_doctor",
     "samsyn_import_person",
+    "samsyn_import_key",
 )
 STAGE_COLUMNS = (
     "n",
@@ -96,6 +97,7 @@ def _ddl(pg: bool) -> list[str]:
         f"degree smallint){tail}",
         f"CREATE TEMP TABLE {DOCTORS} (physician text, unit text, person_unit {uid}, "
         f"user_id {big}, name text){tail}",
+        f"CREATE TEMP TABLE {KEYS} (key text NOT NULL){tail}",
     ]
 
 
@@ -124,6 +126,8 @@ class Stage:
         self.n = 0
         self.rows: list[tuple] = []
         self.periods: list[tuple] = []
+        self.keys: list[tuple[str]] = []
+        self.keyed = 0
         self.drop()
         self._run(*_ddl(self.pg))
         if self.pg:  # see _SESSION
@@ -140,7 +144,7 @@ class Stage:
             return cursor.fetchall()
 
     def drop(self) -> None:
-        self._run(*(f"DROP TABLE IF EXISTS {t}" for t in (STAGE, PERIODS, DOCTORS, PERSONS)))
+        self._run(*(f"DROP TABLE IF EXISTS {t}" for t in (STAGE, PERIODS, DOCTORS, PERSONS, KEYS)))
 
     def close(self) -> None:
         self.drop()
@@ -149,8 +153,21 @@ class Stage:
 
     def clear(self) -> None:
         """Forget what was staged (the file is read again from its start)."""
-        self._run(f"DELETE FROM {STAGE}", f"DELETE FROM {PERIODS}")
-        self.n, self.rows, self.periods = 0, [], []
+        self._run(f"DELETE FROM {STAGE}", f"DELETE FROM {PERIODS}", f"DELETE FROM {KEYS}")
+        self.n, self.rows, self.periods, self.keys, self.keyed = 0, [], [], [], 0
+
+    def add_key(self, key: str) -> None:
+        """Count one run of adjacent rows of an id of a streamed CSV file (`csvformat.
+        GroupKey`; written by `flush`)."""
+        self.keys.append((key,))
+        self.keyed += 1
+
+    def keys_repeat(self) -> bool:
+        """Whether an id came back after another id (its rows were not adjacent)."""
+        if not self.keyed:
+            return False
+        sql = f"SELECT 1 FROM {KEYS} GROUP BY key HAVING COUNT(*) > 1 LIMIT 1"
+        return bool(self._fetch(sql))
 
     def add(self, line: int, c: engine.CertificateInput) -> None:
         """Stage one parsed certificate (written by `flush`)."""
@@ -192,7 +209,9 @@ class Stage:
     def flush(self) -> None:
         copy_into(STAGE, STAGE_COLUMNS, self.rows)
         copy_into(PERIODS, PERIOD_COLUMNS, self.periods)
-        self.rows, self.periods = [], []
+        if self.keys:
+            copy_into(KEYS, ("key",), self.keys)
+        self.rows, self.periods, self.keys = [], [], []
 
     def index(self) -> None:
         """Indexes (and, on PostgreSQL, statistics) once everything is staged."""

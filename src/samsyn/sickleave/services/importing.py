@@ -44,6 +44,7 @@ from samsyn.core.jobs import job as queued_job
 from samsyn.sickleave import engine, jsonformat
 from samsyn.sickleave.importing import (
     DocumentError,
+    GroupKey,
     RestartReading,
     open_certificate_stream,
     reason_of,
@@ -306,8 +307,9 @@ def import_source(
     audit event per person (`import_writing`, ADR 019); bad rows are reported.
     `finish(report)` runs inside that transaction, after the writes. Memory stays flat as
     the file grows when `items()` streams: no record per certificate is kept in Python.
-    Should `items()` raise `RestartReading` (a stream that must be read another way), it
-    is asked again, once.
+    Should `items()` raise `RestartReading` (a stream that must be read another way), or a
+    streamed CSV file's rows of one id turn out not to be adjacent (`GroupKey`s counted in
+    the stage), it is asked again, once.
 
     A certificate is rejected (with its line and reason) when its id repeats in the file
     or already exists, its person is unknown or outside the actor's units, or a diagnosis
@@ -396,13 +398,18 @@ PERSONS_PER_CHUNK = 2000
 
 
 def _stage_all(stage: Stage, items: Items, job) -> ImportReport:
-    """The reading pass: every certificate staged, every unreadable row reported."""
+    """The reading pass: every certificate staged, every unreadable row reported. A
+    streamed CSV file's `GroupKey`s are counted in the stage; RestartReading when an id
+    came back after another (the source then reads the file whole)."""
     report = ImportReport()
     rejected = report.rejected
     chunk = chunk_size()
     add = stage.add
     pending = 0
     for line, item in items():
+        if isinstance(item, GroupKey):
+            stage.add_key(item.key)
+            continue
         report.rows += 1
         if isinstance(item, RejectedRow):
             rejected.append((item.line, item.label, item.reason))
@@ -415,6 +422,8 @@ def _stage_all(stage: Stage, items: Items, job) -> ImportReport:
             if job is not None:
                 CertificateImport.objects.filter(pk=job.pk).update(processed=report.rows)
     stage.flush()
+    if stage.keys_repeat():  # a CSV file's rows of an id were not adjacent: read it whole
+        raise RestartReading
     return report
 
 
