@@ -7,6 +7,13 @@ a certificate object of the JSON format and are checked by the same rules
 :class:`~samsyn.sickleave.jsonformat.CertificateFormatError` carrying the 1-based line of
 the file (the header is line 1) and the column. Messages are in Swedish, for the person
 doing the import.
+
+Two readings share the row reader (`_rows`, fed lines on demand) and the checks of each
+row (`_checked_rows`): `parse_csv_lenient` takes the whole text and groups rows by id
+wherever they are; `stream_csv` reads a stored file a block at a time and hands each
+certificate on when its adjacent rows end, with a `GroupKey` per run of rows of one id.
+An id that comes back after another makes the streamed answers wrong; the importer
+notices (it counts the keys in SQL, ADR 019) and parses the file whole.
 """
 
 from __future__ import annotations
