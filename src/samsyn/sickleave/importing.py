@@ -2,8 +2,10 @@
 its rejected rows, and the report that combines them with the service's rejections.
 
 The import job (`services.importing.execute_certificate_import`, run for the page and
-for the command `samsyn import certificates`) parses through `parse_certificate_file`;
-the page and the command report through `ImportResult.from_job`. The formats are
+for the command `samsyn import certificates`) reads the stored file as a stream
+(`open_certificate_stream`, `CertificateSource`: JSON and CSV a block at a time, ADR 019)
+and falls back to the whole parse (`parse_certificate_file`) when the stream cannot give
+the file's answers; the page and the command report through `ImportResult.from_job`. The formats are
 `jsonformat` and `csvformat`; the writes are `services.import_certificates`.
 """
 

@@ -5,6 +5,8 @@ of one id are not adjacent is read whole. Every answer is the whole parse's."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from samsyn.sickleave import csvformat
 from samsyn.sickleave.importing import (
@@ -243,3 +245,42 @@ def test_a_file_not_utf8_after_its_first_blocks_writes_nothing(monkeypatch, tmp_
     assert code == 2
     assert "Filen kunde inte läsas som text (UTF-8)." in err
     assert not Certificate.objects.exists()
+
+
+FRAGMENTS = ['"', ",", "\n", "\r", "\r\n", "\ufeff", "\x00", "x", " ", ";", '""']
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    certificates=st.integers(0, 5),
+    edits=st.lists(st.tuples(st.floats(0, 1), st.sampled_from(FRAGMENTS)), max_size=4),
+    cut=st.none() | st.floats(0, 1),
+    block=st.sampled_from([1, 2, 5, 16, 4096]),
+)
+def test_any_file_streamed_gives_the_whole_parses_answers(certificates, edits, cut, block):
+    """Rows broken anywhere (quotes, line ends, marks, NULs, cut off): the stream gives
+    the whole parse's answers, or sees an id come back and then reads whole."""
+    text = "\n".join([HEADER, *(row(f"F-{k}", day=d) for k in range(certificates) for d in (1, 8))])
+    for where, fragment in edits:
+        at = int(where * len(text))
+        text = text[:at] + fragment + text[at:]
+    data = (text + "\n")[: None if cut is None else int(cut * (len(text) + 1))].encode()
+    try:
+        whole = outcome(open_certificate_file(CSV, data).items())
+    except DocumentError as error:
+        whole = str(error)
+    source = CertificateSource(kind=CSV, opener=lambda: Recorder(data, block))
+    original, csvformat._BLOCK = csvformat._BLOCK, block
+    try:
+        items = list(source.items())
+        keys = [item.key for _, item in items if isinstance(item, GroupKey)]
+        if len(keys) == len(set(keys)):
+            got = outcome(i for i in items if not isinstance(i[1], GroupKey))
+        else:
+            got = outcome(source.items())
+    except DocumentError as error:
+        got = str(error)
+    finally:
+        csvformat._BLOCK = original
+
+    assert got == whole
