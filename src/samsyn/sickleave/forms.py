@@ -261,8 +261,9 @@ class CertificateImportForm(forms.Form):
 
     Validation only checks what is quick (size, text, type, not empty):
     `cleaned_data["content"]` are the file's bytes and `cleaned_data["kind"]` its type.
-    The import job reads the whole file (`importing.parse_certificate_file`) and reports
-    a file that cannot be read as a whole as a failed import.
+    The import job reads the stored file a block at a time (`importing.CertificateSource`;
+    a CSV file whose certificates' rows are not together is read whole, ADR 019) and
+    reports a file that cannot be read as a failed import.
     """
 
     file = forms.FileField(
