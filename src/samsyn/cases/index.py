@@ -45,6 +45,7 @@ from samsyn.cases.rowbuild import (
 )
 from samsyn.collaboration.models import Thread, ThreadKind
 from samsyn.consent.models import Consent
+from samsyn.consent.selectors import EXPIRING_WITHIN_DAYS
 from samsyn.core.bulk import insert_rows
 from samsyn.core.jobs import job
 from samsyn.plans import selectors as plan_selectors
@@ -53,8 +54,6 @@ from samsyn.sickleave.models import SickLeaveCase
 #: The most "recently ended" days a unit or a user can choose (0-14): an entry keeps a
 #: sick-leave case this long after its end, and the worklist filters on `end` in SQL.
 MAX_RECENT_DAYS = 14
-#: Consents ending within this many days are flagged (as `consent.selectors`).
-EXPIRING_WITHIN_DAYS = 14
 #: Separates the parts of `search_text`: never typed, so a search never spans two parts.
 SEARCH_SEPARATOR = "\x1f"
 #: What the Python reference's free text finds in a row without a current sick leave

@@ -20,8 +20,7 @@ from samsyn.cases import index, selectors, services
 from samsyn.cases import worklist as wl
 from samsyn.cases.models import WorklistEntry
 from samsyn.cases.selectors import page as page_module
-from samsyn.cases.tests.helpers import actor_for, certify
-from samsyn.collaboration.models import Thread, ThreadKind
+from samsyn.cases.tests.helpers import WORKLIST_DAY, actor_for, certify, fk_question, sick
 from samsyn.collaboration.services import fk_requests as fk_services
 from samsyn.consent import services as consent_services
 from samsyn.consent.tests.fixtures import give_consent
@@ -29,7 +28,7 @@ from samsyn.people.tests.factories import PersonFactory
 from samsyn.plans import services as plan_services
 from samsyn.plans.content import NoPlanReason
 
-TODAY = date(2026, 11, 22)
+TODAY = WORKLIST_DAY
 WORKLIST = reverse("cases:worklist")
 EXPORT = reverse("cases:worklist_export")
 PRINT = reverse("cases:worklist_print")
@@ -39,13 +38,6 @@ PRINT = reverse("cases:worklist_print")
 def frozen_today():
     with time_machine.travel("2026-11-22 10:00 +01:00", tick=False):
         yield
-
-
-def sick(physician, unit, days_ago, length, degree=100, code="M54.5", **person):
-    p = PersonFactory(care_unit=unit, **person)
-    start = TODAY - timedelta(days=days_ago)
-    certify(physician, p, start, start + timedelta(days=length - 1), degree, code)
-    return p
 
 
 def many(physician, unit, n):
@@ -361,16 +353,7 @@ def test_the_services_keep_the_keys_current(coordinator, colleague_same_unit, ph
 def test_an_answered_question_from_fk_leaves_the_count(coordinator, physician, unit, fk_org):
     p = sick(physician, unit, 10, 30)
     case = services.open_case(actor=actor_for(coordinator), person=p)
-    thread = Thread.objects.create(
-        case=case,
-        party=fk_org,
-        subject="Komplettering",
-        kind=ThreadKind.FK_QUESTION,
-        fk_topic="KOMPLT",
-        answer_by=TODAY + timedelta(days=7),
-        created_by=coordinator,
-    )
-    services.refresh_entries(person_ids=[p.pk])  # written past the services
+    thread = fk_question(case, party=fk_org, created_by=coordinator)
     assert entry(p).fk_questions == 1
     fk_services.record_harm_assessment(  # says no: a fixed answer, the question answered
         actor=actor_for(coordinator),

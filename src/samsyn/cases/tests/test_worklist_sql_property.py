@@ -10,7 +10,8 @@ by page through its keyset cursors, so the cursors are compared too.
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import timedelta
+from functools import partial
 
 import pytest
 import time_machine
@@ -21,14 +22,13 @@ from samsyn.accounts.roles import Role
 from samsyn.accounts.tests.factories import MembershipFactory, UserFactory
 from samsyn.cases import selectors, services
 from samsyn.cases import worklist as wl
-from samsyn.cases.tests.helpers import actor_for, certify
-from samsyn.collaboration.models import Thread, ThreadKind
+from samsyn.cases.tests.helpers import WORKLIST_DAY, actor_for, certify, fk_question
 from samsyn.consent.tests.fixtures import give_consent
 from samsyn.people.models import Sex
 from samsyn.people.tests.factories import PersonFactory
 from samsyn.sickleave.models import Occupation
 
-TODAY = date(2026, 11, 22)
+TODAY = WORKLIST_DAY
 CODES = ["M54.5", "F43.8A", "F32.1", "S82.2", "J06.9"]
 FAMILY = ["Berg", "Åberg", "Ek", "von Ek", "Östlund", "berg", "Andersson"]
 GIVEN = ["Anna", "Bo", "Åsa", "Erik", "Lena", "Per"]
@@ -128,16 +128,7 @@ def build_unit(unit, coordinator, physician, employer_org, *, seed=19, persons=3
                 )
             if n % 5 == 0:
                 fk = fk or _fk_office()
-                Thread.objects.create(
-                    case=case,
-                    party=fk,
-                    subject="Komplettering",
-                    kind=ThreadKind.FK_QUESTION,
-                    fk_topic="KOMPLT",
-                    answer_by=TODAY + timedelta(days=7),
-                    created_by=coordinator,
-                )
-                services.refresh_entries(person_ids=[p.pk])  # written past the services
+                fk_question(case, party=fk, created_by=coordinator)
         if n % 4 == 1:
             days = rng.choice([5, 30, 200])
             give_consent(coordinator, p, employer_org, ["contact"], end=TODAY + timedelta(days))
@@ -165,28 +156,21 @@ def python_order(actor, filters, sort, recent_days) -> list:
 def sql_order(actor, filters, sort, recent_days, per_page=7) -> tuple[list, int]:
     """Every page in turn through the next-page cursors; each page's previous-page
     cursor must lead back to the page before it."""
+    listed = partial(
+        selectors.worklist,
+        actor=actor,
+        filters=filters,
+        sort=sort,
+        on=TODAY,
+        per_page=per_page,
+        recent_days=recent_days,
+    )
     seen, pages, after = [], [], ""
     while True:
-        page = selectors.worklist(
-            actor=actor,
-            filters=filters,
-            sort=sort,
-            on=TODAY,
-            per_page=per_page,
-            recent_days=recent_days,
-            after=after,
-        )
+        page = listed(after=after)
         ids = [r.person_id for r in page.rows]
         if pages:
-            back = selectors.worklist(
-                actor=actor,
-                filters=filters,
-                sort=sort,
-                on=TODAY,
-                per_page=per_page,
-                recent_days=recent_days,
-                before=page.prev_cursor,
-            )
+            back = listed(before=page.prev_cursor)
             assert [r.person_id for r in back.rows] == pages[-1]
         pages.append(ids)
         seen.extend(ids)

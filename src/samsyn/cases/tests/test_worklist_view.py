@@ -1,4 +1,4 @@
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import time_machine
@@ -9,10 +9,9 @@ from django.utils import timezone
 
 from samsyn.audit.models import AccessEvent, Action
 from samsyn.cases import services
-from samsyn.cases.tests.helpers import actor_for, certify
-from samsyn.people.tests.factories import PersonFactory
+from samsyn.cases.tests.helpers import WORKLIST_DAY, actor_for, sick
 
-TODAY = date(2026, 11, 22)
+TODAY = WORKLIST_DAY
 WORKLIST = reverse("cases:worklist")
 
 
@@ -20,13 +19,6 @@ WORKLIST = reverse("cases:worklist")
 def frozen_today():
     with time_machine.travel("2026-11-22 10:00 +01:00", tick=False):
         yield
-
-
-def sick(physician, unit, days_ago, length, degree=100, code="M54.5", **person):
-    p = PersonFactory(care_unit=unit, **person)
-    start = TODAY - timedelta(days=days_ago)
-    certify(physician, p, start, start + timedelta(days=length - 1), degree, code)
-    return p
 
 
 @pytest.mark.django_db
