@@ -26,7 +26,6 @@ import os
 import subprocess
 import sys
 import time
-from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -34,14 +33,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_import import (  # noqa: E402
     DEFAULT_SQLITE,
     END_DATE,
-    ROOT,
     SAMSYN,
-    as_json,
     create_persons,
     drop_database,
     log,
     remove_stored_copies,
     reset_database,
+    time_engine,
+    use_database,
+    write_certificates,
 )
 from generate import generate_certificates  # noqa: E402
 
@@ -58,19 +58,13 @@ def main() -> None:
     n_certificates = args.certificates
     n_persons = max(1, int(n_certificates * 0.3))
     url = args.database_url
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samsyn.settings")
+    use_database(url)
     os.environ["SAMSYN_DEBUG"] = "0"
-    os.environ.setdefault("SAMSYN_LOG_FORMAT", "text")
-    os.environ["SAMSYN_VAR_DIR"] = str(ROOT / "var" / "bench" / "import-var")
 
     started = time.time()
     log(f"generating {n_certificates:,} certificates of {n_persons:,} persons")
     certificates = list(generate_certificates(n_persons, n_certificates, args.seed, END_DATE))
-    file = ROOT / "var" / "bench" / f"recompute-{n_certificates}.json"
-    file.parent.mkdir(parents=True, exist_ok=True)
-    with file.open("w", encoding="utf-8") as out:
-        json.dump([as_json(c) for c in certificates], out)
+    file = write_certificates(certificates, f"recompute-{n_certificates}")
 
     log(f"database {url.split('@')[-1]}: reset, migrate, persons, import (untimed)")
     reset_database(url)
@@ -81,18 +75,8 @@ def main() -> None:
     )
     file.unlink(missing_ok=True)
 
-    from samsyn.sickleave.engine import EngineSettings, compute_cases
-
     log(f"the engine alone with gap {args.gap} (best of 3)")
-    today = date.today()  # noqa: DTZ011 - the recompute's own "today", as the job's
-    engine_wall = engine_cpu = float("inf")
-    for _ in range(3):
-        t0, c0 = time.perf_counter(), time.process_time()
-        cases = compute_cases(certificates, EngineSettings(gap_days=args.gap), today)
-        engine_wall = min(engine_wall, time.perf_counter() - t0)
-        engine_cpu = min(engine_cpu, time.process_time() - c0)
-        n_cases = len(cases)
-        del cases
+    engine_wall, engine_cpu, n_cases = time_engine(certificates, gap_days=args.gap)
     del certificates
 
     from django.db import connections
