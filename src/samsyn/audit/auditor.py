@@ -126,18 +126,24 @@ def _take_head() -> ChainHead:
     return head
 
 
+def _check_vocabulary(accesses: Sequence[Access]) -> None:
+    """Every event's ground, action and object type is a word of the closed vocabulary."""
+    grounds, actions, types = set(Ground.values), set(Action.values), set(ObjectType.values)
+    for access in accesses:
+        if access.ground not in grounds:
+            raise ValueError(f"Unknown ground {access.ground!r}")
+        if access.action not in actions:
+            raise ValueError(f"Unknown action {access.action!r}")
+        if access.object_type not in types:
+            raise ValueError(f"Unknown object type {access.object_type!r}")
+
+
 def record_many(*, actor: Actor, accesses: Sequence[Access]) -> list[AccessEvent]:
     """Append events to one chain, in one transaction, under that chain head's lock."""
     _check_actor(actor)
     if not accesses:
         return []
-    for access in accesses:
-        if access.ground not in Ground.values:
-            raise ValueError(f"Unknown ground {access.ground!r}")
-        if access.action not in Action.values:
-            raise ValueError(f"Unknown action {access.action!r}")
-        if access.object_type not in ObjectType.values:
-            raise ValueError(f"Unknown object type {access.object_type!r}")
+    _check_vocabulary(accesses)
     keyring = configured_keyring()
     with transaction.atomic():
         head = _take_head()
@@ -185,14 +191,7 @@ def record_bulk(*, actor: Actor, accesses: Iterable[Access]) -> int:
     accesses = list(accesses)
     if not accesses:
         return 0
-    grounds, actions, types = set(Ground.values), set(Action.values), set(ObjectType.values)
-    for access in accesses:
-        if access.ground not in grounds:
-            raise ValueError(f"Unknown ground {access.ground!r}")
-        if access.action not in actions:
-            raise ValueError(f"Unknown action {access.action!r}")
-        if access.object_type not in types:
-            raise ValueError(f"Unknown object type {access.object_type!r}")
+    _check_vocabulary(accesses)
     keyring = configured_keyring()
     key_id = keyring.current_id
     actor_id = actor.user.pk if actor.user else None
