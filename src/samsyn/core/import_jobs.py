@@ -63,8 +63,12 @@ def pause_for_test() -> None:
     time.sleep(120)
 
 
-def sha256_of(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+def sha256_of(data) -> str:
+    """The hex SHA-256 of bytes, or of a binary file read a block at a time from where it
+    stands (left at its end)."""
+    if isinstance(data, bytes | bytearray):
+        return hashlib.sha256(data).hexdigest()
+    return hashlib.file_digest(data, "sha256").hexdigest()
 
 
 def lease_seconds() -> float:

@@ -13,7 +13,6 @@ synchronously.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import time
@@ -117,7 +116,7 @@ def start_certificate_import(
     if isinstance(content, bytes | bytearray):
         digest, size, stored = sha256_of(content), len(content), ContentFile(content)
     else:
-        digest = hashlib.file_digest(content, "sha256").hexdigest()
+        digest = sha256_of(content)
         size = content.tell()
         content.seek(0)
         stored = File(content)
