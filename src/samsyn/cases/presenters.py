@@ -201,12 +201,12 @@ def pager(params: dict[str, str], saved_id, result) -> Pager:
     def url(**extra) -> str:
         return worklist_url("", {**here, **extra}, saved_id) or "?"
 
+    unsized = {k: v for k, v in here.items() if k != "per_page"}
     sizes = []
     for size in wl.PAGE_SIZES:
-        rest = {k: v for k, v in here.items() if k != "per_page"}
-        if size != wl.DEFAULT_PER_PAGE:
-            rest["per_page"] = str(size)
-        sizes.append((size, worklist_url("", rest, saved_id) or "?", size == per_page))
+        chosen = {} if size == wl.DEFAULT_PER_PAGE else {"per_page": str(size)}
+        link = worklist_url("", {**unsized, **chosen}, saved_id) or "?"
+        sizes.append((size, link, size == per_page))
     return Pager(
         first_url=url() if result.prev_cursor else "",
         prev_url=url(before=result.prev_cursor, page=str(result.page - 1))
