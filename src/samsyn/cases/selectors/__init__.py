@@ -23,7 +23,7 @@ from samsyn.cases.selectors.lookups import (
     open_case_of,
     physicians_of,
 )
-from samsyn.cases.selectors.page import PAGE_SIZES, WorklistResult, my_cases, worklist
+from samsyn.cases.selectors.page import WorklistResult, my_cases, worklist
 from samsyn.cases.selectors.person import PersonOverview, person_overview
 from samsyn.cases.selectors.rows import (
     Attention,
@@ -46,7 +46,6 @@ from samsyn.cases.selectors.shared import (
 )
 
 __all__ = [
-    "PAGE_SIZES",
     "Attention",
     "Inbox",
     "InboxItem",

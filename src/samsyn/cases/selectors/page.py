@@ -38,7 +38,6 @@ from samsyn.cases.selectors.rows import worklist_rows
 from samsyn.plans import selectors as plan_selectors
 from samsyn.screening import badges as screening_badges
 
-PAGE_SIZES = wl.PAGE_SIZES
 CHUNK = 500  # rows per streamed chunk (printout, export)
 _RTW_DONE = frozenset({plan_selectors.RTW_MILESTONE})
 
