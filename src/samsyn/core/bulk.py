@@ -11,6 +11,7 @@ must be given, so a model change fails here instead of writing wrong data.
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime
 
@@ -152,3 +153,9 @@ def copy_into(table: str, columns: Sequence[str], rows: Iterable[tuple]) -> int:
 def adapt_for(field: models.Field) -> Adapter:
     """How `insert_rows` writes a value of `field` on this database (`copy_into`)."""
     return _adapter(field, connection.vendor == "sqlite")
+
+
+def as_uuid(value) -> uuid.UUID:
+    """A UUID column's value as read back raw: a `uuid.UUID` from PostgreSQL's driver, a
+    hex string from SQLite."""
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import logging
 import time
-import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -26,7 +25,7 @@ from samsyn.accounts.models import User
 from samsyn.audit import auditor
 from samsyn.audit.models import Action, Ground, ObjectType
 from samsyn.cases.index import refresh_entries
-from samsyn.core.bulk import adapt_for, insert_rows
+from samsyn.core.bulk import adapt_for, as_uuid, insert_rows
 from samsyn.people.models import Person
 from samsyn.sickleave import engine
 from samsyn.sickleave.models import Certificate, CertificatePeriod, SickLeaveCase
@@ -68,10 +67,11 @@ def _select(sql: str, values: list) -> list[tuple]:
     adapt = adapt_for(Certificate._meta.pk)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(sql.replace(" IN ({marks})", " = ANY(%s)"), [[_uuid(v) for v in values]])
+            ids = [as_uuid(v) for v in values]
+            cursor.execute(sql.replace(" IN ({marks})", " = ANY(%s)"), [ids])
             return cursor.fetchall()
         for first in range(0, len(values), _PIECE):
-            piece = [adapt(_uuid(v)) for v in values[first : first + _PIECE]]
+            piece = [adapt(as_uuid(v)) for v in values[first : first + _PIECE]]
             cursor.execute(sql.format(marks=", ".join(["%s"] * len(piece))), piece)
             rows.extend(cursor.fetchall())
     return rows
@@ -90,7 +90,7 @@ def _read(chunk: list, imported: str) -> list[tuple]:
     for cert_id, start, end, degree in _select(_PERIODS, ids):
         if sqlite:
             cert_id, start, end = (
-                _uuid(cert_id),
+                as_uuid(cert_id),
                 _day(start),
                 _day(end),
             )
@@ -109,7 +109,7 @@ def _read(chunk: list, imported: str) -> list[tuple]:
     new = set()
     if imported:
         select = f"SELECT cert_id FROM {imported} WHERE rejected = 0 AND cert_id IN ({{marks}})"
-        new = {_uuid(row[0]) for row in _select(select, ids)}
+        new = {as_uuid(row[0]) for row in _select(select, ids)}
     no_user = (None, None, None)
     rows = []
     for person_id, cert_id, *values, physician_id, physician_name in certificates:
@@ -129,15 +129,11 @@ def _read(chunk: list, imported: str) -> list[tuple]:
     return rows
 
 
-def _uuid(value) -> uuid.UUID:
-    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-
-
 def _certificate_from_sqlite(row: tuple) -> tuple:
     """SQLite's text as the values PostgreSQL's driver gives (`_CERTIFICATES`' columns)."""
     row = list(row)
     for i in (0, 1, 8):
-        row[i] = _uuid(row[i])
+        row[i] = as_uuid(row[i])
     signed = row[3] if isinstance(row[3], datetime) else datetime.fromisoformat(row[3])
     row[3] = signed if signed.tzinfo else signed.replace(tzinfo=UTC)
     return tuple(row)

@@ -27,7 +27,7 @@ from samsyn.accounts.selectors import (
     care_unit_ids_by_code,
     physicians_by_username,
 )
-from samsyn.core.bulk import adapt_for, copy_into
+from samsyn.core.bulk import adapt_for, as_uuid, copy_into
 from samsyn.people.models import Person
 from samsyn.sickleave import diagnoses, engine
 from samsyn.sickleave.models import Certificate, CertificatePeriod, SickLeaveCase
@@ -106,10 +106,6 @@ def _ddl(pg: bool) -> list[str]:
 #: read in order does (SSD, cache); and workers for queries of milliseconds cost more
 #: than they give.
 _SESSION = (("jit", "off"), ("random_page_cost", "1.1"), ("max_parallel_workers_per_gather", "0"))
-
-
-def _as_uuid(value) -> uuid.UUID:
-    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
 
 
 class Stage:
@@ -237,7 +233,7 @@ class Stage:
                 f"SELECT DISTINCT p.care_unit_id FROM {STAGE} s "
                 f"JOIN {PERSON_T} p ON p.personnummer = s.person"
             )
-            decided = [_as_uuid(unit) for (unit,) in units]
+            decided = [as_uuid(unit) for (unit,) in units]
             outside = [self.uuid(u) for u in decided if not access.care_staff_at(actor, u)]
         unit_test = ""
         if outside:
@@ -335,10 +331,10 @@ class Stage:
         named = care_unit_ids_by_code(codes={t[1] for t in triples}) if actor.is_system else {}
         rows = []
         for username, unit, person_unit in triples:
-            unit_id = _importing_unit_id(actor, unit, _as_uuid(person_unit), named)
+            unit_id = _importing_unit_id(actor, unit, as_uuid(person_unit), named)
             physician = _physician_under(username, physicians, unit_id)
             user_id, name = (physician.pk, physician.display_name) if physician else (None, None)
-            rows.append((username, unit, self.uuid(_as_uuid(person_unit)), user_id, name))
+            rows.append((username, unit, self.uuid(as_uuid(person_unit)), user_id, name))
         copy_into(DOCTORS, DOCTOR_COLUMNS, rows)
 
     def person_chunks(self, size: int) -> Iterator[list]:
