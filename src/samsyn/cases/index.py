@@ -111,6 +111,15 @@ def _units_of(person_ids: list, on: date) -> set:
     return {unit for (unit,) in units}
 
 
+def listed_persons(person_ids) -> set:
+    """Of these persons (a list or a subquery), those with a worklist entry or an open
+    case (one query): with those who have a recent sick leave, whose entries a bulk write
+    must refresh."""
+    entries = WorklistEntry.objects.filter(person_id__in=person_ids).values_list("person_id")
+    cases = Case.objects.open().filter(person_id__in=person_ids).values_list("person_id")
+    return {pk for (pk,) in entries.order_by().union(cases.order_by())}
+
+
 def stale_units(unit_ids: Iterable, on: date) -> list:
     """The units with an entry computed for another day than `on` (one query)."""
     entries = WorklistEntry.objects.filter(unit_id__in=list(unit_ids))

@@ -46,7 +46,7 @@ def _adapter(field: models.Field, sqlite: bool) -> Adapter:
     if not sqlite:
         return _same
     if kind == "UUIDField":
-        return lambda value: None if value is None else value.hex
+        return _uuid_hex
     if kind == "DateTimeField":
 
         def as_text(value: datetime | None):
@@ -60,6 +60,13 @@ def _adapter(field: models.Field, sqlite: bool) -> Adapter:
     if kind == "BooleanField":
         return lambda value: None if value is None else int(value)
     return _same
+
+
+def _uuid_hex(value) -> str | None:
+    """A UUID as SQLite stores it, from a UUID or its text (as PostgreSQL's ``::text``)."""
+    if value is None:
+        return None
+    return (value if isinstance(value, uuid.UUID) else uuid.UUID(value)).hex
 
 
 def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple]) -> int:
@@ -89,7 +96,6 @@ def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterabl
             f"{meta.label}: columns missing {sorted(missing)}, unknown {sorted(unknown)}"
         )
     adapters = [_adapter(fields[name], sqlite) for name in columns]
-    plain = all(adapt is _same for adapt in adapters)
     now = timezone.now()
     now_values = tuple(_adapter(fields[name], sqlite)(now) for name in automatic) + tuple(
         _adapter(fields[name], sqlite)(fields[name].get_default()) for name in defaulted
@@ -101,17 +107,20 @@ def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterabl
 
     width = len(columns)
 
+    #: Only the columns whose values need adapting are touched (JSON on PostgreSQL).
+    changed = [(i, adapt) for i, adapt in enumerate(adapters) if adapt is not _same]
+
     def adapted():
-        if plain:  # nothing to adapt (PostgreSQL without JSON columns): check the width
-            for row in rows:
-                if len(row) != width:
-                    raise ValueError(f"{meta.label}: a row of {len(row)} values, not {width}")
-                yield row + now_values
-            return
         for row in rows:
-            yield tuple(adapt(value) for adapt, value in zip(adapters, row, strict=True)) + (
-                now_values
-            )
+            if len(row) != width:
+                raise ValueError(f"{meta.label}: a row of {len(row)} values, not {width}")
+            if changed:
+                row = list(row)
+                for i, adapt in changed:
+                    row[i] = adapt(row[i])
+                yield (*row, *now_values)
+            else:
+                yield row + now_values
 
     return _write(table, column_list, len(names), adapted(), sqlite)
 

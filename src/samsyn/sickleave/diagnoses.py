@@ -209,8 +209,10 @@ def codes() -> dict[str, str]:
     return dict(_titles())
 
 
+@functools.lru_cache(maxsize=8192)
 def chapter_for(code: str) -> Chapter | None:
-    """The chapter whose range contains the code's 3-character category, if any."""
+    """The chapter whose range contains the code's 3-character category, if any
+    (remembered per code: a bulk import asks it once per case)."""
     category = normalize_code(code)[:3]
     if not _CATEGORY_RE.match(category):
         return None

@@ -1,12 +1,15 @@
-# ruff: noqa: S608 - the SQL names only constant tables; the values are parameters
+# ruff: noqa: S608, S611 - the SQL names only constant tables; the values are parameters
 """Recomputing the materialised sick-leave cases of many persons at once: after an import
 (`import_writing`) and after a unit's gap changed (`unit_settings.recompute_unit_cases`).
 
-A chunk of persons at a time: one query reads their certificates with their periods as
-plain values (no model instances), the engine computes each person's cases
-(`certificates.case_values`), one delete and one multi-row insert (`core.bulk`, COPY on
-PostgreSQL) replace their cases, and the worklist's entries of the chunk's persons are
-refreshed (`cases.index.refresh_entries`, ADR 018) in the same transaction.
+One query streams the persons' certificates with their periods and what the engine needs
+of the person, ordered by person (a server-side cursor on PostgreSQL: nothing is read
+whole), as plain values, no model instances; the engine computes each person's cases
+(`certificates.case_values`); every `FLUSH_PERSONS` persons one multi-row insert
+(`core.bulk`, COPY on PostgreSQL) writes their cases and, for an import, one audit event
+per person (`auditor.record_bulk`). The worklist's entries (`cases.index`, ADR 018) are
+refreshed for the persons who are or may be on a worklist: a recent sick leave, an entry
+or an open case. All in the caller's transaction.
 """
 
 from __future__ import annotations
@@ -14,17 +17,19 @@ from __future__ import annotations
 import json
 import logging
 import time
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from django.db import connection
+from django.db.models.expressions import RawSQL
 
 from samsyn.accounts.actor import Actor
-from samsyn.accounts.models import User
+from samsyn.accounts.models import Organisation, User
 from samsyn.audit import auditor
 from samsyn.audit.models import Action, Ground, ObjectType
-from samsyn.cases.index import refresh_entries
+from samsyn.cases.index import MAX_RECENT_DAYS, listed_persons, refresh_entries
 from samsyn.core.bulk import adapt_for, as_uuid, insert_rows
 from samsyn.people.models import Person
 from samsyn.sickleave import engine
@@ -33,109 +38,62 @@ from samsyn.sickleave.services.certificates import CASE_COLUMNS, CaseSource, cas
 
 log = logging.getLogger("samsyn.import")
 
+#: Persons whose cases (and audit events) are written per multi-row insert.
+FLUSH_PERSONS = 2000
+#: Rows fetched per round trip from the server-side cursor.
+FETCH_ROWS = 5000
+#: Persons whose worklist entries are refreshed per call.
+ENTRY_PERSONS = 2000
+
 _CERT_T = Certificate._meta.db_table
 _PERIOD_T = CertificatePeriod._meta.db_table
+_PERSON_T = Person._meta.db_table
+_ORG_T = Organisation._meta.db_table
 _USER_T = User._meta.db_table
-#: A chunk's certificates, and their periods: single-table queries by an indexed column,
-#: so that every plan is index lookups, however large the tables (no join to re-plan).
-_CERTIFICATES = (
-    "SELECT person_id, id, type, signed_at, status, occupation, diagnosis_code, "
-    "secondary_codes, care_unit_id, physician_id, physician_name "
-    f"FROM {_CERT_T} WHERE person_id IN ({{marks}}) ORDER BY person_id, id"
-)
-_PERIODS = (
-    f'SELECT certificate_id, start, "end", degree FROM {_PERIOD_T} '
-    "WHERE certificate_id IN ({marks})"
-)
-_PIECE = 5000  # values per IN list (SQLite allows 32 766 parameters)
+_CASE_START, _CASE_END = CASE_COLUMNS.index("start"), CASE_COLUMNS.index("end")
 
 
-def _persons(chunk: list) -> dict:
-    """Each person's number and care unit's gap (one query by primary key)."""
-    return {
-        pk: (number, gap)
-        for pk, number, gap in Person.objects.filter(pk__in=chunk).values_list(
-            "pk", "personnummer", "care_unit__gap_days"
-        )
-    }
-
-
-def _select(sql: str, values: list) -> list[tuple]:
-    """The rows of `sql` (``IN ({marks})``) for `values` (ids): one array parameter on
-    PostgreSQL (``= ANY``: nothing to parse per value), pieces of IN lists on SQLite."""
-    rows: list[tuple] = []
-    adapt = adapt_for(Certificate._meta.pk)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            ids = [as_uuid(v) for v in values]
-            cursor.execute(sql.replace(" IN ({marks})", " = ANY(%s)"), [ids])
-            return cursor.fetchall()
-        for first in range(0, len(values), _PIECE):
-            piece = [adapt(as_uuid(v)) for v in values[first : first + _PIECE]]
-            cursor.execute(sql.format(marks=", ".join(["%s"] * len(piece))), piece)
-            rows.extend(cursor.fetchall())
-    return rows
-
-
-def _read(chunk: list, imported: str) -> list[tuple]:
-    """The chunk's certificates with each of their periods, ordered by person,
-    certificate and start: the rows `_by_person` reads (the last value not None for a
-    certificate the import wrote, a row of `imported`, the staging table)."""
-    sqlite = connection.vendor == "sqlite"
-    certificates = _select(_CERTIFICATES, chunk)
-    if sqlite:
-        certificates = [_certificate_from_sqlite(row) for row in certificates]
-    ids = [row[1] for row in certificates]
-    periods: dict = {}
-    for cert_id, start, end, degree in _select(_PERIODS, ids):
-        if sqlite:
-            cert_id, start, end = (
-                as_uuid(cert_id),
-                _day(start),
-                _day(end),
-            )
-        periods.setdefault(cert_id, []).append((start, end, degree))
-    physicians = {row[9] for row in certificates if row[9] is not None}
-    users = (
-        {
-            pk: (first, last, username)
-            for pk, first, last, username in User.objects.filter(pk__in=physicians).values_list(
-                "pk", "first_name", "last_name", "username"
-            )
-        }
-        if physicians
-        else {}
+def _stream_sql(where: str, imported: str, pg: bool) -> str:
+    """The persons' certificates, one row per period, ordered by person, certificate and
+    period: the rows `_by_person` reads. Ids as text on PostgreSQL (no UUID object per
+    row); the last column is not NULL for a certificate the import wrote now."""
+    text = "::text" if pg else ""
+    new = "s.n" if imported else "NULL"
+    join = f"LEFT JOIN {imported} s ON s.cert_id = c.id AND s.rejected = 0 " if imported else ""
+    return (
+        f"SELECT c.person_id{text}, p.personnummer, o.gap_days, c.id{text}, c.type, "
+        "c.signed_at, c.status, c.occupation, c.diagnosis_code, c.secondary_codes, "
+        f"c.care_unit_id{text}, c.physician_id, c.physician_name, u.first_name, u.last_name, "
+        f'u.username, r.start, r."end", r.degree, {new} '
+        f"FROM {_CERT_T} c JOIN {_PERSON_T} p ON p.id = c.person_id "
+        f"JOIN {_ORG_T} o ON o.id = p.care_unit_id "
+        f"JOIN {_PERIOD_T} r ON r.certificate_id = c.id "
+        f"LEFT JOIN {_USER_T} u ON u.id = c.physician_id {join}"
+        f'WHERE {where} ORDER BY c.person_id, c.id, r.start, r."end", r.degree'
     )
-    new = set()
-    if imported:
-        select = f"SELECT cert_id FROM {imported} WHERE rejected = 0 AND cert_id IN ({{marks}})"
-        new = {as_uuid(row[0]) for row in _select(select, ids)}
-    no_user = (None, None, None)
-    rows = []
-    for person_id, cert_id, *values, physician_id, physician_name in certificates:
-        head = (
-            person_id,
-            None,
-            None,
-            cert_id,
-            *values,
-            physician_id,
-            physician_name,
-            *users.get(physician_id, no_user),
-        )
-        tail = (True,) if cert_id in new else (None,)
-        for period in sorted(periods.get(cert_id, ())):
-            rows.append((*head, *period, *tail))
-    return rows
 
 
-def _certificate_from_sqlite(row: tuple) -> tuple:
-    """SQLite's text as the values PostgreSQL's driver gives (`_CERTIFICATES`' columns)."""
+def _stream(where: str, params: list, imported: str) -> Iterator[tuple]:
+    """The rows of `_stream_sql`, fetched `FETCH_ROWS` at a time (PostgreSQL: a named,
+    server-side cursor, so the result is never held whole; SQLite steps its cursor)."""
+    pg = connection.vendor == "postgresql"
+    sql = _stream_sql(where, imported, pg)
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while True:
+            rows = cursor.fetchmany(FETCH_ROWS)
+            if not rows:
+                return
+            yield from rows if pg else map(_from_sqlite, rows)
+
+
+def _from_sqlite(row: tuple) -> tuple:
+    """SQLite's text as the values PostgreSQL gives (`_stream_sql`'s columns)."""
     row = list(row)
-    for i in (0, 1, 8):
-        row[i] = as_uuid(row[i])
-    signed = row[3] if isinstance(row[3], datetime) else datetime.fromisoformat(row[3])
-    row[3] = signed if signed.tzinfo else signed.replace(tzinfo=UTC)
+    row[0], row[3], row[10] = (str(as_uuid(row[i])) for i in (0, 3, 10))
+    signed = row[5] if isinstance(row[5], datetime) else datetime.fromisoformat(row[5])
+    row[5] = signed if signed.tzinfo else signed.replace(tzinfo=UTC)
+    row[16], row[17] = _day(row[16]), _day(row[17])
     return tuple(row)
 
 
@@ -156,54 +114,110 @@ class CaseAudit:
 
 def write_cases(
     *,
-    chunks: Iterable[list],
     on: date,
+    chunks: Iterable[list] = (),
+    table: str = "",
     audit: CaseAudit | None = None,
     done: Callable[[int], None] | None = None,
     deleted: bool = False,
 ) -> int:
-    """Recompute and store the materialised cases of the persons in `chunks` (lists of
-    person ids) from their stored certificates, with their care unit's gap: per chunk one
-    query for their certificates and periods, one delete, one multi-row insert. With
-    `audit`, one event per person for the certificates this import wrote. `done(count)`
-    is told of the certificates written in each chunk. Returns the persons recomputed.
-    With `deleted`, the persons' cases were deleted already (set-based, by the caller)."""
-    persons, worklist = 0, 0.0
+    """Recompute and store the materialised cases of some persons from their stored
+    certificates, with their care unit's gap: the persons of `table` (a table of
+    ``person_id``s, one streamed query for them all) or of each of `chunks` (lists of
+    person ids, a query each). With `audit`, one event per person and flush for the
+    certificates this import wrote; `done(count)` is told of the certificates written in
+    each flush. With `deleted`, the persons' cases were deleted already (set-based, by the
+    caller). Returns the persons recomputed."""
+    persons = 0
+    imported = audit.imported if audit is not None else ""
+    if table:
+        where = f"c.person_id IN (SELECT person_id FROM {table})"
+        writer = _Writer(on=on, audit=audit, done=done)
+        persons += writer.write(_stream(where, [], imported))
+        also = listed_persons(RawSQL(f"SELECT person_id FROM {table}", ()))
+        _refresh_entries(sorted({*writer.recent, *also}, key=str), on)
     for chunk in chunks:
-        read = _read(chunk, audit.imported if audit is not None else "")
-        rows, accesses, new = [], [], 0
-        for person in _by_person(read, _persons(chunk)):
-            rows.extend(case_values(**person.values(on)))
-            made = person.imported
-            if audit is not None and made:
-                new += len(made)
-                accesses.append(
-                    auditor.Access(
-                        action=Action.CREATE,
-                        ground=audit.ground,
-                        object_type=ObjectType.CERTIFICATE,
-                        object_id=audit.object_id,
-                        person_id=person.pk,
-                        extra={
-                            "import": True,
-                            "certificates": [c for c, _ in made],
-                            "types": sorted({kind for _, kind in made}),
-                        },
-                    )
-                )
         if not deleted:
             SickLeaveCase.objects.filter(person_id__in=chunk).delete()
-        insert_rows(SickLeaveCase, CASE_COLUMNS, rows)
-        started = time.perf_counter()
+        where, params = _in_persons(chunk)
+        writer = _Writer(on=on, audit=audit, done=done)
+        persons += writer.write(_stream(where, params, imported))
         refresh_entries(person_ids=chunk, on=on)  # the worklist's keys (cases.index, ADR 018)
-        worklist += time.perf_counter() - started
-        if accesses:
-            auditor.record_bulk(actor=audit.actor, accesses=accesses)
-        persons += len(chunk)
-        if done:
-            done(new)
-    log.debug("import: of which the worklist's entries (cases.index) %.2f s", worklist)
     return persons
+
+
+def _in_persons(chunk: list) -> tuple[str, list]:
+    if connection.vendor == "postgresql":
+        return "c.person_id = ANY(%s)", [[as_uuid(pk) for pk in chunk]]
+    adapt = adapt_for(Certificate._meta.pk)
+    marks = ", ".join(["%s"] * len(chunk))
+    return f"c.person_id IN ({marks})", [adapt(as_uuid(pk)) for pk in chunk]
+
+
+def _refresh_entries(person_ids: list, on: date) -> None:
+    started = time.perf_counter()
+    for first in range(0, len(person_ids), ENTRY_PERSONS):
+        refresh_entries(person_ids=person_ids[first : first + ENTRY_PERSONS], on=on)
+    log.debug(
+        "import: of which the worklist's entries of %d persons (cases.index) %.2f s",
+        len(person_ids),
+        time.perf_counter() - started,
+    )
+
+
+class _Writer:
+    """Cases (and audit events) of streamed persons, written `FLUSH_PERSONS` at a time;
+    `recent` collects the persons with a sick leave recent enough for a worklist."""
+
+    def __init__(self, *, on: date, audit: CaseAudit | None, done) -> None:
+        self.on, self.audit, self.done = on, audit, done
+        self.window = on - timedelta(MAX_RECENT_DAYS)
+        self.recent: list[uuid.UUID] = []
+        self.rows: list[tuple] = []
+        self.accesses: list[auditor.Access] = []
+        self.new = 0
+
+    def write(self, rows: Iterable[tuple]) -> int:
+        count = 0
+        for person in _by_person(rows):
+            self._add(person)
+            count += 1
+            if count % FLUSH_PERSONS == 0:
+                self._flush()
+        self._flush()
+        return count
+
+    def _add(self, person: _Person) -> None:
+        values = case_values(**person.values(self.on))
+        self.rows.extend(values)
+        window = self.window
+        if any(row[_CASE_END] >= window for row in values):
+            self.recent.append(person.pk)
+        made, audit = person.imported, self.audit
+        if audit is not None and made:
+            self.new += len(made)
+            self.accesses.append(
+                auditor.Access(
+                    action=Action.CREATE,
+                    ground=audit.ground,
+                    object_type=ObjectType.CERTIFICATE,
+                    object_id=audit.object_id,
+                    person_id=person.pk,
+                    extra={
+                        "import": True,
+                        "certificates": [c for c, _ in made],
+                        "types": sorted({kind for _, kind in made}),
+                    },
+                )
+            )
+
+    def _flush(self) -> None:
+        insert_rows(SickLeaveCase, CASE_COLUMNS, self.rows)
+        if self.accesses:
+            auditor.record_bulk(actor=self.audit.actor, accesses=self.accesses)
+        if self.done:
+            self.done(self.new)
+        self.rows, self.accesses, self.new = [], [], 0
 
 
 def import_ground(actor: Actor) -> str:
@@ -213,8 +227,8 @@ def import_ground(actor: Actor) -> str:
 class _Person:
     __slots__ = ("gap", "imported", "inputs", "number", "pk", "sources")
 
-    def __init__(self, pk, number: str, gap: int) -> None:
-        self.pk, self.number, self.gap = pk, number, gap
+    def __init__(self, pk: str, number: str, gap: int) -> None:
+        self.pk, self.number, self.gap = uuid.UUID(pk), number, gap
         self.inputs: list[engine.CertificateInput] = []
         self.sources: dict[str, CaseSource] = {}
         self.imported: list[tuple[str, str]] = []
@@ -229,38 +243,40 @@ class _Person:
         }
 
 
-def _by_person(rows: Iterable[tuple], persons: dict) -> Iterator[_Person]:
-    """The persons of rows ordered by person, certificate and start (`_CASE_READ`)."""
+def _by_person(rows: Iterable[tuple]) -> Iterator[_Person]:
+    """The persons of `_stream_sql`'s rows (ordered by person, certificate, period)."""
     person: _Person | None = None
+    key = None  # the person's id, as text
     fields: tuple | None = None  # (id, person, type, signed, status, occupation, codes)
     periods: list[engine.Period] = []
     period, certificate_input = engine.Period, engine.CertificateInput
 
     for row in rows:
-        if person is None or row[0] != person.pk:
+        if person is None or row[0] != key:
             if fields is not None:
                 person.inputs.append(certificate_input(*fields[:5], tuple(periods), *fields[5:]))
                 yield person
-            person, fields = _Person(row[0], *persons[row[0]]), None
-        key = str(row[3])
-        if fields is None or fields[0] != key:
+            key = row[0]
+            person, fields = _Person(key, row[1], row[2]), None
+        cert = row[3]
+        if fields is None or fields[0] != cert:
             if fields is not None:
                 person.inputs.append(certificate_input(*fields[:5], tuple(periods), *fields[5:]))
             periods = []
             secondary = json.loads(row[9]) if isinstance(row[9], str) else row[9]
             codes = tuple(code for code in (row[8], *secondary) if code)
-            fields = (key, person.number, row[4], row[5], row[6], row[7] or None, codes)
+            fields = (cert, person.number, row[4], row[5], row[6], row[7] or None, codes)
             linked = row[11] is not None
-            person.sources[key] = CaseSource(
-                pk=row[3],
+            person.sources[cert] = CaseSource(
+                pk=cert,
                 care_unit_id=row[10],
                 physician_id=row[11],
                 physician_name=(f"{row[13]} {row[14]}".strip() or row[15]) if linked else row[12],
                 diagnosis_code=row[8],
                 occupation=row[7],
             )
-            if len(row) > 19 and row[19] is not None:
-                person.imported.append((key, row[4]))
+            if row[19] is not None:
+                person.imported.append((cert, row[4]))
         periods.append(period(row[16], row[17], row[18]))
     if fields is not None:
         person.inputs.append(certificate_input(*fields[:5], tuple(periods), *fields[5:]))

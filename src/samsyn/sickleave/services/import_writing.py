@@ -13,7 +13,7 @@ No per-certificate record stays in Python: memory is one batch, however long the
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -337,22 +337,9 @@ class Stage:
             rows.append((username, unit, self.uuid(as_uuid(person_unit)), user_id, name))
         copy_into(DOCTORS, DOCTOR_COLUMNS, rows)
 
-    def person_chunks(self, size: int) -> Iterator[list]:
-        """The persons written, `size` at a time, in order of id (keyset, no list of all)."""
-        last = None
-        while True:
-            after = "" if last is None else "WHERE person_id > %s "
-            ids = [
-                row[0]
-                for row in self._fetch(
-                    f"SELECT person_id FROM {PERSONS} {after}ORDER BY person_id LIMIT {int(size)}",
-                    () if last is None else (last,),
-                )
-            ]
-            if not ids:
-                return
-            yield ids
-            last = ids[-1]
+    def persons_table(self) -> str:
+        """The table of the persons written (``person_id``: `case_writing.write_cases`)."""
+        return PERSONS
 
     def imported_now(self) -> str:
         """The table of the certificates written now (`case_writing.CaseAudit.imported`)."""

@@ -363,7 +363,7 @@ def import_source(
             )
             stage.delete_cases()
             write_cases(
-                chunks=stage.person_chunks(min(chunk_size(), PERSONS_PER_CHUNK)),
+                table=stage.persons_table(),
                 on=timezone.localdate(),
                 audit=audit,
                 done=written,
@@ -390,10 +390,6 @@ def _phases() -> Callable[[str], None]:
         started[0] = now
 
     return phase
-
-
-#: Persons whose cases are recomputed per chunk (and who get one audit event each).
-PERSONS_PER_CHUNK = 2000
 
 
 def _stage_all(stage: Stage, items: Items, job) -> ImportReport:
