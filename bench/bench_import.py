@@ -1,7 +1,7 @@
 """Benchmark the certificate import against the engine alone on the same data.
 
-    .venv/bin/python bench/bench_import.py [--certificates 100000] [--database-url URL]
-        [--keep] [--json FILE] [--format json|csv]
+    .venv/bin/python bench/bench_import.py [--certificates 100000]
+        [--database-url URL [--keep] | --tuned-cluster] [--json FILE] [--format json|csv]
 
 Generates `--certificates` certificates of `--certificates * 0.3` persons
 (`generate.py`, the engine benchmark's data), writes them as one JSON document (or, with
@@ -20,16 +20,21 @@ and prints the ratio import / engine, of wall time and of CPU time (the CPU time
 the fairer figure on a busy machine; the import's excludes the database server's).
 The database is a SQLite file under var/bench/ (default) or a PostgreSQL database whose
 name must contain "bench"; it is dropped and created anew, and dropped again at the end
-unless `--keep`.
+unless `--keep`. `--tuned-cluster` instead starts a PostgreSQL cluster of the script's own
+(durable, configured as a production server of this machine's size: `TUNED`), runs the
+same measurement in its database `samsyn_bench_import`, and removes the cluster at the
+end, also on an error.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import json
 import os
 import resource
+import signal
 import subprocess
 import sys
 import tempfile
@@ -45,6 +50,30 @@ from generate import generate_certificates  # noqa: E402
 END_DATE = date(2026, 6, 30)
 SAMSYN = str(Path(sys.executable).with_name("samsyn"))
 DEFAULT_SQLITE = f"sqlite:///{ROOT / 'var' / 'bench' / 'import.sqlite3'}"
+
+# `--tuned-cluster`: the settings of a production PostgreSQL server for a machine of this
+# size (24 GB RAM, SSD), after common production tuning (PGTune-style: shared_buffers a
+# quarter of the RAM, effective_cache_size two thirds, WAL and checkpoints sized for a
+# write-heavy load, planner costs for an SSD). fsync and full_page_writes stay ON (the
+# cluster is durable, `own_cluster(durable=True)`): only sizes and costs differ from the
+# stock server's (shared_buffers 128 MB, max_wal_size 1 GB). wal_compression falls back
+# to 'on' (pglz) when the server was built without lz4.
+TUNED = {
+    "shared_buffers": "4GB",
+    "effective_cache_size": "16GB",
+    "maintenance_work_mem": "1GB",
+    "work_mem": "64MB",
+    "wal_buffers": "64MB",
+    "max_wal_size": "16GB",
+    "min_wal_size": "2GB",
+    "checkpoint_timeout": "30min",
+    "checkpoint_completion_target": "0.9",
+    "wal_compression": "lz4",
+    "random_page_cost": "1.1",
+    "effective_io_concurrency": "200",
+    "max_connections": "100",
+}
+TUNED_DATABASE = "samsyn_bench_import"
 
 
 def log(message: str) -> None:
@@ -77,6 +106,27 @@ def drop_database(url: str) -> None:
     name = url.rsplit("/", 1)[1]
     with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def start_tuned_cluster(stack: contextlib.ExitStack) -> tuple[str, dict[str, str]]:
+    """A durable cluster of this script's own with `TUNED`, stopped and removed when `stack`
+    closes: (the URL of its database `TUNED_DATABASE`, not yet created; the settings)."""
+    from samsyn.core.tests.pgcluster import own_cluster
+
+    settings = dict(TUNED)
+    try:
+        cluster = stack.enter_context(
+            own_cluster("samsyn-bench-import-", durable=True, settings=settings)
+        )
+    except subprocess.CalledProcessError:  # most likely a server without lz4
+        refused = settings["wal_compression"]
+        log(f"the tuned cluster did not start with wal_compression = {refused}: trying 'on'")
+        settings["wal_compression"] = "on"
+        cluster = stack.enter_context(
+            own_cluster("samsyn-bench-import-", durable=True, settings=settings)
+        )
+    log(f"own tuned cluster on port {cluster.port} in {cluster.data_dir.parent}")
+    return cluster.url(TUNED_DATABASE), settings
 
 
 def as_json(certificate) -> dict:
@@ -184,6 +234,10 @@ def remove_stored_copies(since: float) -> None:
             path.unlink(missing_ok=True)
 
 
+def settings_text(settings: dict[str, str]) -> str:
+    return ", ".join(f"{name}={value}" for name, value in settings.items())
+
+
 def use_database(url: str) -> None:
     """The environment of this process and of the `samsyn` commands it runs."""
     os.environ["DATABASE_URL"] = url
@@ -223,13 +277,36 @@ def time_engine(certificates, gap_days: int | None = None) -> tuple[float, float
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--certificates", type=int, default=100_000)
-    parser.add_argument("--database-url", default=DEFAULT_SQLITE)
+    server = parser.add_mutually_exclusive_group()
+    server.add_argument("--database-url", default=DEFAULT_SQLITE)
+    server.add_argument(
+        "--tuned-cluster",
+        action="store_true",
+        help="PostgreSQL: start a durable cluster of this script's own configured as a "
+        "production server for 24 GB RAM and an SSD (TUNED), measure in its database "
+        f"{TUNED_DATABASE}, and remove the cluster at the end",
+    )
     parser.add_argument("--seed", type=int, default=20261122)
-    parser.add_argument("--keep", action="store_true")
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the database and the file (not with --tuned-cluster: its cluster is "
+        "removed at the end)",
+    )
     parser.add_argument("--json", default="")
     parser.add_argument("--format", choices=("json", "csv"), default="json")
     parser.add_argument("--profile", default="", help="cProfile the import into this file")
     args = parser.parse_args()
+    if args.keep and args.tuned_cluster:
+        parser.error("--keep cannot keep the database of --tuned-cluster: the cluster is removed")
+    with contextlib.ExitStack() as stack:
+        if args.tuned_cluster:  # `kill` stops and removes the cluster too
+            signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
+        measure(args, stack)
+
+
+def measure(args: argparse.Namespace, stack: contextlib.ExitStack) -> None:
+    """The measurement; `stack` holds the tuned cluster, if any."""
     n_certificates = args.certificates
     n_persons = max(1, int(n_certificates * 0.3))
     url = args.database_url
@@ -247,6 +324,11 @@ def main() -> None:
     numbers = sorted({c.person for c in certificates})
     del certificates
 
+    tuned: dict[str, str] | None = None
+    if args.tuned_cluster:
+        url, tuned = start_tuned_cluster(stack)
+        use_database(url)
+        log(f"tuned cluster: {settings_text(tuned)}")
     log(f"database {url.split('@')[-1]}: reset and migrate")
     reset_database(url)
     subprocess.run([SAMSYN, "migrate", "--noinput", "-v", "0"], check=True)  # noqa: S603
@@ -269,6 +351,12 @@ def main() -> None:
     if done.returncode != 0:
         print(done.stderr[-3000:], file=sys.stderr)
     vendor = "postgresql" if url.startswith("postgres") else "sqlite"
+    if tuned is not None:
+        server = "own tuned cluster"
+    elif vendor == "postgresql":
+        server = f"stock {url.split('@')[-1].rsplit('/', 1)[0]}"
+    else:
+        server = f"SQLite file {url.removeprefix('sqlite:///')}"
     log("samsyn audit verify (the chain after the import's bulk events)")
     verified = subprocess.run(  # noqa: S603
         [SAMSYN, "audit", "verify"], capture_output=True, text=True, check=False
@@ -278,6 +366,8 @@ def main() -> None:
         print(verified.stdout[-2000:], verified.stderr[-2000:], file=sys.stderr)
     figures = {
         "database": vendor,
+        "server": server,
+        "server_settings": tuned,
         "format": args.format,
         "certificates": n_certificates,
         "persons": n_persons,
@@ -296,8 +386,10 @@ def main() -> None:
         "audit_verified": audit_ok,
         "load_average": [round(x, 2) for x in os.getloadavg()],
     }
+    where = f" (own tuned cluster: {settings_text(tuned)})" if tuned is not None else ""
     print(
-        f"{vendor}: {n_certificates:,} certificates ({size_mb:.0f} MB {args.format.upper()}, "
+        f"{vendor}{where}: {n_certificates:,} certificates "
+        f"({size_mb:.0f} MB {args.format.upper()}, "
         f"{n_persons:,} persons, {n_cases:,} cases): "
         f"engine {engine_wall:.2f} s ({engine_cpu:.2f} s CPU), "
         f"import {import_wall:.1f} s ({import_cpu:.1f} s CPU of the import process; "
@@ -310,7 +402,8 @@ def main() -> None:
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2), encoding="utf-8")
     if not args.keep:
-        drop_database(url)
+        if tuned is None:  # the tuned cluster goes as a whole
+            drop_database(url)
         file.unlink(missing_ok=True)
         remove_stored_copies(started)
 

@@ -88,12 +88,46 @@ class Cluster:
         return self.url(name)
 
 
+def quoted(value: str) -> str:
+    """A postgresql.conf value: single-quoted, as any value may be."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def check_settings(cluster: Cluster, settings: dict[str, str]) -> None:
+    """Each of `settings` is in effect from the last lines of postgresql.conf (not a default,
+    an earlier line or the command line's `-c`, and no restart pending)."""
+    conf = cluster.data_dir / "postgresql.conf"
+    n_lines = len(conf.read_text(encoding="utf-8").splitlines())
+    first_line = n_lines - len(settings) + 1
+    with psycopg.connect(cluster.url()) as conn:
+        rows = conn.execute(
+            "SELECT name, sourcefile, sourceline, pending_restart FROM pg_settings"
+            " WHERE name = ANY(%s)",
+            [[name.lower() for name in settings]],
+        ).fetchall()
+    found = {name: (file, line, pending) for name, file, line, pending in rows}
+    wrong = []
+    for name, value in settings.items():
+        file, line, pending = found.get(name.lower(), (None, None, None))
+        ours = file is not None and Path(file).resolve() == conf.resolve()
+        if not ours or line is None or line < first_line or pending:
+            wrong.append(f"{name} = {value!r}")
+    if wrong:
+        raise RuntimeError(f"not in effect after the start: {', '.join(wrong)}")
+
+
 @contextlib.contextmanager
-def own_cluster(prefix: str = "samsyn-pg-", *, durable: bool = False) -> Iterator[Cluster]:
+def own_cluster(
+    prefix: str = "samsyn-pg-", *, durable: bool = False, settings: dict[str, str] | None = None
+) -> Iterator[Cluster]:
     """A started cluster (trust authentication on loopback, user `postgres`), removed after.
 
     `durable=False` switches fsync off: faster, and a PostgreSQL restart still keeps every
-    committed row (only a crash of the machine would lose some)."""
+    committed row (only a crash of the machine would lose some). `settings` are appended to
+    postgresql.conf as `name = 'value'` lines (plain values: they are quoted here) after
+    the others, so they win; after the start each must be in effect from its own line
+    (`RuntimeError` if not). A value the server does not accept makes the start fail
+    (`subprocess.CalledProcessError`)."""
     bin_dir = pg_bin_dir()
     if bin_dir is None:
         raise RuntimeError("PostgreSQL's initdb was not found (set SAMSYN_PG_BIN)")
@@ -121,10 +155,14 @@ def own_cluster(prefix: str = "samsyn-pg-", *, durable: bool = False) -> Iterato
             conf.write("max_connections = 100\n")
             if not durable:
                 conf.write("fsync = off\nfull_page_writes = off\n")
+            for name, value in (settings or {}).items():
+                conf.write(f"{name} = {quoted(value)}\n")
         cluster.start()
         deadline = time.monotonic() + 20
         while not cluster.is_up() and time.monotonic() < deadline:
             time.sleep(0.1)
+        if settings:
+            check_settings(cluster, settings)
         yield cluster
     finally:
         with contextlib.suppress(subprocess.SubprocessError, OSError):
