@@ -46,10 +46,13 @@ class Degree(models.IntegerChoices):
 
 
 class Certificate(BaseModel):
+    # Indexes: `cert_person_signed` serves the person's lookups (no second index on
+    # `person` alone), and the id's uniqueness is a constraint (no pattern index beside
+    # it): every index is written once per certificate of a bulk import (ADR 019).
     person = models.ForeignKey(
-        "people.Person", on_delete=models.PROTECT, related_name="certificates"
+        "people.Person", on_delete=models.PROTECT, related_name="certificates", db_index=False
     )
-    external_id = models.CharField(_("intygs-id"), max_length=100, unique=True)
+    external_id = models.CharField(_("intygs-id"), max_length=100)
     type = models.CharField(_("intygstyp"), max_length=16, choices=CertificateType.choices)
     status = models.CharField(
         _("status"), max_length=16, choices=CertificateStatus.choices, default="valid"
@@ -78,6 +81,9 @@ class Certificate(BaseModel):
     class Meta:
         ordering = ["-signed_at"]
         indexes = [models.Index(fields=["person", "signed_at"], name="cert_person_signed")]
+        constraints = [
+            models.UniqueConstraint(fields=["external_id"], name="cert_external_id_unique")
+        ]
 
     def __str__(self) -> str:
         return f"Certificate {self.external_id}"
@@ -145,8 +151,9 @@ class SickLeaveCase(models.Model):
     person = models.ForeignKey(
         "people.Person", on_delete=models.CASCADE, related_name="sick_leave_cases"
     )
+    # `slc_unit_end` and `slc_physician_end` serve the unit's and the physician's lookups.
     care_unit = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+", db_index=False
     )
     start = models.DateField()
     end = models.DateField()
@@ -157,7 +164,12 @@ class SickLeaveCase(models.Model):
     certificate_ids = models.JSONField(default=list)
     current_certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="+")
     physician = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     physician_name = models.CharField(max_length=200, blank=True)
     diagnosis_code = models.CharField(max_length=10, blank=True)

@@ -12,7 +12,6 @@ No per-certificate record stays in Python: memory is one batch, however long the
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -28,6 +27,7 @@ from samsyn.accounts.selectors import (
     physicians_by_username,
 )
 from samsyn.core.bulk import adapt_for, as_uuid, copy_into
+from samsyn.core.ids import uuid7_sequence
 from samsyn.people.models import Person
 from samsyn.sickleave import diagnoses, engine
 from samsyn.sickleave.models import Certificate, CertificatePeriod, SickLeaveCase
@@ -119,6 +119,7 @@ class Stage:
         self.day = adapt_for(CertificatePeriod._meta.get_field("start"))
         self.json = adapt_for(Certificate._meta.get_field("secondary_codes"))
         self.codes: dict[str, tuple[str, bool]] = {}
+        self.ids = uuid7_sequence()
         self.n = 0
         self.rows: list[tuple] = []
         self.periods: list[tuple] = []
@@ -176,7 +177,7 @@ class Stage:
             if not known[1] and not bad:
                 bad = code
         codes = [codes_of[code][0] for code in c.diagnoses[:3] if code]
-        cert_id = self.uuid(uuid.uuid4())
+        cert_id = self.uuid(next(self.ids))  # in file order: index pages filled in turn
         self.n += 1
         self.rows.append(
             (
