@@ -230,7 +230,7 @@ class _Person:
     def __init__(self, pk: str, number: str, gap: int) -> None:
         self.pk, self.number, self.gap = uuid.UUID(pk), number, gap
         self.inputs: list[engine.CertificateInput] = []
-        self.sources: dict[str, CaseSource] = {}
+        self.sources = _Sources()
         self.imported: list[tuple[str, str]] = []
 
     def values(self, on: date) -> dict:
@@ -241,6 +241,28 @@ class _Person:
             "sources": self.sources,
             "on": on,
         }
+
+
+class _Sources(dict):
+    """A person's certificates' `CaseSource`s by id, each built from its stream row when a
+    case asks for it (a case keeps only its current certificate's)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.raw: dict[str, tuple] = {}
+
+    def __missing__(self, key: str) -> CaseSource:
+        row = self.raw[key]
+        linked = row[11] is not None
+        source = self[key] = CaseSource(
+            pk=key,
+            care_unit_id=row[10],
+            physician_id=row[11],
+            physician_name=(f"{row[13]} {row[14]}".strip() or row[15]) if linked else row[12],
+            diagnosis_code=row[8],
+            occupation=row[7],
+        )
+        return source
 
 
 def _by_person(rows: Iterable[tuple]) -> Iterator[_Person]:
@@ -263,18 +285,14 @@ def _by_person(rows: Iterable[tuple]) -> Iterator[_Person]:
             if fields is not None:
                 person.inputs.append(certificate_input(*fields[:5], tuple(periods), *fields[5:]))
             periods = []
-            secondary = json.loads(row[9]) if isinstance(row[9], str) else row[9]
-            codes = tuple(code for code in (row[8], *secondary) if code)
+            secondary = row[9]
+            if not secondary or secondary == "[]":  # the usual case: no secondary codes
+                codes = (row[8],) if row[8] else ()
+            else:
+                secondary = json.loads(secondary) if isinstance(secondary, str) else secondary
+                codes = tuple(code for code in (row[8], *secondary) if code)
             fields = (cert, person.number, row[4], row[5], row[6], row[7] or None, codes)
-            linked = row[11] is not None
-            person.sources[cert] = CaseSource(
-                pk=cert,
-                care_unit_id=row[10],
-                physician_id=row[11],
-                physician_name=(f"{row[13]} {row[14]}".strip() or row[15]) if linked else row[12],
-                diagnosis_code=row[8],
-                occupation=row[7],
-            )
+            person.sources.raw[cert] = row
             if row[19] is not None:
                 person.imported.append((cert, row[4]))
         periods.append(period(row[16], row[17], row[18]))

@@ -87,3 +87,50 @@ def test_the_gap_recompute_stores_the_references_cases(json_file, anna, bertil, 
     for person in (anna, bertil):
         refresh_sick_leave_cases(person=person)
     assert {person: _cases(person) for person in (anna, bertil)} == recomputed
+
+
+def _entries(unit) -> list[tuple]:
+    from samsyn.cases.models import WorklistEntry
+
+    fields = [f.attname for f in WorklistEntry._meta.concrete_fields if f.attname != "id"]
+    return sorted(WorklistEntry.objects.filter(unit=unit).values_list(*fields), key=str)
+
+
+def test_the_import_refreshes_the_entries_a_full_recompute_would_write(
+    json_file, anna, bertil, unit, physician, coordinator, audit_keys
+):
+    """The import refreshes the worklist entries only of persons with a recent sick leave,
+    an entry or an open case: the unit's entries then equal a recompute of the whole unit."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from samsyn.cases.index import refresh_entries, refresh_units
+    from samsyn.cases.services import open_case
+    from samsyn.cases.tests.helpers import actor_for, certify
+    from samsyn.people.tests.factories import PersonFactory
+
+    today, day = timezone.localdate(), timedelta(days=1)
+    cecilia, david, erik = (PersonFactory(care_unit=unit) for _ in range(3))
+    certify(physician, bertil, today - 5 * day, today + 9 * day)
+    open_case(actor=actor_for(coordinator), person=cecilia)
+    certify(physician, david, today - 40 * day, today - 30 * day)
+    certify(physician, erik, today - 40 * day, today - 20 * day)
+    refresh_entries(person_ids=[erik.pk], on=today - 10 * day)  # a day it was recent
+    before = {row[0]: row for row in _entries(unit)}
+    assert set(before) == {bertil.pk, cecilia.pk, erik.pk}
+
+    items = [
+        cert("A-1", anna, start=str(today - 3 * day), end=str(today + 10 * day)),  # new entry
+        cert("B-0", bertil, start=str(today - 20 * day), end=str(today - 6 * day)),  # merges
+        cert("C-0", cecilia, start=str(today - 90 * day), end=str(today - 80 * day)),  # a case
+        cert("D-1", david, start=str(today - 29 * day), end=str(today + 2 * day)),  # continues
+        cert("E-0", erik, start=str(today - 90 * day), end=str(today - 80 * day)),  # stale entry
+    ]
+    assert run(json_file(items))[0] == 0
+
+    imported = _entries(unit)
+    assert {row[0] for row in imported} == {anna.pk, bertil.pk, cecilia.pk, david.pk}
+    assert {row[0]: row for row in imported}[bertil.pk] != before[bertil.pk]
+    refresh_units(unit_ids=[unit.pk], on=today)
+    assert _entries(unit) == imported
