@@ -31,19 +31,36 @@ class AccessEvent(models.Model):
     seq = models.PositiveBigIntegerField()
     key_id = models.CharField(max_length=32)
     created_at = models.DateTimeField()
+    # No index on a foreign key alone: `audit_actor_time`, `audit_org_time` and
+    # `audit_person_time` lead with it (every page view writes this table).
     actor = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     system_job = models.CharField(max_length=100, blank=True)
     organisation = models.ForeignKey(
-        "accounts.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "accounts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     role = models.CharField(max_length=32, blank=True)
     action = models.CharField(max_length=16, choices=Action.choices)
     object_type = models.CharField(max_length=64, blank=True, choices=ObjectType.choices)
     object_id = models.CharField(max_length=64, blank=True)
     person = models.ForeignKey(
-        "people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "people.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     ground = models.CharField(max_length=32, choices=Ground.choices)
     ground_ref = models.CharField(max_length=64, blank=True, help_text="e.g. the consent id")
