@@ -176,6 +176,7 @@ class _Writer:
         self.rows: list[tuple] = []
         self.accesses: list[auditor.Access] = []
         self.new = 0
+        self.flushed = [0.0, 0.0]  # wall and CPU seconds in `_flush`
 
     def write(self, rows: Iterable[tuple]) -> int:
         count = 0
@@ -185,6 +186,9 @@ class _Writer:
             if count % FLUSH_PERSONS == 0:
                 self._flush()
         self._flush()
+        log.debug(
+            "import: of which writing cases and audit events %.2f s (%.2f s CPU)", *self.flushed
+        )
         return count
 
     def _add(self, person: _Person) -> None:
@@ -212,12 +216,15 @@ class _Writer:
             )
 
     def _flush(self) -> None:
+        started = time.perf_counter(), time.process_time()
         insert_rows(SickLeaveCase, CASE_COLUMNS, self.rows)
         if self.accesses:
             auditor.record_bulk(actor=self.audit.actor, accesses=self.accesses)
         if self.done:
             self.done(self.new)
         self.rows, self.accesses, self.new = [], [], 0
+        self.flushed[0] += time.perf_counter() - started[0]
+        self.flushed[1] += time.process_time() - started[1]
 
 
 def import_ground(actor: Actor) -> str:

@@ -104,8 +104,14 @@ def _ddl(pg: bool) -> list[str]:
 #: PostgreSQL settings of the importing session (reset at the end): JIT would compile each
 #: chunk's query anew (seconds for milliseconds); an index probe costs about what a page
 #: read in order does (SSD, cache); and workers for queries of milliseconds cost more
-#: than they give.
-_SESSION = (("jit", "off"), ("random_page_cost", "1.1"), ("max_parallel_workers_per_gather", "0"))
+#: than they give; the case writer's one query sorts every certificate's periods by
+#: person (`case_writing`): in memory rather than in temporary files.
+_SESSION = (
+    ("jit", "off"),
+    ("random_page_cost", "1.1"),
+    ("max_parallel_workers_per_gather", "0"),
+    ("work_mem", "'256MB'"),
+)
 
 
 class Stage:
