@@ -50,7 +50,8 @@ _PERIOD_T = CertificatePeriod._meta.db_table
 _PERSON_T = Person._meta.db_table
 _ORG_T = Organisation._meta.db_table
 _USER_T = User._meta.db_table
-_CASE_START, _CASE_END = CASE_COLUMNS.index("start"), CASE_COLUMNS.index("end")
+_CASE_END = CASE_COLUMNS.index("end")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _stream_sql(where: str, imported: str, pg: bool) -> str:
@@ -58,11 +59,14 @@ def _stream_sql(where: str, imported: str, pg: bool) -> str:
     period: the rows `_by_person` reads. Ids as text on PostgreSQL (no UUID object per
     row); the last column is not NULL for a certificate the import wrote now."""
     text = "::text" if pg else ""
+    # PostgreSQL: the signing time as microseconds since 1970 (Django's own loader of
+    # timestamps is Python, per row; `_by_person` makes a datetime once per certificate).
+    signed = "(EXTRACT(EPOCH FROM c.signed_at) * 1000000)::int8" if pg else "c.signed_at"
     new = "s.n" if imported else "NULL"
     join = f"LEFT JOIN {imported} s ON s.cert_id = c.id AND s.rejected = 0 " if imported else ""
     return (
         f"SELECT c.person_id{text}, p.personnummer, o.gap_days, c.id{text}, c.type, "
-        "c.signed_at, c.status, c.occupation, c.diagnosis_code, c.secondary_codes, "
+        f"{signed}, c.status, c.occupation, c.diagnosis_code, c.secondary_codes, "
         f"c.care_unit_id{text}, c.physician_id, c.physician_name, u.first_name, u.last_name, "
         f'u.username, r.start, r."end", r.degree, {new} '
         f"FROM {_CERT_T} c JOIN {_PERSON_T} p ON p.id = c.person_id "
@@ -298,7 +302,10 @@ def _by_person(rows: Iterable[tuple]) -> Iterator[_Person]:
             else:
                 secondary = json.loads(secondary) if isinstance(secondary, str) else secondary
                 codes = tuple(code for code in (row[8], *secondary) if code)
-            fields = (cert, person.number, row[4], row[5], row[6], row[7] or None, codes)
+            signed = row[5]
+            if type(signed) is int:  # PostgreSQL's microseconds since 1970 (`_stream_sql`)
+                signed = _EPOCH + timedelta(microseconds=signed)
+            fields = (cert, person.number, row[4], signed, row[6], row[7] or None, codes)
             person.sources.raw[cert] = row
             if row[19] is not None:
                 person.imported.append((cert, row[4]))

@@ -122,6 +122,9 @@ CASE_COLUMNS = (
 )
 
 
+_NO_CHAIN = rules.Sammanlaggning()
+
+
 def case_values(
     *,
     person_id,
@@ -136,7 +139,10 @@ def case_values(
     `refresh_sick_leave_cases` and the bulk import."""
     settings = engine.EngineSettings(gap_days=gap_days)
     cases = engine.compute_person_cases(list(inputs), settings, on)
-    added = rules.sammanlaggning_for_each(sick_period(case) for case in cases)
+    if len(cases) == 1:  # most persons: one case, no earlier period to add
+        added = [_NO_CHAIN]
+    else:
+        added = rules.sammanlaggning_for_each(sick_period(case) for case in cases)
     rows = []
     for case, chain in zip(cases, added, strict=True):
         current = sources[case.current_certificate]
