@@ -259,10 +259,10 @@ def write_certificates(certificates, name: str, file_format: str = "json") -> Pa
 
 
 def cpu_seconds() -> float:
-    """This process's user + system CPU time from the kernel's accounting: the clock the
-    import's CPU is read on (`getrusage` of the child), so that the ratio compares like
-    with like. (`time.process_time` reads another clock, which on this virtual machine
-    also counts time the host took from the vCPU: up to 40 % more for the same run.)"""
+    """This process's user + system CPU time, on the clock the import's CPU is read on
+    (`getrusage` of the child), so that the CPU ratio compares like with like. On this
+    virtual machine the kernel counts more CPU than wall time for single-threaded work
+    (up to 1.4x): the wall ratio is the figure to trust."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
 
