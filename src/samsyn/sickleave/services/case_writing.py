@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models.expressions import RawSQL
 
 from samsyn.accounts.actor import Actor
@@ -131,7 +131,15 @@ def write_cases(
     person ids, a query each). With `audit`, one event per person and flush for the
     certificates this import wrote; `done(count)` is told of the certificates written in
     each flush. With `deleted`, the persons' cases were deleted already (set-based, by the
-    caller). Returns the persons recomputed."""
+    caller). Returns the persons recomputed. Runs in the caller's transaction (a savepoint
+    of it; a server-side cursor lives only in a transaction)."""
+    with transaction.atomic():
+        return _write_cases(
+            on=on, chunks=chunks, table=table, audit=audit, done=done, deleted=deleted
+        )
+
+
+def _write_cases(*, on, chunks, table, audit, done, deleted) -> int:
     persons = 0
     imported = audit.imported if audit is not None else ""
     if table:
