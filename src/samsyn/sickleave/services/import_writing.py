@@ -105,12 +105,15 @@ def _ddl(pg: bool) -> list[str]:
 #: chunk's query anew (seconds for milliseconds); an index probe costs about what a page
 #: read in order does (SSD, cache); and workers for queries of milliseconds cost more
 #: than they give; the case writer's one query sorts every certificate's periods by
-#: person (`case_writing`): in memory rather than in temporary files.
+#: person (`case_writing`): in memory rather than in temporary files, and through a
+#: server-side cursor that is read to its end (planned for the whole result, not the
+#: first rows).
 _SESSION = (
     ("jit", "off"),
     ("random_page_cost", "1.1"),
     ("max_parallel_workers_per_gather", "0"),
     ("work_mem", "'256MB'"),
+    ("cursor_tuple_fraction", "1.0"),
 )
 
 
