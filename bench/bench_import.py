@@ -46,6 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import generate_certificates  # noqa: E402
+from import_floor import floor_text, measure_floor  # noqa: E402
 
 END_DATE = date(2026, 6, 30)
 SAMSYN = str(Path(sys.executable).with_name("samsyn"))
@@ -305,7 +306,15 @@ def main() -> None:
     parser.add_argument("--json", default="")
     parser.add_argument("--format", choices=("json", "csv"), default="json")
     parser.add_argument("--profile", default="", help="cProfile the import into this file")
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="PostgreSQL: after the import, time the database alone writing the same rows "
+        "(import_floor.py), with and without the foreign keys",
+    )
     args = parser.parse_args()
+    if args.floor and args.database_url.startswith("sqlite"):
+        parser.error("--floor measures PostgreSQL only")
     if args.keep and args.tuned_cluster:
         parser.error("--keep cannot keep the database of --tuned-cluster: the cluster is removed")
     with contextlib.ExitStack() as stack:
@@ -373,6 +382,13 @@ def measure(args: argparse.Namespace, stack: contextlib.ExitStack) -> None:
     audit_ok = verified.returncode == 0
     if not audit_ok:
         print(verified.stdout[-2000:], verified.stderr[-2000:], file=sys.stderr)
+    floor = floor_without = None
+    if args.floor and done.returncode == 0:
+        log("the database's floor: the same rows by INSERT ... SELECT, with the foreign keys")
+        floor = measure_floor(url)
+        log(f"floor {floor_text(floor)}; without the foreign keys")
+        floor_without = measure_floor(url, foreign_keys=False)
+        log(f"floor without foreign keys {floor_text(floor_without)}")
     figures = {
         "database": vendor,
         "server": server,
@@ -394,6 +410,9 @@ def measure(args: argparse.Namespace, stack: contextlib.ExitStack) -> None:
         "exit": done.returncode,
         "audit_verified": audit_ok,
         "load_average": [round(x, 2) for x in os.getloadavg()],
+        "floor_s": floor,
+        "floor_without_foreign_keys_s": floor_without,
+        "floor_ratio": round(floor["total"] / engine_wall, 1) if floor else None,
     }
     where = f" (own tuned cluster: {settings_text(tuned)})" if tuned is not None else ""
     print(
@@ -408,6 +427,13 @@ def measure(args: argparse.Namespace, stack: contextlib.ExitStack) -> None:
         f"load average {figures['load_average']} — {summary}",
         flush=True,
     )
+    if floor is not None:
+        print(
+            f"database floor (the same rows, one INSERT ... SELECT per table, one "
+            f"transaction): {floor_text(floor)}, {figures['floor_ratio']}x the engine; "
+            f"without the foreign keys {floor_text(floor_without)}",
+            flush=True,
+        )
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2), encoding="utf-8")
     if not args.keep:
