@@ -3,9 +3,10 @@ written in batches in one transaction.
 
 `start_certificate_import` stores the uploaded file and enqueues `run_certificate_import`
 (refusing a file whose sha256 matches an import that did not fail);
-`execute_certificate_import` runs it: parse (`sickleave.importing`), check every row
-against the database, then write certificates, periods, materialised cases and one audit
-event per person and batch with `bulk_create`, and set the job `done` in the same
+`execute_certificate_import` runs it: parse (`sickleave.importing`) into staging tables,
+check every row against the database with SQL, then write certificates, periods,
+materialised cases and one audit event per person set-based and with COPY
+(`import_writing`, `case_writing`, ADR 019), and set the job `done` in the same
 transaction. A worker killed in the middle leaves nothing of the file (see
 `core.import_jobs`). The command `samsyn import certificates` runs the same two steps
 synchronously.
