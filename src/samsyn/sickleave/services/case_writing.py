@@ -80,25 +80,50 @@ def _stream_sql(where: str, imported: str, pg: bool) -> str:
 def _stream(where: str, params: list, imported: str) -> Iterator[tuple]:
     """The rows of `_stream_sql`, fetched `FETCH_ROWS` at a time (PostgreSQL: a named,
     server-side cursor, so the result is never held whole; SQLite steps its cursor)."""
-    pg = connection.vendor == "postgresql"
-    sql = _stream_sql(where, imported, pg)
+    sql = _stream_sql(where, imported, connection.vendor == "postgresql")
     with connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
         while True:
             rows = cursor.fetchmany(FETCH_ROWS)
             if not rows:
                 return
-            yield from rows if pg else map(_from_sqlite, rows)
+            yield from rows
 
 
-def _from_sqlite(row: tuple) -> tuple:
-    """SQLite's text as the values PostgreSQL gives (`_stream_sql`'s columns)."""
-    row = list(row)
-    row[0], row[3], row[10] = (str(as_uuid(row[i])) for i in (0, 3, 10))
-    signed = row[5] if isinstance(row[5], datetime) else datetime.fromisoformat(row[5])
-    row[5] = signed if signed.tzinfo else signed.replace(tzinfo=UTC)
-    row[16], row[17] = _day(row[16]), _day(row[17])
-    return tuple(row)
+@dataclass(frozen=True)
+class _Values:
+    """How the stream's raw values become the engine's, per database: a person's id once
+    per person, a certificate's id, unit and signing time once per certificate, the dates
+    once per period. `day` is None where the driver gives dates already."""
+
+    person: Callable[[object], uuid.UUID]
+    key: Callable[[object], str]
+    unit: Callable[[object], object]
+    signed: Callable[[object], datetime]
+    day: Callable[[object], date] | None
+
+    @classmethod
+    def here(cls) -> _Values:
+        if connection.vendor == "postgresql":  # ids as text, times as microseconds
+            return cls(uuid.UUID, str, _same, _from_microseconds, None)
+        return cls(as_uuid, _key_from_hex, as_uuid, _signed_from_sqlite, _day)
+
+
+def _same(value):
+    return value
+
+
+def _from_microseconds(value: int) -> datetime:
+    return _EPOCH + timedelta(microseconds=value)
+
+
+def _key_from_hex(value) -> str:
+    return str(as_uuid(value))
+
+
+def _signed_from_sqlite(value) -> datetime:
+    signed = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    return signed if signed.tzinfo else signed.replace(tzinfo=UTC)
 
 
 def _day(value) -> date:
@@ -123,39 +148,42 @@ def write_cases(
     table: str = "",
     audit: CaseAudit | None = None,
     done: Callable[[int], None] | None = None,
-    deleted: bool = False,
 ) -> int:
-    """Recompute and store the materialised cases of some persons from their stored
+    """Replace the materialised cases of some persons by those of their stored
     certificates, with their care unit's gap: the persons of `table` (a table of
     ``person_id``s, one streamed query for them all) or of each of `chunks` (lists of
     person ids, a query each). With `audit`, one event per person and flush for the
     certificates this import wrote; `done(count)` is told of the certificates written in
-    each flush. With `deleted`, the persons' cases were deleted already (set-based, by the
-    caller). Returns the persons recomputed. Runs in the caller's transaction (a savepoint
-    of it; a server-side cursor lives only in a transaction)."""
+    each flush. Returns the persons recomputed. Runs in the caller's transaction (a
+    savepoint of it; a server-side cursor lives only in a transaction)."""
     with transaction.atomic():
-        return _write_cases(
-            on=on, chunks=chunks, table=table, audit=audit, done=done, deleted=deleted
-        )
+        return _write_cases(on=on, chunks=chunks, table=table, audit=audit, done=done)
 
 
-def _write_cases(*, on, chunks, table, audit, done, deleted) -> int:
+def _write_cases(*, on, chunks, table, audit, done) -> int:
     persons = 0
     imported = audit.imported if audit is not None else ""
     if table:
+        persons_sql = RawSQL(f"SELECT person_id FROM {table}", ())
+        _delete_cases(persons_sql)
         where = f"c.person_id IN (SELECT person_id FROM {table})"
         writer = _Writer(on=on, audit=audit, done=done)
         persons += writer.write(_stream(where, [], imported))
-        also = listed_persons(RawSQL(f"SELECT person_id FROM {table}", ()))
+        also = listed_persons(persons_sql)
         _refresh_entries(sorted({*writer.recent, *also}, key=str), on)
     for chunk in chunks:
-        if not deleted:
-            SickLeaveCase.objects.filter(person_id__in=chunk).delete()
+        _delete_cases(chunk)
         where, params = _in_persons(chunk)
         writer = _Writer(on=on, audit=audit, done=done)
         persons += writer.write(_stream(where, params, imported))
         refresh_entries(person_ids=chunk, on=on)  # the worklist's keys (cases.index, ADR 018)
     return persons
+
+
+def _delete_cases(person_ids) -> None:
+    """Delete the cases of these persons (a list or a subquery) in one statement, through
+    the ORM so that whatever refers to a case is handled as usual."""
+    SickLeaveCase.objects.filter(person_id__in=person_ids).delete()
 
 
 def _in_persons(chunk: list) -> tuple[str, list]:
@@ -192,7 +220,7 @@ class _Writer:
 
     def write(self, rows: Iterable[tuple]) -> int:
         count = 0
-        for person in _by_person(rows):
+        for person in _by_person(rows, _Values.here()):
             self._add(person)
             count += 1
             if count % FLUSH_PERSONS == 0:
@@ -246,8 +274,8 @@ def import_ground(actor: Actor) -> str:
 class _Person:
     __slots__ = ("gap", "imported", "inputs", "number", "pk", "sources")
 
-    def __init__(self, pk: str, number: str, gap: int) -> None:
-        self.pk, self.number, self.gap = uuid.UUID(pk), number, gap
+    def __init__(self, pk: uuid.UUID, number: str, gap: int) -> None:
+        self.pk, self.number, self.gap = pk, number, gap
         self.inputs: list[engine.CertificateInput] = []
         self.sources = _Sources()
         self.imported: list[tuple[str, str]] = []
@@ -263,61 +291,65 @@ class _Person:
 
 
 class _Sources(dict):
-    """A person's certificates' `CaseSource`s by id, each built from its stream row when a
-    case asks for it (a case keeps only its current certificate's)."""
+    """A person's certificates' `CaseSource`s by id, each built when a case asks for it
+    (a case keeps only its current certificate's) from the values `_by_person` kept:
+    (unit, physician id, physician's name, first name, last name, user name, diagnosis
+    code, occupation)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.raw: dict[str, tuple] = {}
 
     def __missing__(self, key: str) -> CaseSource:
-        row = self.raw[key]
-        linked = row[11] is not None
+        unit, physician_id, name, first, last, username, code, occupation = self.raw[key]
+        linked = physician_id is not None
         source = self[key] = CaseSource(
             pk=key,
-            care_unit_id=row[10],
-            physician_id=row[11],
-            physician_name=(f"{row[13]} {row[14]}".strip() or row[15]) if linked else row[12],
-            diagnosis_code=row[8],
-            occupation=row[7],
+            care_unit_id=unit,
+            physician_id=physician_id,
+            physician_name=(f"{first} {last}".strip() or username) if linked else name,
+            diagnosis_code=code,
+            occupation=occupation,
         )
         return source
 
 
-def _by_person(rows: Iterable[tuple]) -> Iterator[_Person]:
-    """The persons of `_stream_sql`'s rows (ordered by person, certificate, period)."""
+def _by_person(rows: Iterable[tuple], values: _Values) -> Iterator[_Person]:
+    """The persons of `_stream_sql`'s rows (ordered by person, certificate, period); ids
+    are compared as the database gives them and converted once (`values`)."""
     person: _Person | None = None
-    key = None  # the person's id, as text
+    person_raw = cert_raw = None  # the current person's and certificate's ids, raw
     fields: tuple | None = None  # (id, person, type, signed, status, occupation, codes)
     periods: list[engine.Period] = []
-    period, certificate_input = engine.Period, engine.CertificateInput
+    period, certificate_input, day = engine.Period, engine.CertificateInput, values.day
 
     for row in rows:
-        if person is None or row[0] != key:
+        if person is None or row[0] != person_raw:
             if fields is not None:
                 person.inputs.append(certificate_input(*fields[:5], tuple(periods), *fields[5:]))
                 yield person
-            key = row[0]
-            person, fields = _Person(key, row[1], row[2]), None
-        cert = row[3]
-        if fields is None or fields[0] != cert:
+            person_raw, cert_raw = row[0], None
+            person, fields = _Person(values.person(row[0]), row[1], row[2]), None
+        if row[3] != cert_raw:
             if fields is not None:
                 person.inputs.append(certificate_input(*fields[:5], tuple(periods), *fields[5:]))
             periods = []
+            cert_raw, cert = row[3], values.key(row[3])
             secondary = row[9]
             if not secondary or secondary == "[]":  # the usual case: no secondary codes
                 codes = (row[8],) if row[8] else ()
             else:
                 secondary = json.loads(secondary) if isinstance(secondary, str) else secondary
                 codes = tuple(code for code in (row[8], *secondary) if code)
-            signed = row[5]
-            if type(signed) is int:  # PostgreSQL's microseconds since 1970 (`_stream_sql`)
-                signed = _EPOCH + timedelta(microseconds=signed)
+            signed = values.signed(row[5])
             fields = (cert, person.number, row[4], signed, row[6], row[7] or None, codes)
-            person.sources.raw[cert] = row
+            person.sources.raw[cert] = (values.unit(row[10]), *row[11:16], row[8], row[7])
             if row[19] is not None:
                 person.imported.append((cert, row[4]))
-        periods.append(period(row[16], row[17], row[18]))
+        if day is None:
+            periods.append(period(row[16], row[17], row[18]))
+        else:
+            periods.append(period(day(row[16]), day(row[17]), row[18]))
     if fields is not None:
         person.inputs.append(certificate_input(*fields[:5], tuple(periods), *fields[5:]))
         yield person

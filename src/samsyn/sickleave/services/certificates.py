@@ -122,9 +122,6 @@ CASE_COLUMNS = (
 )
 
 
-_NO_CHAIN = rules.Sammanlaggning()
-
-
 def case_values(
     *,
     person_id,
@@ -139,10 +136,7 @@ def case_values(
     `refresh_sick_leave_cases` and the bulk import."""
     settings = engine.EngineSettings(gap_days=gap_days)
     cases = engine.compute_person_cases(list(inputs), settings, on)
-    if len(cases) == 1:  # most persons: one case, no earlier period to add
-        added = [_NO_CHAIN]
-    else:
-        added = rules.sammanlaggning_for_each(sick_period(case) for case in cases)
+    added = rules.sammanlaggning_for_each(sick_period(case) for case in cases)
     rows = []
     for case, chain in zip(cases, added, strict=True):
         current = sources[case.current_certificate]

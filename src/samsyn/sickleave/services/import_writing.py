@@ -16,7 +16,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models.expressions import RawSQL
 
 from samsyn import access
 from samsyn.accounts.actor import Actor
@@ -30,7 +29,7 @@ from samsyn.core.bulk import adapt_for, as_uuid, copy_into
 from samsyn.core.ids import uuid7_sequence
 from samsyn.people.models import Person
 from samsyn.sickleave import diagnoses, engine
-from samsyn.sickleave.models import Certificate, CertificatePeriod, SickLeaveCase
+from samsyn.sickleave.models import Certificate, CertificatePeriod
 from samsyn.sickleave.services.certificates import NOT_AT_UNIT
 
 
@@ -354,12 +353,6 @@ class Stage:
     def imported_now(self) -> str:
         """The table of the certificates written now (`case_writing.CaseAudit.imported`)."""
         return STAGE
-
-    def delete_cases(self) -> None:
-        """Delete the cases of the persons written, in one statement (they are written
-        anew), through the ORM so that whatever refers to a case is handled as usual."""
-        persons = RawSQL(f"SELECT person_id FROM {PERSONS}", ())
-        SickLeaveCase.objects.filter(person_id__in=persons).delete()
 
 
 def _importing_unit_id(actor: Actor, unit: str, person_unit, named_units):

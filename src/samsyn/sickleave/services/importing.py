@@ -362,13 +362,11 @@ def import_source(
                 object_id=str(job.pk) if job else "",
                 ground=import_ground(actor),
             )
-            stage.delete_cases()
             write_cases(
                 table=stage.persons_table(),
                 on=timezone.localdate(),
                 audit=audit,
                 done=written,
-                deleted=True,
             )
             phase("cases and audit written")
             stage.drop()
