@@ -377,8 +377,9 @@ def _stream_lines(read: Callable[[int], bytes], block: int) -> Iterator[str]:
 
 def first_lines(text: str) -> dict[str, int]:
     """The line of the first row of every certificate id (the header is line 1), counted
-    as `parse_csv_lenient` counts; empty when the text has no usable ``id`` header."""
-    rows = _rows(text)
+    as `parse_csv_lenient` counts (and as it reads: without the marks it takes off);
+    empty when the text has no usable ``id`` header."""
+    rows = _rows(decode_utf8(text, "CSV"))
     lines: dict[str, int] = {}
     try:
         _, header, _ = next(rows)
