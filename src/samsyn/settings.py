@@ -346,6 +346,13 @@ DEFAULT_FROM_EMAIL = env_str("SAMSYN_FROM_EMAIL", "noreply@samsyn.local")
 SAMSYN_EMAIL_MAX_ATTEMPTS = env_int("SAMSYN_EMAIL_MAX_ATTEMPTS", 8)
 SAMSYN_EMAIL_RETRY_SECONDS = env_int("SAMSYN_EMAIL_RETRY_SECONDS", 60)
 SAMSYN_EMAIL_LEASE_SECONDS = env_int("SAMSYN_EMAIL_LEASE_SECONDS", 300)
+# How long finished work is kept before the daily pruning (`samsyn prune`, ADR 020)
+# removes it: successful jobs, sent notification e-mails, and failed or unconfirmed jobs
+# and e-mails (kept longer, for the operator). Uploaded import files go as soon as their
+# import has finished.
+SAMSYN_RETAIN_JOBS_DAYS = env_int("SAMSYN_RETAIN_JOBS_DAYS", 7)
+SAMSYN_RETAIN_SENT_EMAIL_DAYS = env_int("SAMSYN_RETAIN_SENT_EMAIL_DAYS", 30)
+SAMSYN_RETAIN_FAILED_DAYS = env_int("SAMSYN_RETAIN_FAILED_DAYS", 90)
 # Test hook only (the worker-killed test): after a message is handed to the server and
 # before it is recorded as sent, create this file and wait while it exists.
 SAMSYN_EMAIL_PAUSE_FILE = env_str("SAMSYN_EMAIL_PAUSE_FILE", "")

@@ -1,8 +1,15 @@
 """Operations pages for the administrator ("Drift"): the job queue. No personal data."""
 
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
 from samsyn.accounts import roles
+from samsyn.accounts.actor import Actor
+from samsyn.core import services
 from samsyn.core.decorators import role_required
 from samsyn.core.jobs import status
 
@@ -15,5 +22,19 @@ def jobs_view(request):
         "waiting": status.waiting_jobs(limit=status.PAGE_ROWS),
         "notifications": status.notification_counts(),
         "max_rows": status.PAGE_ROWS,
+        "retention": status.retention(),
     }
     return TemplateResponse(request, "core/jobs.html", context)
+
+
+@require_POST
+@role_required(*roles.OPERATIONS_ROLES)
+def resend_notifications(request):
+    count = services.resend_failed_notifications(actor=Actor.from_request(request))
+    text = ngettext(
+        "%(n)d misslyckad avisering skickas igen.",
+        "%(n)d misslyckade aviseringar skickas igen.",
+        count,
+    ) % {"n": count}
+    messages.success(request, text)
+    return redirect(reverse("core:jobs"))

@@ -7,5 +7,10 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("drift/jobb/", operations_views.jobs_view, name="jobs"),
+    path(
+        "drift/jobb/skicka-igen/",
+        operations_views.resend_notifications,
+        name="resend_notifications",
+    ),
     path("livez", views.livez, name="livez"),
 ]

@@ -23,6 +23,7 @@ from samsyn.core.demo.letters import build_letters
 from samsyn.core.demo.logins import build_locked_login
 from samsyn.core.demo.meetings import build_meetings
 from samsyn.core.demo.names import FAMILY_NAMES, FEMALE_NAMES, MALE_NAMES, STREETS
+from samsyn.core.demo.operations import build_mail_outage
 from samsyn.core.demo.plans import build_plans
 from samsyn.core.demo.screening import build_screening
 from samsyn.core.demo.sickleave import build_sick_leave
@@ -238,5 +239,6 @@ def build_region(*, persons: int = 50) -> list[DemoLogin]:
     build_screening(today=timezone.localdate(now), unit=unit)
     build_letters(today=timezone.localdate(now), unit=unit)
     build_locked_login()
+    build_mail_outage()
     refresh_all(on=timezone.localdate(now))  # the worklist's keys, whatever the demo wrote
     return logins

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Count
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
@@ -121,6 +122,15 @@ def counts() -> dict[str, int]:
     result["RETRYING"] = retrying.count()
     result["READY"] -= result["RETRYING"]
     return result
+
+
+def retention() -> dict[str, int]:
+    """How many days finished jobs and e-mails are kept (`core.services.prune_finished_work`)."""
+    return {
+        "jobs": settings.SAMSYN_RETAIN_JOBS_DAYS,
+        "sent_email": settings.SAMSYN_RETAIN_SENT_EMAIL_DAYS,
+        "failed": settings.SAMSYN_RETAIN_FAILED_DAYS,
+    }
 
 
 def notification_counts() -> dict[str, int]:

@@ -121,3 +121,28 @@ def test_demo_coordinator_sees_a_period_that_continues_an_earlier_one():
     page = client.get(reverse("cases:person", args=[two.person_id])).content.decode()
     assert "Dag 51 — 50 dagar från sjukperioderna" in page
     assert "(sammanläggning, SFB 27 kap. 51 §)" in page
+
+
+@pytest.mark.django_db
+def test_demo_admin_sends_the_notifications_of_the_mail_outage_again(settings):
+    from django.core import mail  # noqa: PLC0415
+
+    from samsyn.core.models import OutboundEmail  # noqa: PLC0415
+    from samsyn.core.testing import run_jobs  # noqa: PLC0415
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    call_command("demo", "--quiet")
+    call_command("demo", "--quiet")  # again: no more failed while two are
+    assert OutboundEmail.objects.filter(status=OutboundEmail.Status.FAILED).count() == 2
+    run_jobs()  # the worker of `make run` delivers what is pending
+    sent = len(mail.outbox)
+    admin = Membership.objects.filter(role=Role.ADMIN).first().user
+    client = verified_client(admin)
+    page = client.get(reverse("core:jobs")).content.decode()
+    assert '<dd id="notifications-failed">2</dd>' in page
+    assert "Skicka 2 misslyckade aviseringar igen" in page
+
+    client.post(reverse("core:resend_notifications"))
+    assert run_jobs() == 2
+    assert len(mail.outbox) == sent + 2
+    assert not OutboundEmail.objects.filter(status=OutboundEmail.Status.FAILED).exists()

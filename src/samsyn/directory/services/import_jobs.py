@@ -24,6 +24,7 @@ from samsyn.audit.models import Action, ObjectType
 from samsyn.core.import_jobs import ImportPhase, ImportState, lease_seconds, sha256_of
 from samsyn.core.jobs import exponential_backoff
 from samsyn.core.jobs import job as queued_job
+from samsyn.core.services import discard_import_file
 from samsyn.directory.models import DirectoryImport
 from samsyn.directory.services._common import DirectoryError, _audit, _require_editor
 from samsyn.directory.services.csv_import import (
@@ -171,6 +172,8 @@ def execute_directory_import(*, job_id, last_attempt: bool = True) -> DirectoryI
             )
         raise
     job.refresh_from_db()
+    if discard_import_file(job):  # the file holds personal data and is read: ADR 020
+        job.refresh_from_db(fields=["file"])
     return job
 
 

@@ -41,6 +41,7 @@ from samsyn.core.import_jobs import (
 from samsyn.core.importing import RejectedRow
 from samsyn.core.jobs import exponential_backoff
 from samsyn.core.jobs import job as queued_job
+from samsyn.core.services import discard_import_file
 from samsyn.sickleave import engine, jsonformat
 from samsyn.sickleave.importing import (
     DocumentError,
@@ -221,6 +222,8 @@ def execute_certificate_import(
             )
         raise
     job.refresh_from_db()
+    if discard_import_file(job):  # the file holds personal data and is read: ADR 020
+        job.refresh_from_db(fields=["file"])
     return job
 
 
