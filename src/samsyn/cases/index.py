@@ -96,8 +96,13 @@ def _lock_units(unit_ids) -> None:
     """Refreshes of the same unit take turns (PostgreSQL row locks on the units, in one
     order): two first requests of the day, or a write and the daily job, would otherwise
     both delete and insert the same entries. The source rows are read after the lock, so
-    the later refresh sees the earlier one's writes. (SQLite serialises writes itself.)"""
-    units = Organisation.objects.select_for_update().filter(pk__in=list(unit_ids))
+    the later refresh sees the earlier one's writes. (SQLite serialises writes itself.)
+
+    FOR NO KEY UPDATE, not FOR UPDATE: the lock lasts as long as the writer's transaction
+    (an import's, seconds or minutes), and FOR UPDATE would also stop every foreign key
+    check on the unit (FOR KEY SHARE): each page view's access event at the unit, each
+    row that names it, would wait for that transaction to end."""
+    units = Organisation.objects.select_for_update(no_key=True).filter(pk__in=list(unit_ids))
     list(units.order_by("pk").values_list("pk", flat=True))
 
 
