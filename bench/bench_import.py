@@ -46,7 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import generate_certificates  # noqa: E402
-from import_floor import floor_text, measure_floor  # noqa: E402
+from import_floor import drop_foreign_keys, floor_text, measure_floor  # noqa: E402
 
 END_DATE = date(2026, 6, 30)
 SAMSYN = str(Path(sys.executable).with_name("samsyn"))
@@ -312,9 +312,17 @@ def main() -> None:
         help="PostgreSQL: after the import, time the database alone writing the same rows "
         "(import_floor.py), with and without the foreign keys",
     )
+    parser.add_argument(
+        "--without-foreign-keys",
+        action="store_true",
+        help="PostgreSQL, an experiment: drop every foreign key of the certificates, "
+        "periods, cases and access events before the import (import_floor.py)",
+    )
     args = parser.parse_args()
     if args.floor and args.database_url.startswith("sqlite"):
         parser.error("--floor measures PostgreSQL only")
+    if args.without_foreign_keys and (args.floor or args.database_url.startswith("sqlite")):
+        parser.error("--without-foreign-keys: PostgreSQL, and not with --floor")
     if args.keep and args.tuned_cluster:
         parser.error("--keep cannot keep the database of --tuned-cluster: the cluster is removed")
     with contextlib.ExitStack() as stack:
@@ -351,6 +359,10 @@ def measure(args: argparse.Namespace, stack: contextlib.ExitStack) -> None:
     reset_database(url)
     subprocess.run([SAMSYN, "migrate", "--noinput", "-v", "0"], check=True)  # noqa: S603
     create_persons(numbers)
+    dropped = []
+    if args.without_foreign_keys:
+        dropped = drop_foreign_keys(url)
+        log(f"dropped {len(dropped)} foreign keys: {', '.join(dropped)}")
 
     log("samsyn import certificates")
     command = [SAMSYN, "import", "certificates", str(file)]
@@ -410,6 +422,7 @@ def measure(args: argparse.Namespace, stack: contextlib.ExitStack) -> None:
         "exit": done.returncode,
         "audit_verified": audit_ok,
         "load_average": [round(x, 2) for x in os.getloadavg()],
+        "foreign_keys_dropped": dropped,
         "floor_s": floor,
         "floor_without_foreign_keys_s": floor_without,
         "floor_ratio": round(floor["total"] / engine_wall, 1) if floor else None,

@@ -30,11 +30,7 @@ def measure_floor(url: str, *, foreign_keys: bool = True) -> dict[str, float]:
 
     copies = {table: f"floor_{table}" for table in TABLES}
     with psycopg.connect(url, autocommit=True) as conn:
-        keys = conn.execute(
-            "SELECT conrelid::regclass::text, pg_get_constraintdef(oid) FROM pg_constraint "
-            "WHERE contype = 'f' AND conrelid::regclass::text = ANY(%s)",
-            [list(TABLES)],
-        ).fetchall()
+        keys = _foreign_keys(conn, "pg_get_constraintdef(oid)")
         _drop(conn, copies)
         for table, copy in copies.items():
             conn.execute(f"CREATE TABLE {copy} (LIKE {table} INCLUDING ALL)")
@@ -56,6 +52,28 @@ def measure_floor(url: str, *, foreign_keys: bool = True) -> dict[str, float]:
         times["total"] = sum(times.values())
         _drop(conn, copies)
     return times
+
+
+def drop_foreign_keys(url: str) -> list[str]:
+    """Drop every foreign key of the four tables (`bench_import.py --without-foreign-keys`,
+    an experiment in a bench database: what the import costs when the database checks no
+    reference at all). Returns the constraints dropped, as ``table.name``."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        keys = _foreign_keys(conn, "conname")
+        for table, name in keys:
+            conn.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+    return [f"{table}.{name}" for table, name in keys]
+
+
+def _foreign_keys(conn, column: str) -> list[tuple[str, str]]:
+    """(table, `column` of pg_constraint) of every foreign key of the four tables."""
+    return conn.execute(
+        f"SELECT conrelid::regclass::text, {column} FROM pg_constraint "  # noqa: S608
+        "WHERE contype = 'f' AND conrelid::regclass::text = ANY(%s) ORDER BY 1, 2",
+        [list(TABLES)],
+    ).fetchall()
 
 
 def _drop(conn, copies: dict[str, str]) -> None:

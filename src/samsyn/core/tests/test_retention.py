@@ -91,19 +91,15 @@ def test_the_pruning_deletes_finished_imports_files_that_were_left(
 ):
     actor = member(coordinator)
     anna = PersonFactory(care_unit=unit)
-    left = start_certificate_import(
-        actor=actor,
-        content=json.dumps([cert("A-1", anna)]).encode(),
-        name="a.json",
-        kind="json",
-        enqueue=False,
-    )
-    waiting = start_certificate_import(
-        actor=actor,
-        content=json.dumps([cert("A-2", anna)]).encode(),
-        name="b.json",
-        kind="json",
-        enqueue=False,
+    left, waiting = (
+        start_certificate_import(
+            actor=actor,
+            content=json.dumps([cert(cid, anna)]).encode(),
+            name=f"{cid}.json",
+            kind="json",
+            enqueue=False,
+        )
+        for cid in ("A-1", "A-2")
     )
     # a worker that finished `left` but died before deleting its file
     CertificateImport.objects.filter(pk=left.pk).update(state="done")
