@@ -292,7 +292,7 @@ def _entry(key, sick, case_values, on, labels, rtw_done, consents, questions) ->
         done = _RTW_DONE if case is not None and case.pk in rtw_done else frozenset()
         row.milestones = partial(milestones_for, row.sick_leave, case, on, done)
         milestone = row.next_milestone
-    label = "; ".join(f"{name} {labels.until} {end.isoformat()}" for name, end, _soon in consents)
+    label = wl.consent_sort_value(consents)  # sorts alike in every language
     return dict(
         person_id=person_id,
         unit_id=unit_id,

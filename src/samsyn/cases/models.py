@@ -280,7 +280,9 @@ class WorklistEntry(models.Model):
     consents = models.PositiveSmallIntegerField(default=0)
     consent_expiring = models.BooleanField(default=False)
     consent_parts = models.JSONField(default=list)
-    consent_label = models.TextField(blank=True)  # Swedish, "" when none (sorting)
+    # What the consent column sorts on: recipients and last days in no language
+    # (`worklist.consent_sort_value`), "" when none; the page shows `consent_parts`.
+    consent_label = models.TextField(blank=True)
     fk_questions = models.PositiveIntegerField(default=0)
     search_text = models.TextField(blank=True)
 

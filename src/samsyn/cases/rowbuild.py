@@ -156,6 +156,7 @@ def base_row(v: SickLeaveValues | OpenCaseValues, on: date, labels: Labels) -> w
         sex=v.sex,
         sex_label=labels.sex.get(v.sex, ""),
         consent_label=labels.no_consent,
+        consent_sort=labels.no_consent,
         protected=v.protected_identity or v.violence_risk,
     )
 

@@ -123,6 +123,9 @@ class Row:
     ending_soon: bool = False
     ended: bool = False
     consent_label: str = ""
+    #: What the consent column sorts on: `consent_sort_value` of the consents, or the
+    #: label of none; the same in every language and in SQL (`WorklistEntry.consent_label`).
+    consent_sort: str = ""
     consents: int = 0
     consent_expiring: bool = False
     fk_questions: int = 0
@@ -253,10 +256,19 @@ SORT_KEYS = {
     "milestone": lambda r: r.next_milestone.date if r.next_milestone else date.max,
     "tasks": lambda r: r.overdue_tasks,
     "responsible": lambda r: r.responsible_name.lower(),
-    "consent": lambda r: r.consent_label,
+    "consent": lambda r: r.consent_sort,
     "questions": lambda r: r.fk_questions,
     "signals": lambda r: (r.fk_questions, r.overdue_tasks, r.consent_expiring),
 }
+
+
+def consent_sort_value(held) -> str:
+    """The consent column's sort value of consents in force, ``(recipient, last day,
+    ...)``: each recipient and its last day, without the word between them that the label
+    shows ("t.o.m.", "until"), so that it sorts alike in every language."""
+    return "; ".join(f"{name} {end}" for name, end, *_rest in held)
+
+
 DEFAULT_SORT = "-start"
 
 

@@ -141,6 +141,7 @@ class _Rows:
         if e["consents"]:
             parts = e["consent_parts"]
             row.consent_label = "; ".join(f"{name} {labels.until} {end}" for name, end, _ in parts)
+            row.consent_sort = wl.consent_sort_value(parts)
             row.consent_expiring = e["consent_expiring"]
             row.consents = e["consents"]
         row.fk_questions = e["fk_questions"]

@@ -54,6 +54,7 @@ def _add_collaboration(rows: list[wl.Row], units: list, labels: Labels) -> None:
             row.consent_label = "; ".join(
                 f"{name} {labels.until} {end.isoformat()}" for name, end, _soon in held
             )
+            row.consent_sort = wl.consent_sort_value(held)
             row.consent_expiring = any(soon for _name, _end, soon in held)
             row.consents = len(held)
         row.fk_questions = questions.get(row.person_id, 0)

@@ -309,6 +309,27 @@ def entry(person):
 
 
 @pytest.mark.django_db
+def test_the_migration_takes_the_word_out_of_stored_consent_sort_values(coordinator, physician):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("samsyn.cases.migrations.0007_consent_sort_without_words")
+    p = sick(physician, coordinator.memberships.get().organisation, 10, 30)
+    employer = OrganisationFactory(name="Bygg t.o.m. AB", type="employer")
+    give_consent(coordinator, p, employer, ["contact"], end=TODAY + timedelta(5))
+    written = entry(p).consent_label
+    old = f"Bygg t.o.m. AB t.o.m. {TODAY + timedelta(5)}"  # as written before 0007
+    WorklistEntry.objects.filter(person=p).update(consent_label=old)
+
+    migration.without_words(apps, None)
+
+    # every " t.o.m. " goes, the name's own too: a sort value, never shown
+    assert entry(p).consent_label == f"Bygg AB {TODAY + timedelta(5)}"
+    assert written == f"Bygg t.o.m. AB {TODAY + timedelta(5)}"
+
+
+@pytest.mark.django_db
 def test_the_services_keep_the_keys_current(coordinator, colleague_same_unit, physician, unit):
     actor = actor_for(coordinator)
     p = sick(physician, unit, 40, 60)
@@ -330,7 +351,7 @@ def test_the_services_keep_the_keys_current(coordinator, colleague_same_unit, ph
     employer = OrganisationFactory(name="Testbygg AB", type="employer")
     consent = give_consent(coordinator, p, employer, ["contact"], end=TODAY + timedelta(5))
     assert (entry(p).consents, entry(p).consent_expiring) == (1, True)
-    assert entry(p).consent_label == f"Testbygg AB t.o.m. {TODAY + timedelta(5)}"
+    assert entry(p).consent_label == f"Testbygg AB {TODAY + timedelta(5)}"  # the sort value
     consent_services.withdraw_consent(actor=actor, consent=consent, how="oral")
     assert entry(p).consents == 0
     before = entry(p).milestone_code

@@ -269,3 +269,31 @@ def test_every_sort_key_on_every_row_in_both_directions(unit, coordinator, physi
         for sort in (key, f"-{key}"):
             expected = python_order(actor, wl.Filters(), sort, None)
             assert sql_order(actor, wl.Filters(), sort, None, per_page=50)[0] == expected, sort
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_the_consent_column_sorts_alike_in_either_language(unit, coordinator, physician, language):
+    """The consent column shows "Bygg t.o.m. 2026-12-22" in Swedish and "Bygg until
+    2026-12-22" in English; the SQL and the reference sort on the recipients and days
+    alone, so a name that goes on where the other's word begins ("Bygg" and "Bygg tak")
+    sorts the same in both languages and on both paths."""
+    from django.utils import translation
+
+    from samsyn.accounts.models import OrganisationType
+    from samsyn.accounts.tests.factories import OrganisationFactory
+
+    recipients = [
+        OrganisationFactory(name=name, type=OrganisationType.EMPLOYER)
+        for name in ("Bygg", "Bygg tak", "Bygg AB")
+    ]
+    for n, recipient in enumerate([*recipients, None]):
+        person = _person(unit, random.Random(n))
+        certify(physician, person, TODAY - timedelta(days=10), TODAY + timedelta(days=10))
+        if recipient is not None:
+            give_consent(coordinator, person, recipient, ["contact"], end=TODAY + timedelta(30))
+    actor = actor_for(coordinator)
+    with translation.override(language):
+        for sort in ("consent", "-consent"):
+            expected = python_order(actor, wl.Filters(), sort, None)
+            assert sql_order(actor, wl.Filters(), sort, None)[0] == expected, sort
