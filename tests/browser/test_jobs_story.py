@@ -51,10 +51,12 @@ def test_the_administrator_finds_a_failed_job(page, unit, size):
     _no_sideways_scroll(page, "jobs")
 
     expect(page.locator("#notifications-failed")).to_have_text("1")
-    page.get_by_role("button", name="Skicka 1 misslyckad avisering igen").click()
-    expect(page.get_by_text("1 misslyckad avisering skickas igen.")).to_be_visible()
+    page.get_by_role("button", name="Skicka 1 misslyckat e-postmeddelande igen").click()
+    expect(page.get_by_text("1 misslyckat e-postmeddelande skickas igen.")).to_be_visible()
     expect(page.locator("#notifications-failed")).to_have_text("0")
-    expect(page.get_by_role("button", name="Skicka 1 misslyckad avisering igen")).to_have_count(0)
+    expect(
+        page.get_by_role("button", name="Skicka 1 misslyckat e-postmeddelande igen")
+    ).to_have_count(0)
     assert run_jobs() == 1
     assert OutboundEmail.objects.get().status == OutboundEmail.Status.SENT
     assert_accessible(page, context=f"jobs after sending again ({size})")

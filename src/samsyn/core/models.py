@@ -35,6 +35,9 @@ class OutboundEmail(BaseModel):
         UNCONFIRMED = "unconfirmed", _("Okänt om det kom fram")
         FAILED = "failed", _("Misslyckades")
 
+    #: The job that delivers a row (an e-mail outbox names it: `outbox_models`).
+    delivery_job = "samsyn.core.notify.deliver_notification"
+
     key = models.CharField(max_length=200, unique=True)
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
@@ -51,3 +54,13 @@ class OutboundEmail(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.key} ({self.status})"
+
+
+def outbox_models() -> list[type[models.Model]]:
+    """Every e-mail outbox: a model that names the job delivering its rows in
+    `delivery_job` and has the statuses pending, sending, sent, unconfirmed and failed
+    (`OutboundEmail`, `meetings.MeetingEmail`). The operations page counts them, the
+    administrator sends their failed rows again, the pruning removes their old rows."""
+    from django.apps import apps
+
+    return [m for m in apps.get_models() if isinstance(getattr(m, "delivery_job", None), str)]

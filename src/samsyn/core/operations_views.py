@@ -29,11 +29,11 @@ def jobs_view(request):
 
 @require_POST
 @role_required(*roles.OPERATIONS_ROLES)
-def resend_notifications(request):
-    count = services.resend_failed_notifications(actor=Actor.from_request(request))
+def resend_emails(request):
+    count = services.resend_failed_emails(actor=Actor.from_request(request))
     text = ngettext(
-        "%(n)d misslyckad avisering skickas igen.",
-        "%(n)d misslyckade aviseringar skickas igen.",
+        "%(n)d misslyckat e-postmeddelande skickas igen.",
+        "%(n)d misslyckade e-postmeddelanden skickas igen.",
         count,
     ) % {"n": count}
     messages.success(request, text)

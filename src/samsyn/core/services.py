@@ -1,6 +1,7 @@
-"""The operator's services (ADR 020): send failed notification e-mails again, and prune
-what finished work leaves behind (the uploaded import files, finished jobs, old outbox
-rows). Each checks its actor, runs in one transaction and writes one audit event."""
+"""The operator's services (ADR 020): send failed e-mails again (notifications and meeting
+e-mails: every outbox, `core.models.outbox_models`), and prune what finished work leaves
+behind (the uploaded import files, finished jobs, old outbox rows). Each checks its
+actor, runs in one transaction and writes one audit event."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -23,17 +25,16 @@ from samsyn.audit import auditor
 from samsyn.audit.models import Action, Ground, ObjectType
 from samsyn.core.import_jobs import ImportJob, ImportState
 from samsyn.core.jobs import job
-from samsyn.core.models import OutboundEmail
-from samsyn.core.notify import deliver_notification
+from samsyn.core.models import outbox_models
 
 log = logging.getLogger("samsyn.jobs")
-Status = OutboundEmail.Status
 
-#: Outbox rows that ended and may be pruned, and the setting that says after how long.
+#: Outbox statuses of rows that ended and may be pruned, and the setting that says after
+#: how long (every outbox has these statuses: `outbox_models`).
 _ENDED_EMAIL = {
-    Status.SENT: "SAMSYN_RETAIN_SENT_EMAIL_DAYS",
-    Status.FAILED: "SAMSYN_RETAIN_FAILED_DAYS",
-    Status.UNCONFIRMED: "SAMSYN_RETAIN_FAILED_DAYS",
+    "sent": "SAMSYN_RETAIN_SENT_EMAIL_DAYS",
+    "failed": "SAMSYN_RETAIN_FAILED_DAYS",
+    "unconfirmed": "SAMSYN_RETAIN_FAILED_DAYS",
 }
 
 
@@ -42,28 +43,34 @@ def _check_operator(actor: Actor) -> None:
         raise PermissionDenied
 
 
-def resend_failed_notifications(*, actor: Actor) -> int:
-    """Put every failed notification e-mail back in the outbox, each with a new delivery
-    job and so a new set of attempts: for the administrator, once the mail server works
-    again. An `unconfirmed` one is not sent again (it may have arrived: at most once, ADR
-    011). Returns how many were put back."""
+def resend_failed_emails(*, actor: Actor) -> int:
+    """Put every failed e-mail (a notification, a meeting's invitation, move or
+    cancellation) back in its outbox, each with a new delivery job and so a new set of
+    attempts: for the administrator, once the mail server works again. An `unconfirmed`
+    one is not sent again (it may have arrived: at most once, ADR 011). Returns how many
+    were put back."""
     _check_operator(actor)
+    resent: dict[str, int] = {}
     with transaction.atomic():
-        failed = OutboundEmail.objects.select_for_update().filter(status=Status.FAILED)
-        ids = sorted(failed.values_list("pk", flat=True))
-        if not ids:
-            return 0
-        OutboundEmail.objects.filter(pk__in=ids).update(status=Status.PENDING, last_error="")
-        for pk in ids:
-            deliver_notification.enqueue(str(pk))
-        auditor.record(
-            actor=actor,
-            action=Action.UPDATE,
-            ground=_ground(actor),
-            object_type=ObjectType.NOTIFICATION,
-            extra={"resent": len(ids)},
-        )
-    return len(ids)
+        for model in outbox_models():
+            failed = model.objects.select_for_update().filter(status="failed")
+            ids = sorted(failed.values_list("pk", flat=True))
+            if not ids:
+                continue
+            model.objects.filter(pk__in=ids).update(status="pending", last_error="")
+            deliver = import_string(model.delivery_job)
+            for pk in ids:
+                deliver.enqueue(str(pk))
+            resent[model._meta.label_lower] = len(ids)
+        if resent:
+            auditor.record(
+                actor=actor,
+                action=Action.UPDATE,
+                ground=_ground(actor),
+                object_type=ObjectType.NOTIFICATION,
+                extra={"resent": sum(resent.values()), "outboxes": resent},
+            )
+    return sum(resent.values())
 
 
 @dataclass(frozen=True)
@@ -87,9 +94,9 @@ def prune_finished_work(*, actor: Actor, now: datetime | None = None) -> Pruned:
       and diagnoses and is of no use once read; the import's row and report stay;
     - finished jobs of the queue: successful ones after `SAMSYN_RETAIN_JOBS_DAYS`, failed
       ones after `SAMSYN_RETAIN_FAILED_DAYS`;
-    - notification e-mails made more than `SAMSYN_RETAIN_SENT_EMAIL_DAYS` ago and sent,
-      failed or unconfirmed ones after `SAMSYN_RETAIN_FAILED_DAYS` (a notification of the
-      same event would then be queued anew);
+    - e-mails of every outbox (notifications, meeting e-mails) made more than
+      `SAMSYN_RETAIN_SENT_EMAIL_DAYS` ago and sent, failed or unconfirmed ones after
+      `SAMSYN_RETAIN_FAILED_DAYS` (an e-mail of the same event would then be queued anew);
 
     in one transaction with one audit event (the files are deleted after the commit; one
     whose deletion did not happen is found by the next run, by its row). Nothing else:
@@ -113,7 +120,7 @@ def prune_finished_work(*, actor: Actor, now: datetime | None = None) -> Pruned:
         ended = Q()  # by when the row was made: its status is set by `update`, not `save`
         for status, setting in _ENDED_EMAIL.items():
             ended |= Q(status=status, created_at__lt=now - timedelta(days=days[setting]))
-        emails_deleted, _ = OutboundEmail.objects.filter(ended).delete()
+        emails_deleted = sum(model.objects.filter(ended).delete()[0] for model in outbox_models())
         pruned = Pruned(import_files=len(files), jobs=jobs_deleted, emails=emails_deleted)
         if pruned.anything:
             auditor.record(

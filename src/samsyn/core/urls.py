@@ -9,8 +9,8 @@ urlpatterns = [
     path("drift/jobb/", operations_views.jobs_view, name="jobs"),
     path(
         "drift/jobb/skicka-igen/",
-        operations_views.resend_notifications,
-        name="resend_notifications",
+        operations_views.resend_emails,
+        name="resend_emails",
     ),
     path("livez", views.livez, name="livez"),
 ]

@@ -12,6 +12,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
+from django_tasks import TaskContext
 
 from samsyn.core.jobs import exponential_backoff, job
 from samsyn.core.jobs.worker import exception_path
@@ -63,6 +64,10 @@ def queue_email(*, meeting, address: str, method: str, ics: bytes, key: str) -> 
     return row
 
 
+def _name(exc: BaseException) -> str:
+    return exception_path(exc)[:200]
+
+
 def _set(pk, status: str, *, only_if: tuple[str, ...], **fields) -> int:
     with transaction.atomic():
         return MeetingEmail.objects.filter(pk=pk, status__in=only_if).update(
@@ -74,9 +79,14 @@ def _set(pk, status: str, *, only_if: tuple[str, ...], **fields) -> int:
     queue_name="email",
     max_attempts=settings.SAMSYN_EMAIL_MAX_ATTEMPTS,
     backoff=exponential_backoff(base=settings.SAMSYN_EMAIL_RETRY_SECONDS, cap=3600),
+    lease=lambda: float(settings.SAMSYN_EMAIL_LEASE_SECONDS),
+    takes_context=True,
 )
-def deliver_meeting_email(email_id: str) -> str:
-    """Send one meeting e-mail once; returns its final status."""
+def deliver_meeting_email(context: TaskContext, email_id: str) -> str:
+    """Send one meeting e-mail once; returns its final status. The last attempt that
+    cannot send it leaves it `failed`, counted on the operations page, which sends failed
+    e-mails again (`core.services.resend_failed_emails`)."""
+    last = context.attempt >= deliver_meeting_email.max_attempts
     row = MeetingEmail.objects.filter(pk=email_id).first()
     if row is None:
         return "gone"
@@ -96,19 +106,21 @@ def deliver_meeting_email(email_id: str) -> str:
     method = "CANCEL" if row.method == EmailMethod.CANCEL else "REQUEST"
     message.attach("mote.ics", row.ics, f"text/calendar; method={method}; charset=utf-8")
     connection = get_connection(fail_silently=False)
-    connection.open()
+    try:
+        connection.open()  # connect, TLS and log in before claiming: nothing is sent yet
+    except Exception as exc:
+        if last:
+            _set(row.pk, Status.FAILED, only_if=(Status.PENDING,), last_error=_name(exc))
+        raise
     try:
         if not _set(row.pk, Status.SENDING, only_if=(Status.PENDING,)):
             return MeetingEmail.objects.get(pk=row.pk).status
         try:
             connection.send_messages([message])
         except Exception as exc:
-            _set(
-                row.pk,
-                Status.PENDING,
-                only_if=(Status.SENDING,),
-                last_error=exception_path(exc)[:200],
-            )
+            # The server refused or the line broke: taken as not delivered, tried again.
+            again = Status.FAILED if last else Status.PENDING
+            _set(row.pk, again, only_if=(Status.SENDING,), last_error=_name(exc))
             raise
         _set(row.pk, Status.SENT, only_if=(Status.SENDING,), sent_at=timezone.now())
         return Status.SENT

@@ -167,6 +167,9 @@ class MeetingEmail(BaseModel):
         UNCONFIRMED = "unconfirmed", _("Okänt om det kom fram")
         FAILED = "failed", _("Misslyckades")
 
+    #: The job that delivers a row (an e-mail outbox: `core.models.outbox_models`).
+    delivery_job = "samsyn.meetings.mail.deliver_meeting_email"
+
     key = models.CharField(max_length=200, unique=True)
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="emails")
     address = models.EmailField()

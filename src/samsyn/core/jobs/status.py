@@ -16,7 +16,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult, get_date_max
 
 from samsyn.core.jobs.definition import Job
-from samsyn.core.models import OutboundEmail
+from samsyn.core.models import OutboundEmail, outbox_models
 
 STATE_LABELS = {
     "READY": _("Väntar"),
@@ -134,6 +134,10 @@ def retention() -> dict[str, int]:
 
 
 def notification_counts() -> dict[str, int]:
-    """Notification e-mails by outbox state (pending, sending, sent, unconfirmed, failed)."""
-    by_status = dict(OutboundEmail.objects.values_list("status").annotate(n=Count("id")).order_by())
-    return {status: by_status.get(status, 0) for status in OutboundEmail.Status.values}
+    """E-mails of every outbox (notifications, meeting e-mails: `outbox_models`) by state
+    (pending, sending, sent, unconfirmed, failed): one query per outbox."""
+    counts = dict.fromkeys(OutboundEmail.Status.values, 0)
+    for model in outbox_models():
+        for status, n in model.objects.values_list("status").annotate(n=Count("id")).order_by():
+            counts[status] = counts.get(status, 0) + n
+    return counts

@@ -140,9 +140,9 @@ def test_demo_admin_sends_the_notifications_of_the_mail_outage_again(settings):
     client = verified_client(admin)
     page = client.get(reverse("core:jobs")).content.decode()
     assert '<dd id="notifications-failed">2</dd>' in page
-    assert "Skicka 2 misslyckade aviseringar igen" in page
+    assert "Skicka 2 misslyckade e-postmeddelanden igen" in page
 
-    client.post(reverse("core:resend_notifications"))
+    client.post(reverse("core:resend_emails"))
     assert run_jobs() == 2
     assert len(mail.outbox) == sent + 2
     assert not OutboundEmail.objects.filter(status=OutboundEmail.Status.FAILED).exists()

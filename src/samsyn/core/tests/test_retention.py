@@ -38,7 +38,7 @@ from samsyn.sickleave.tests.importing_helpers import URL, cert, upload
 pytestmark = pytest.mark.django_db
 Status = OutboundEmail.Status
 JOBS = reverse("core:jobs")
-RESEND = reverse("core:resend_notifications")
+RESEND = reverse("core:resend_emails")
 SYSTEM = Actor.system("prune")
 
 
@@ -251,27 +251,32 @@ def test_the_admin_sends_failed_notifications_again_once_the_server_is_back(
 
     client = verified_client(admin)
     page = client.get(JOBS).content.decode()
+    assert "<title>Jobb i kön" in page
+    assert page.count("<h2>Gallring</h2>") == 1
     assert '<dd id="notifications-failed">1</dd>' in page
-    assert "Skicka 1 misslyckad avisering igen" in page
+    assert "Skicka 1 misslyckat e-postmeddelande igen" in page
 
     with smtp_server() as (port, received):
         settings.EMAIL_PORT = port
         response = client.post(RESEND, follow=True)
-        assert "1 misslyckad avisering skickas igen." in response.content.decode()
+        assert "1 misslyckat e-postmeddelande skickas igen." in response.content.decode()
         assert run_jobs() == 1
         assert run_jobs(include_delayed=True) == 0
     assert [to for to, _ in received.messages] == [["anna@vc.example"]]
     assert OutboundEmail.objects.get(key__startswith="message:a").status == Status.SENT
     assert OutboundEmail.objects.get(key__startswith="message:b").status == Status.UNCONFIRMED
     event = AccessEvent.objects.get(action="update", object_type="notification")
-    assert (event.actor_id, event.extra) == (admin.pk, {"resent": 1})
+    assert (event.actor_id, event.extra) == (
+        admin.pk,
+        {"resent": 1, "outboxes": {"core.outboundemail": 1}},
+    )
     page = client.get(JOBS).content.decode()
-    assert "misslyckad avisering igen" not in page  # nothing left to send again
+    assert "misslyckat e-postmeddelande igen" not in page  # nothing left to send again
 
 
 def test_only_the_administrator_may_send_again(coordinator_client, admin):
     assert coordinator_client.post(RESEND).status_code == 403
     assert verified_client(admin).get(RESEND).status_code == 405
     response = verified_client(admin).post(RESEND, follow=True)
-    assert "0 misslyckade aviseringar skickas igen." in response.content.decode()
+    assert "0 misslyckade e-postmeddelanden skickas igen." in response.content.decode()
     assert not AccessEvent.objects.filter(object_type="notification").exists()
