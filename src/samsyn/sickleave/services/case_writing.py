@@ -155,7 +155,9 @@ def write_cases(
     person ids, a query each). With `audit`, one event per person and flush for the
     certificates this import wrote; `done(count)` is told of the certificates written in
     each flush. Returns the persons recomputed. Runs in the caller's transaction (a
-    savepoint of it; a server-side cursor lives only in a transaction)."""
+    savepoint of it; a server-side cursor lives only in a transaction); with `table`, on
+    PostgreSQL, the transaction's foreign keys are checked before the worklist's entries
+    are refreshed, and at once from then on (`_check_references_now`)."""
     with transaction.atomic():
         return _write_cases(on=on, chunks=chunks, table=table, audit=audit, done=done)
 
@@ -170,6 +172,7 @@ def _write_cases(*, on, chunks, table, audit, done) -> int:
         writer = _Writer(on=on, audit=audit, done=done)
         persons += writer.write(_stream(where, [], imported))
         also = listed_persons(persons_sql)
+        _check_references_now()
         _refresh_entries(sorted({*writer.recent, *also}, key=str), on)
     for chunk in chunks:
         _delete_cases(chunk)
@@ -192,6 +195,19 @@ def _in_persons(chunk: list) -> tuple[str, list]:
     adapt = adapt_for(Certificate._meta.pk)
     marks = ", ".join(["%s"] * len(chunk))
     return f"c.person_id IN ({marks})", [adapt(as_uuid(pk)) for pk in chunk]
+
+
+def _check_references_now() -> None:
+    """PostgreSQL: check the foreign keys of every row written so far now, not at the
+    commit. The entries' refresh that follows locks the persons' units until the commit
+    (`cases.index._lock_units`), and a bulk write's deferred checks are its commit's
+    longest part (about 26 s at 1 000 000 certificates): run first, they keep the other
+    writers at those units waiting for the refresh alone."""
+    if connection.vendor == "postgresql":
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        log.debug("import: of which the foreign keys' checks %.2f s", time.perf_counter() - started)
 
 
 def _refresh_entries(person_ids: list, on: date) -> None:

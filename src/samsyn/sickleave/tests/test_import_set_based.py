@@ -5,7 +5,13 @@ gap recompute, on the same writer, does too."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from samsyn.accounts.actor import Actor
 from samsyn.accounts.models import Role
@@ -134,3 +140,27 @@ def test_the_import_refreshes_the_entries_a_full_recompute_would_write(
     assert {row[0]: row for row in imported}[bertil.pk] != before[bertil.pk]
     refresh_units(unit_ids=[unit.pk], on=today)
     assert _entries(unit) == imported
+
+
+@pytest.mark.skipif(
+    not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
+    reason="deferred foreign keys: the PostgreSQL pass runs it",
+)
+def test_the_import_checks_its_references_before_it_locks_the_units(
+    json_file, anna, bertil, audit_keys
+):
+    """The entries' refresh locks the persons' units until the commit; the deferred
+    foreign-key checks of the whole import (most of a large import's commit) run before
+    it, so other writers at those units wait for the refresh alone."""
+    today = timezone.localdate()
+    now = {"start": str(today - timedelta(10)), "end": str(today + timedelta(10))}
+    document = [cert("A-1", anna, **now), cert("B-1", bertil, **now)]
+    with CaptureQueriesContext(connection) as queries:
+        assert run(json_file(document))[0] == 0
+    sql = [q["sql"] for q in queries.captured_queries]
+    checks = [i for i, s in enumerate(sql) if s == "SET CONSTRAINTS ALL IMMEDIATE"]
+    locks = [i for i, s in enumerate(sql) if "FOR NO KEY UPDATE" in s]
+    writes = [i for i, s in enumerate(sql) if "INSERT INTO" in s and "sickleave_cert" in s]
+    assert len(checks) == 1
+    assert locks
+    assert writes[-1] < checks[0] < locks[0]
