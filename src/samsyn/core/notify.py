@@ -82,15 +82,58 @@ def _email_lease() -> float:
     return float(settings.SAMSYN_EMAIL_LEASE_SECONDS)
 
 
-def _set_status(pk, status: str, *, only_if: tuple[str, ...], **fields) -> int:
+def _set(model, pk, status: str, *, only_if: tuple[str, ...], **fields) -> int:
     with transaction.atomic():
-        return OutboundEmail.objects.filter(pk=pk, status__in=only_if).update(
-            status=status, **fields
-        )
+        return model.objects.filter(pk=pk, status__in=only_if).update(status=status, **fields)
 
 
 def _name(exc: BaseException) -> str:
     return exception_path(exc)[:200]
+
+
+def already_settled(model, row) -> str:
+    """For an outbox row (`core.models.outbox_models`) a delivery job found: the status to
+    return without sending, or "". A row an earlier attempt left `sending` (its worker
+    died between sending and recording) becomes `unconfirmed` and is not sent again: at
+    most once (ADR 011); a row no longer pending is left as it is."""
+    if row.status == model.Status.SENDING:
+        _set(model, row.pk, model.Status.UNCONFIRMED, only_if=(model.Status.SENDING,))
+        return model.Status.UNCONFIRMED
+    return "" if row.status == model.Status.PENDING else row.status
+
+
+def send_once(model, pk, message: EmailMessage, *, last: bool, **claim) -> str:
+    """Hand one outbox row's message to the mail server at most once (ADR 011), for the
+    delivery jobs of every outbox: connect, start TLS and log in before claiming (a server
+    that cannot be reached claims nothing); claim the row pending → sending in its own
+    committed transaction (`claim`: more fields to set then); send; mark it sent. A
+    server that refuses, or a line that breaks, puts it back to pending to be tried again,
+    or leaves it failed on the `last` attempt, with the error's class. Returns the row's
+    status; raises what the server raised, for the queue's retry."""
+    status = model.Status
+    connection = get_connection(fail_silently=False)
+    try:
+        connection.open()
+    except Exception as exc:
+        if last:
+            _set(model, pk, status.FAILED, only_if=(status.PENDING,), last_error=_name(exc))
+        raise
+    try:
+        if not _set(model, pk, status.SENDING, only_if=(status.PENDING,), **claim):
+            return model.objects.get(pk=pk).status
+        try:
+            connection.send_messages([message])
+        except Exception as exc:
+            # The server refused or the line broke: taken as not delivered, tried again.
+            again = status.FAILED if last else status.PENDING
+            _set(model, pk, again, only_if=(status.SENDING,), last_error=_name(exc))
+            raise
+        _pause_for_test()
+        sent = (status.SENDING, status.UNCONFIRMED)
+        _set(model, pk, status.SENT, only_if=sent, sent_at=timezone.now())
+        return status.SENT
+    finally:
+        connection.close()
 
 
 def _pause_for_test() -> None:
@@ -118,13 +161,13 @@ def deliver_notification(context: TaskContext, outbox_id: str) -> str:
     if row is None:
         return "gone"  # the recipient's account was removed
     if not row.recipient.email:  # the address was removed after the notification was made
-        _set_status(row.pk, Status.FAILED, only_if=(Status.PENDING,), last_error="no address")
+        _set(
+            OutboundEmail, row.pk, Status.FAILED, only_if=(Status.PENDING,), last_error="no address"
+        )
         return Status.FAILED
-    if row.status == Status.SENDING:  # an earlier attempt died between sending and recording
-        _set_status(row.pk, Status.UNCONFIRMED, only_if=(Status.SENDING,))
-        return Status.UNCONFIRMED
-    if row.status != Status.PENDING:
-        return row.status
+    settled = already_settled(OutboundEmail, row)
+    if settled:
+        return settled
     subject, body = notification_text(row.path)
     message = EmailMessage(
         subject,
@@ -134,33 +177,11 @@ def deliver_notification(context: TaskContext, outbox_id: str) -> str:
         headers={"Message-ID": message_id(row.key)},
     )
     last = context.attempt >= deliver_notification.max_attempts
-    connection = get_connection(fail_silently=False)
-    try:
-        connection.open()  # connect, TLS and log in before claiming: nothing is sent yet
-    except Exception as exc:
-        if last:
-            _set_status(row.pk, Status.FAILED, only_if=(Status.PENDING,), last_error=_name(exc))
-        raise
-    try:
-        claimed = _set_status(
-            row.pk,
-            Status.SENDING,
-            only_if=(Status.PENDING,),
-            claimed_at=timezone.now(),
-            attempts=F("attempts") + 1,
-        )
-        if not claimed:
-            return OutboundEmail.objects.get(pk=row.pk).status
-        try:
-            connection.send_messages([message])
-        except Exception as exc:
-            # The server refused or the line broke: taken as not delivered, tried again.
-            again = Status.FAILED if last else Status.PENDING
-            _set_status(row.pk, again, only_if=(Status.SENDING,), last_error=_name(exc))
-            raise
-        _pause_for_test()
-        sent = (Status.SENDING, Status.UNCONFIRMED)
-        _set_status(row.pk, Status.SENT, only_if=sent, sent_at=timezone.now())
-        return Status.SENT
-    finally:
-        connection.close()
+    return send_once(
+        OutboundEmail,
+        row.pk,
+        message,
+        last=last,
+        claimed_at=timezone.now(),
+        attempts=F("attempts") + 1,
+    )

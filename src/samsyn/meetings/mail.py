@@ -8,19 +8,14 @@ The text is fixed and names nobody; the link is an opaque path behind the login.
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
-from django.utils import timezone
+from django.core.mail import EmailMessage
 from django.utils.translation import gettext_noop
 from django_tasks import TaskContext
 
 from samsyn.core.jobs import exponential_backoff, job
-from samsyn.core.jobs.worker import exception_path
-from samsyn.core.notify import message_id
+from samsyn.core.notify import already_settled, message_id, send_once
 from samsyn.meetings.content import EmailMethod
 from samsyn.meetings.models import MeetingEmail
-
-Status = MeetingEmail.Status
 
 SUBJECTS = {
     EmailMethod.REQUEST: gettext_noop("Inbjudan till möte i Samsyn"),
@@ -64,17 +59,6 @@ def queue_email(*, meeting, address: str, method: str, ics: bytes, key: str) -> 
     return row
 
 
-def _name(exc: BaseException) -> str:
-    return exception_path(exc)[:200]
-
-
-def _set(pk, status: str, *, only_if: tuple[str, ...], **fields) -> int:
-    with transaction.atomic():
-        return MeetingEmail.objects.filter(pk=pk, status__in=only_if).update(
-            status=status, **fields
-        )
-
-
 @job(
     queue_name="email",
     max_attempts=settings.SAMSYN_EMAIL_MAX_ATTEMPTS,
@@ -86,15 +70,12 @@ def deliver_meeting_email(context: TaskContext, email_id: str) -> str:
     """Send one meeting e-mail once; returns its final status. The last attempt that
     cannot send it leaves it `failed`, counted on the operations page, which sends failed
     e-mails again (`core.services.resend_failed_emails`)."""
-    last = context.attempt >= deliver_meeting_email.max_attempts
     row = MeetingEmail.objects.filter(pk=email_id).first()
     if row is None:
         return "gone"
-    if row.status == Status.SENDING:  # an earlier attempt died between sending and recording
-        _set(row.pk, Status.UNCONFIRMED, only_if=(Status.SENDING,))
-        return Status.UNCONFIRMED
-    if row.status != Status.PENDING:
-        return row.status
+    settled = already_settled(MeetingEmail, row)
+    if settled:
+        return settled
     subject, body = email_text(row.method, f"/moten/{row.meeting_id}/")
     message = EmailMessage(
         subject,
@@ -105,24 +86,5 @@ def deliver_meeting_email(context: TaskContext, email_id: str) -> str:
     )
     method = "CANCEL" if row.method == EmailMethod.CANCEL else "REQUEST"
     message.attach("mote.ics", row.ics, f"text/calendar; method={method}; charset=utf-8")
-    connection = get_connection(fail_silently=False)
-    try:
-        connection.open()  # connect, TLS and log in before claiming: nothing is sent yet
-    except Exception as exc:
-        if last:
-            _set(row.pk, Status.FAILED, only_if=(Status.PENDING,), last_error=_name(exc))
-        raise
-    try:
-        if not _set(row.pk, Status.SENDING, only_if=(Status.PENDING,)):
-            return MeetingEmail.objects.get(pk=row.pk).status
-        try:
-            connection.send_messages([message])
-        except Exception as exc:
-            # The server refused or the line broke: taken as not delivered, tried again.
-            again = Status.FAILED if last else Status.PENDING
-            _set(row.pk, again, only_if=(Status.SENDING,), last_error=_name(exc))
-            raise
-        _set(row.pk, Status.SENT, only_if=(Status.SENDING,), sent_at=timezone.now())
-        return Status.SENT
-    finally:
-        connection.close()
+    last = context.attempt >= deliver_meeting_email.max_attempts
+    return send_once(MeetingEmail, row.pk, message, last=last)
