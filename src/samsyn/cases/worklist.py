@@ -262,6 +262,12 @@ SORT_KEYS = {
 }
 
 
+def consent_label(held, until: str) -> str:
+    """The consent column's text of consents in force, ``(recipient, last day, ...)``:
+    "Bygg AB t.o.m. 2026-12-22; ..." (`until` is the word in the request's language)."""
+    return "; ".join(f"{name} {until} {end}" for name, end, *_rest in held)
+
+
 def consent_sort_value(held) -> str:
     """The consent column's sort value of consents in force, ``(recipient, last day,
     ...)``: each recipient and its last day, without the word between them that the label

@@ -20,7 +20,7 @@ def jobs_view(request):
         "counts": status.counts(),
         "failed": status.failed_jobs(limit=status.PAGE_ROWS),
         "waiting": status.waiting_jobs(limit=status.PAGE_ROWS),
-        "notifications": status.notification_counts(),
+        "emails": status.email_counts(),
         "max_rows": status.PAGE_ROWS,
         "retention": status.retention(),
     }

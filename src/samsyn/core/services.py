@@ -10,7 +10,6 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
 from django.apps import apps
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
@@ -25,17 +24,10 @@ from samsyn.audit import auditor
 from samsyn.audit.models import Action, Ground, ObjectType
 from samsyn.core.import_jobs import ImportJob, ImportState
 from samsyn.core.jobs import job
+from samsyn.core.jobs.status import retention
 from samsyn.core.models import outbox_models
 
 log = logging.getLogger("samsyn.jobs")
-
-#: Outbox statuses of rows that ended and may be pruned, and the setting that says after
-#: how long (every outbox has these statuses: `outbox_models`).
-_ENDED_EMAIL = {
-    "sent": "SAMSYN_RETAIN_SENT_EMAIL_DAYS",
-    "failed": "SAMSYN_RETAIN_FAILED_DAYS",
-    "unconfirmed": "SAMSYN_RETAIN_FAILED_DAYS",
-}
 
 
 def _check_operator(actor: Actor) -> None:
@@ -103,23 +95,20 @@ def prune_finished_work(*, actor: Actor, now: datetime | None = None) -> Pruned:
     never the audit log, a job waiting or running, or an import not finished."""
     _check_operator(actor)
     now = now or timezone.now()
-    days = _retention_days()
+    keep = retention()
+    done_before = now - timedelta(days=keep.jobs)
+    failed_before = now - timedelta(days=keep.failed)
     with transaction.atomic():
         files = _finished_import_files()
         jobs = DBTaskResult.objects.finished().filter(
-            Q(
-                status=TaskResultStatus.SUCCESSFUL,
-                finished_at__lt=now - timedelta(days=days["SAMSYN_RETAIN_JOBS_DAYS"]),
-            )
-            | Q(
-                status=TaskResultStatus.FAILED,
-                finished_at__lt=now - timedelta(days=days["SAMSYN_RETAIN_FAILED_DAYS"]),
-            )
+            Q(status=TaskResultStatus.SUCCESSFUL, finished_at__lt=done_before)
+            | Q(status=TaskResultStatus.FAILED, finished_at__lt=failed_before)
         )
         jobs_deleted, _ = jobs.delete()
-        ended = Q()  # by when the row was made: its status is set by `update`, not `save`
-        for status, setting in _ENDED_EMAIL.items():
-            ended |= Q(status=status, created_at__lt=now - timedelta(days=days[setting]))
+        # by when the row was made: an outbox row's status is set by `update`, not `save`
+        ended = Q(status="sent", created_at__lt=now - timedelta(days=keep.sent_email)) | Q(
+            status__in=["failed", "unconfirmed"], created_at__lt=failed_before
+        )
         emails_deleted = sum(model.objects.filter(ended).delete()[0] for model in outbox_models())
         pruned = Pruned(import_files=len(files), jobs=jobs_deleted, emails=emails_deleted)
         if pruned.anything:
@@ -168,11 +157,6 @@ def _delete_files(files: list[tuple]) -> None:
             storage.delete(name)
         except OSError:  # logged without the name; the row no longer names it
             log.warning("prune: an import file could not be deleted", exc_info=True)
-
-
-def _retention_days() -> dict[str, int]:
-    names = {"SAMSYN_RETAIN_JOBS_DAYS", *_ENDED_EMAIL.values()}
-    return {name: int(getattr(settings, name)) for name in names}
 
 
 def _ground(actor: Actor) -> str:

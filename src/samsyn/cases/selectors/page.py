@@ -140,7 +140,7 @@ class _Rows:
             add_case(row, case, labels)
         if e["consents"]:
             parts = e["consent_parts"]
-            row.consent_label = "; ".join(f"{name} {labels.until} {end}" for name, end, _ in parts)
+            row.consent_label = wl.consent_label(parts, labels.until)
             row.consent_sort = wl.consent_sort_value(parts)
             row.consent_expiring = e["consent_expiring"]
             row.consents = e["consents"]

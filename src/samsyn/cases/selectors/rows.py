@@ -51,9 +51,7 @@ def _add_collaboration(rows: list[wl.Row], units: list, labels: Labels) -> None:
     for row in rows:
         held = consents.get(row.person_id)
         if held:
-            row.consent_label = "; ".join(
-                f"{name} {labels.until} {end.isoformat()}" for name, end, _soon in held
-            )
+            row.consent_label = wl.consent_label(held, labels.until)
             row.consent_sort = wl.consent_sort_value(held)
             row.consent_expiring = any(soon for _name, _end, soon in held)
             row.consents = len(held)

@@ -124,16 +124,26 @@ def counts() -> dict[str, int]:
     return result
 
 
-def retention() -> dict[str, int]:
-    """How many days finished jobs and e-mails are kept (`core.services.prune_finished_work`)."""
-    return {
-        "jobs": settings.SAMSYN_RETAIN_JOBS_DAYS,
-        "sent_email": settings.SAMSYN_RETAIN_SENT_EMAIL_DAYS,
-        "failed": settings.SAMSYN_RETAIN_FAILED_DAYS,
-    }
+@dataclass(frozen=True)
+class Retention:
+    """Days that finished work is kept (`SAMSYN_RETAIN_*`): successful jobs, sent e-mails,
+    and failed jobs and failed or unconfirmed e-mails. The pruning removes by it
+    (`core.services.prune_finished_work`), the operations page states it."""
+
+    jobs: int
+    sent_email: int
+    failed: int
 
 
-def notification_counts() -> dict[str, int]:
+def retention() -> Retention:
+    return Retention(
+        jobs=int(settings.SAMSYN_RETAIN_JOBS_DAYS),
+        sent_email=int(settings.SAMSYN_RETAIN_SENT_EMAIL_DAYS),
+        failed=int(settings.SAMSYN_RETAIN_FAILED_DAYS),
+    )
+
+
+def email_counts() -> dict[str, int]:
     """E-mails of every outbox (notifications, meeting e-mails: `outbox_models`) by state
     (pending, sending, sent, unconfirmed, failed): one query per outbox."""
     counts = dict.fromkeys(OutboundEmail.Status.values, 0)

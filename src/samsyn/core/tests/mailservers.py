@@ -20,6 +20,13 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def send_through(settings, port: int, *, timeout: int = 2) -> None:
+    """Point Django's e-mail at the SMTP server on this local port (`smtp_server`,
+    `silent_server`, or a `free_port` that nobody listens on: a server that is down)."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, timeout
+
+
 @dataclass
 class Received:
     """What the SMTP server took: envelope recipients and the parsed message."""

@@ -20,7 +20,7 @@ from samsyn.collaboration.tests.conftest import give_consent
 from samsyn.core.models import OutboundEmail
 from samsyn.core.notify import notify
 from samsyn.core.testing import flaky, run_jobs
-from samsyn.core.tests.mailservers import silent_server
+from samsyn.core.tests.mailservers import send_through, silent_server
 from samsyn.people.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -105,8 +105,7 @@ def test_a_message_posted_while_the_mail_server_never_answers_answers_at_once(
     )
     run_jobs()
     with silent_server() as port:
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 1
+        send_through(settings, port, timeout=1)
         client = verified_client(employer_user)
         started = time.monotonic()
         response = client.post(

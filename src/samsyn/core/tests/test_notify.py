@@ -14,7 +14,7 @@ from samsyn.accounts.tests.factories import UserFactory
 from samsyn.core.models import OutboundEmail
 from samsyn.core.notify import deliver_notification, message_id, notify
 from samsyn.core.testing import make_due, run_jobs
-from samsyn.core.tests.mailservers import silent_server, smtp_server
+from samsyn.core.tests.mailservers import send_through, silent_server, smtp_server
 
 pytestmark = pytest.mark.django_db
 Status = OutboundEmail.Status
@@ -23,20 +23,14 @@ Status = OutboundEmail.Status
 @pytest.fixture
 def smtp(settings):
     with smtp_server() as (port, received):
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        settings.EMAIL_HOST = "127.0.0.1"
-        settings.EMAIL_PORT = port
-        settings.EMAIL_TIMEOUT = 2
+        send_through(settings, port)
         yield received
 
 
 @pytest.fixture
 def silent(settings):
     with silent_server() as port:
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        settings.EMAIL_HOST = "127.0.0.1"
-        settings.EMAIL_PORT = port
-        settings.EMAIL_TIMEOUT = 1
+        send_through(settings, port, timeout=1)
         yield port
 
 
@@ -153,8 +147,7 @@ def test_a_deleted_user_gets_nothing(smtp, users):
 
 def test_the_worker_logs_in_with_the_configured_user_and_password(settings, users):
     with smtp_server(login=("samsyn", "hemligt-losen-2026")) as (port, received):
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 2
+        send_through(settings, port)
         settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD = "samsyn", "fel"
         notify(users=users[:1], path="/x/", key="auth:1")
         run_jobs()

@@ -6,7 +6,6 @@ mail server works, each once, through a real local SMTP server."""
 from __future__ import annotations
 
 import json
-import socket
 from datetime import timedelta
 from io import StringIO
 
@@ -28,7 +27,7 @@ from samsyn.core.models import OutboundEmail
 from samsyn.core.notify import deliver_notification, notify
 from samsyn.core.services import prune_finished_work
 from samsyn.core.testing import flaky, run_jobs
-from samsyn.core.tests.mailservers import smtp_server
+from samsyn.core.tests.mailservers import free_port, send_through, smtp_server
 from samsyn.directory.models import DirectoryImport
 from samsyn.people.tests.factories import PersonFactory
 from samsyn.sickleave.models import Certificate, CertificateImport
@@ -223,19 +222,10 @@ def test_the_command_prunes_now_or_enqueues_the_daily_job(coordinator):
 # ---- sending failed notifications again ----------------------------------------------------
 
 
-def closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]  # nothing listens once the socket is closed
-
-
 def test_the_admin_sends_failed_notifications_again_once_the_server_is_back(
     admin, coordinator, colleague_same_unit, settings
 ):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = closed_port()  # the mail server is down for the day
-    settings.EMAIL_TIMEOUT = 2
+    send_through(settings, free_port())  # nobody listens: the mail server is down for the day
     coordinator.email = "anna@vc.example"
     coordinator.save(update_fields=["email"])
     colleague_same_unit.email = "bo@vc.example"
@@ -257,7 +247,7 @@ def test_the_admin_sends_failed_notifications_again_once_the_server_is_back(
     assert "Skicka 1 misslyckat e-postmeddelande igen" in page
 
     with smtp_server() as (port, received):
-        settings.EMAIL_PORT = port
+        send_through(settings, port)
         response = client.post(RESEND, follow=True)
         assert "1 misslyckat e-postmeddelande skickas igen." in response.content.decode()
         assert run_jobs() == 1

@@ -5,8 +5,6 @@ them again, each once, with its .ics, through a real local SMTP server."""
 
 from __future__ import annotations
 
-import socket
-
 import icalendar
 import pytest
 from django.urls import reverse
@@ -17,7 +15,7 @@ from conftest import verified_client
 from samsyn.accounts.models import Role
 from samsyn.accounts.tests.factories import MembershipFactory
 from samsyn.core.testing import run_jobs
-from samsyn.core.tests.mailservers import smtp_server
+from samsyn.core.tests.mailservers import free_port, send_through, smtp_server
 from samsyn.meetings.content import MeetingKind
 from samsyn.meetings.mail import deliver_meeting_email
 from samsyn.meetings.models import MeetingEmail
@@ -27,18 +25,9 @@ pytestmark = pytest.mark.django_db
 Status = MeetingEmail.Status
 
 
-def closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]  # nothing listens once the socket is closed
-
-
 @pytest.fixture
 def smtp_settings(settings):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = closed_port()
-    settings.EMAIL_TIMEOUT = 2
+    send_through(settings, free_port())  # nobody listens: the mail server is down
     return settings
 
 
@@ -63,7 +52,7 @@ def test_invitations_that_never_got_through_fail_and_are_sent_again(
     page = admin.get(reverse("core:jobs")).content.decode()
     assert '<dd id="notifications-failed">1</dd>' in page
     with smtp_server() as (port, received):
-        smtp_settings.EMAIL_PORT = port
+        send_through(smtp_settings, port)
         admin.post(reverse("core:resend_emails"))
         assert run_jobs(queue_names=["email"]) == 1
         assert run_jobs(queue_names=["email"], include_delayed=True) == 0
@@ -86,7 +75,7 @@ def test_a_server_that_refuses_the_last_attempt_leaves_it_failed(
     consent_meetings(coordinator, person, employer_org)
     with smtp_server() as (port, received):
         received.refuse = True
-        smtp_settings.EMAIL_PORT = port
+        send_through(smtp_settings, port)
         book(coordinator, case, [f"u:{employer_user.pk}"], kind=MeetingKind.FLERPART)
         assert run_jobs(queue_names=["email"]) == 1
         row = MeetingEmail.objects.get()
